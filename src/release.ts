@@ -1,0 +1,51 @@
+/**
+ * What the pipeline hands to the publishing stage: plain values describing files already written
+ * locally. The publishing stage (src/catalog) uploads them, verifies them, and updates the catalog.
+ */
+export interface Quarter {
+  year: number;
+  quarter: 1 | 2 | 3 | 4;
+}
+
+export type ColumnType = 'date' | 'integer' | 'string' | 'boolean' | 'number';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  description: string;
+  /** How the column was derived from the events, for the data dictionary. */
+  derivation?: string;
+}
+
+export interface LocalObject {
+  /** Object key under the target root, e.g. `cli-usage-2026-q3.tsv`. */
+  key: string;
+  localPath: string;
+  contentType: string;
+  bytes: number;
+  /** Hex sha256 of the file. */
+  sha256: string;
+}
+
+export interface DatasetFile extends LocalObject {
+  dataset: string;
+  title: string;
+  description: string;
+  /** What one row is, e.g. "one UTC day x command x geography x OS x runtime x SDK". */
+  grain: string;
+  quarter: Quarter;
+  rows: number;
+  columns: ColumnSpec[];
+  schemaVersion: number;
+  /** Small summary copied into the catalog (k, cap, shares published/suppressed ...). */
+  privacySummary: Record<string, unknown>;
+  /** The machine-readable privacy report, published beside the data. */
+  privacyReport: LocalObject;
+}
+
+export interface Release {
+  quarter: Quarter;
+  files: DatasetFile[];
+  /** ISO 8601 UTC time of this run. */
+  generatedAt: string;
+}
