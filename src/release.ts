@@ -49,3 +49,16 @@ export interface Release {
   /** ISO 8601 UTC time of this run. */
   generatedAt: string;
 }
+
+/** One line of the public changelog: a revision of published figures, a new quarter, a withheld change. */
+export interface ChangelogEntry {
+  dataset: string;
+  quarter: Quarter;
+  /** UTC day the entry is about, when it is about one day. */
+  day?: string;
+  message: string;
+}
+
+export interface ReleaseWithChangelog extends Release {
+  changelog: ChangelogEntry[];
+}
