@@ -1,0 +1,31 @@
+import { mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PublisherError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { openStore, type StoreOptions } from '../store/index.js';
+import type { ArchiveFile } from './files.js';
+import { listLocalArchive } from './local.js';
+import { stageS3Archive } from './s3.js';
+
+export type { ArchiveFile } from './files.js';
+
+/** The files of the given days, from a local folder or staged from `s3://bucket/prefix`. */
+export async function openArchive(
+  location: string,
+  days: readonly string[],
+  workDir: string,
+  logger: Logger,
+  storeOptions: StoreOptions = {},
+): Promise<ArchiveFile[]> {
+  if (location.startsWith('s3://')) {
+    const store = openStore(location, { ...storeOptions, logger });
+    const staging = await mkdtemp(join(workDir, 'archive-'));
+    try {
+      return await stageS3Archive(store, days, staging, logger);
+    } catch (error) {
+      if (error instanceof PublisherError && error.code === 'E_ARCHIVE') throw error;
+      throw new PublisherError('E_ARCHIVE', `archive ${location} cannot be read: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  return listLocalArchive(location, days, logger);
+}

@@ -1,0 +1,180 @@
+import { readFile } from 'node:fs/promises';
+import { PublisherError } from './errors.js';
+import { parseQuarter } from './quarter.js';
+import type { Quarter } from './release.js';
+
+/**
+ * Settings come from, in order of precedence: command-line flags, environment variables (TP_*), an
+ * optional JSON config file (`--config FILE` or TP_CONFIG), then defaults. Every setting is validated
+ * here, once, and a bad one names itself, where it came from and what is accepted.
+ */
+export interface Settings {
+  archive: string;
+  target: string;
+  quarter?: Quarter;
+  datasets: string[];
+  k?: number;
+  contributionCap?: number;
+  optOut?: string;
+  publicBaseUrl?: string;
+  /** Object key of a dataset's quarter file; placeholders {dataset}, {year}, {quarter}. */
+  keyTemplate: string;
+  /** Share of events that may be rejected before the run fails. */
+  maxBadShare: number;
+  memoryLimit?: string;
+  threads?: number;
+  tempDirectory?: string;
+  s3ForcePathStyle: boolean;
+  queriesDir?: string;
+  dryRun: boolean;
+  revise: boolean;
+}
+
+export const DEFAULTS = {
+  archive: 'archive',
+  target: 'output',
+  keyTemplate: '{dataset}-{year}-q{quarter}.tsv',
+  maxBadShare: 0.01,
+} as const;
+
+type Source = 'flag' | 'environment' | 'config file' | 'default';
+type RawValue = string | number | boolean | string[] | undefined;
+
+interface Spec {
+  key: keyof Settings;
+  env: string;
+  parse: (value: RawValue, where: string) => Settings[keyof Settings];
+}
+
+const text = (name: string) => (value: RawValue, where: string): string => {
+  if (typeof value !== 'string' || value.trim() === '') throw invalid(name, value, where, 'a non-empty string');
+  return value.trim();
+};
+const integer = (name: string, min: number) => (value: RawValue, where: string): number => {
+  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min) throw invalid(name, value, where, `an integer from ${min} up`);
+  return number;
+};
+const share = (name: string) => (value: RawValue, where: string): number => {
+  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 1) throw invalid(name, value, where, 'a number from 0 to 1, e.g. 0.01');
+  return number;
+};
+const bool = (name: string) => (value: RawValue, where: string): boolean => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(1|true|yes)$/i.test(value)) return true;
+  if (typeof value === 'string' && /^(0|false|no|)$/i.test(value)) return false;
+  throw invalid(name, value, where, 'true or false');
+};
+const list = (name: string) => (value: RawValue, where: string): string[] => {
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!items || items.some((item) => typeof item !== 'string')) throw invalid(name, value, where, 'a list of names');
+  return items.map((item) => item.trim()).filter(Boolean);
+};
+const quarter = (value: RawValue, where: string): Quarter => {
+  if (typeof value !== 'string') throw invalid('quarter', value, where, 'a quarter such as 2026-Q3');
+  try {
+    return parseQuarter(value);
+  } catch {
+    throw invalid('quarter', value, where, 'a quarter such as 2026-Q3');
+  }
+};
+const keyTemplate = (value: RawValue, where: string): string => {
+  const template = typeof value === 'string' ? value.trim() : '';
+  const ok = ['{dataset}', '{year}', '{quarter}'].every((part) => template.includes(part)) && template.endsWith('.tsv') && !template.startsWith('/');
+  if (!ok) throw invalid('key-template', value, where, 'a relative key with {dataset}, {year} and {quarter} ending in .tsv, e.g. {dataset}-{year}-q{quarter}.tsv');
+  return template;
+};
+const memory = (value: RawValue, where: string): string => {
+  if (typeof value !== 'string' || !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw invalid('memory-limit', value, where, 'a size such as 4GB or 512MiB');
+  }
+  return value.trim();
+};
+
+const SPECS: Spec[] = [
+  { key: 'archive', env: 'TP_ARCHIVE', parse: text('archive') },
+  { key: 'target', env: 'TP_TARGET', parse: text('target') },
+  { key: 'quarter', env: 'TP_QUARTER', parse: quarter },
+  { key: 'datasets', env: 'TP_DATASETS', parse: list('dataset') },
+  { key: 'k', env: 'TP_K', parse: integer('k', 2) },
+  { key: 'contributionCap', env: 'TP_CONTRIBUTION_CAP', parse: integer('contribution-cap', 1) },
+  { key: 'optOut', env: 'TP_OPT_OUT', parse: text('opt-out') },
+  { key: 'publicBaseUrl', env: 'TP_PUBLIC_BASE_URL', parse: (value, where) => url(text('public-base-url')(value, where), where) },
+  { key: 'keyTemplate', env: 'TP_KEY_TEMPLATE', parse: keyTemplate },
+  { key: 'maxBadShare', env: 'TP_MAX_BAD_SHARE', parse: share('max-bad-share') },
+  { key: 'memoryLimit', env: 'TP_MEMORY_LIMIT', parse: memory },
+  { key: 'threads', env: 'TP_THREADS', parse: integer('threads', 1) },
+  { key: 'tempDirectory', env: 'TP_TEMP_DIR', parse: text('temp-dir') },
+  { key: 's3ForcePathStyle', env: 'TP_S3_FORCE_PATH_STYLE', parse: bool('s3-force-path-style') },
+  { key: 'queriesDir', env: 'TP_QUERIES_DIR', parse: text('queries-dir') },
+  { key: 'dryRun', env: 'TP_DRY_RUN', parse: bool('dry-run') },
+  { key: 'revise', env: 'TP_REVISE', parse: bool('revise') },
+];
+
+/** The flag name of a setting (`maxBadShare` -> `max-bad-share`). */
+export function flagName(key: keyof Settings): string {
+  if (key === 'datasets') return 'dataset';
+  if (key === 'tempDirectory') return 'temp-dir';
+  return key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+function url(value: string, where: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('not http');
+    return value.replace(/\/+$/, '');
+  } catch {
+    throw invalid('public-base-url', value, where, 'an http(s) URL such as https://data.example.org/usage');
+  }
+}
+
+function invalid(name: string, value: RawValue, where: string, accepted: string): PublisherError {
+  return new PublisherError('E_CONFIG', `setting \`${name}\` (${where}) must be ${accepted}, got ${JSON.stringify(value)}`);
+}
+
+export async function resolveSettings(
+  flags: Partial<Record<keyof Settings, RawValue>>,
+  env: NodeJS.ProcessEnv = process.env,
+  configFile: string | undefined = env.TP_CONFIG,
+): Promise<Settings> {
+  const file = configFile ? await readConfigFile(configFile) : {};
+  const settings: Record<string, unknown> = {
+    archive: DEFAULTS.archive,
+    target: DEFAULTS.target,
+    keyTemplate: DEFAULTS.keyTemplate,
+    datasets: [],
+    maxBadShare: DEFAULTS.maxBadShare,
+    s3ForcePathStyle: false,
+    dryRun: false,
+    revise: false,
+  };
+  for (const spec of SPECS) {
+    const candidates: Array<[Source, RawValue, string]> = [
+      ['flag', flags[spec.key], `--${flagName(spec.key)}`],
+      ['environment', env[spec.env] === '' ? undefined : env[spec.env], spec.env],
+      ['config file', file[spec.key] as RawValue, `${configFile}: ${spec.key}`],
+    ];
+    const chosen = candidates.find(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
+    if (chosen) settings[spec.key] = spec.parse(chosen[1], chosen[2]);
+  }
+  return settings as unknown as Settings;
+}
+
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new PublisherError('E_CONFIG', `config file ${path} cannot be read as JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new PublisherError('E_CONFIG', `config file ${path} must hold a JSON object`);
+  }
+  const known = new Set<string>(SPECS.map((spec) => spec.key));
+  const unknown = Object.keys(parsed).filter((key) => !known.has(key));
+  if (unknown.length) {
+    throw new PublisherError('E_CONFIG', `config file ${path}: unknown setting ${unknown.map((key) => `\`${key}\``).join(', ')} (known: ${[...known].join(', ')})`);
+  }
+  return parsed as Record<string, unknown>;
+}

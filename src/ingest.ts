@@ -1,0 +1,217 @@
+import { PublisherError } from './errors.js';
+import type { ArchiveFile } from './archive/files.js';
+import { quotedString, sqlList, type Duck } from './duck.js';
+import type { Logger } from './log.js';
+
+/**
+ * Loads the archive's events into the `events` table, one day at a time (so memory stays bounded), and
+ * counts every event that cannot be used by reason in `rejects`. Nothing here throws on bad events: the
+ * caller decides whether the share of rejects is acceptable.
+ */
+
+/** Why an event is not used. Stable names: they appear in the run summary. */
+export const REJECT_REASONS = [
+  'not_json',
+  'missing_timestamp',
+  'invalid_timestamp',
+  'timestamp_outside_day',
+  'missing_machine_id',
+  'wrong_type',
+  'unknown_event',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** The contract's string fields (besides timestamp and machine_id) that the job keeps. */
+const STRING_FIELDS = [
+  'event',
+  'command',
+  'os_family',
+  'os_version',
+  'runtime_id',
+  'sdk_version',
+  'ip_prefix',
+  'environment',
+  'product',
+  'product_version',
+] as const;
+
+export const EVENTS_TABLE_SQL = `
+CREATE TABLE IF NOT EXISTS events (
+  day DATE NOT NULL,
+  ts TIMESTAMPTZ NOT NULL,
+  machine_id VARCHAR NOT NULL,
+  event VARCHAR NOT NULL,
+  command VARCHAR, exit_code BIGINT, os_family VARCHAR, os_version VARCHAR, runtime_id VARCHAR,
+  sdk_version VARCHAR, ip_prefix VARCHAR, environment VARCHAR, is_container BOOLEAN,
+  product VARCHAR, product_version VARCHAR, metrics JSON
+);
+CREATE TABLE IF NOT EXISTS rejects (file VARCHAR NOT NULL, reason VARCHAR NOT NULL, events BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS file_reads (file VARCHAR NOT NULL, events BIGINT NOT NULL);
+`;
+
+export interface IngestResult {
+  eventsRead: number;
+  accepted: number;
+  rejected: Record<RejectReason, number>;
+  files: number;
+}
+
+export async function ingestArchive(duck: Duck, files: readonly ArchiveFile[], logger: Logger): Promise<IngestResult> {
+  await duck.run(EVENTS_TABLE_SQL);
+  const days = [...new Set(files.map((file) => file.day))].sort();
+  for (const day of days) {
+    const ofDay = files.filter((file) => file.day === day);
+    const ndjson = ofDay.filter((file) => file.format === 'ndjson');
+    const parquet = ofDay.filter((file) => file.format === 'parquet');
+    if (ndjson.length > 0) await loadCandidates(duck, day, ndjsonCandidates(ndjson), ndjson);
+    if (parquet.length > 0) await loadCandidates(duck, day, await parquetCandidates(duck, parquet), parquet);
+  }
+  const result = await summarise(duck, files.length);
+  logger.info('read archive', { files: files.length, days: days.length, events: result.eventsRead, accepted: result.accepted });
+  return result;
+}
+
+/**
+ * Each source yields one row per event with the raw fields as text plus a `type_error` flag, so that
+ * NDJSON and Parquet are validated by the same rules below.
+ */
+function ndjsonCandidates(files: readonly ArchiveFile[]): string {
+  const stringTypeError = ['timestamp', 'machine_id', ...STRING_FIELDS]
+    .map((field) => `coalesce(json_type(j, '$.${field}'), 'NULL') NOT IN ('VARCHAR', 'NULL')`)
+    .join(' OR ');
+  // A delimiter that JSON text cannot contain unescaped: every line arrives whole, however malformed.
+  return `
+    WITH lines AS (
+      SELECT filename AS file, line
+      FROM read_csv(${sqlList(files.map((file) => file.path))}, columns = {'line': 'VARCHAR'}, header = false,
+                    delim = E'\\x01', quote = '', escape = '', auto_detect = false, filename = true,
+                    max_line_size = 16777216)
+      WHERE line IS NOT NULL AND trim(line) <> ''
+    ), parsed AS (
+      SELECT file, CASE WHEN json_valid(line) AND json_type(line::JSON) = 'OBJECT' THEN line::JSON END AS j FROM lines
+    )
+    SELECT file, j IS NULL AS not_json,
+      j->>'$.timestamp' AS timestamp_text, NULL::TIMESTAMPTZ AS timestamp_value,
+      j->>'$.machine_id' AS machine_id,
+      ${STRING_FIELDS.map((field) => `j->>'$.${field}' AS ${field}`).join(', ')},
+      TRY_CAST(j->>'$.exit_code' AS BIGINT) AS exit_code,
+      TRY_CAST(j->>'$.is_container' AS BOOLEAN) AS is_container,
+      CASE WHEN json_type(j, '$.metrics') = 'OBJECT' THEN j->'$.metrics' END AS metrics,
+      (${stringTypeError}
+        OR coalesce(json_type(j, '$.exit_code'), 'NULL') NOT IN ('BIGINT', 'UBIGINT', 'NULL')
+        OR coalesce(json_type(j, '$.is_container'), 'NULL') NOT IN ('BOOLEAN', 'NULL')
+        OR coalesce(json_type(j, '$.metrics'), 'NULL') NOT IN ('OBJECT', 'NULL')) AS type_error
+    FROM parsed`;
+}
+
+async function parquetCandidates(duck: Duck, files: readonly ArchiveFile[]): Promise<string> {
+  const source = `read_parquet(${sqlList(files.map((file) => file.path))}, union_by_name = true, filename = true)`;
+  let columns: Array<{ column_name: string; column_type: string }>;
+  try {
+    columns = await duck.all(`DESCRIBE SELECT * FROM ${source}`);
+  } catch (error) {
+    throw unreadable(files, error);
+  }
+  const typeOf = new Map(columns.map((column) => [column.column_name, column.column_type]));
+  const text = (field: string): { value: string; error: string } => {
+    const type = typeOf.get(field);
+    if (type === undefined) return { value: 'NULL::VARCHAR', error: 'false' };
+    if (type === 'VARCHAR') return { value: `"${field}"`, error: 'false' };
+    return { value: 'NULL::VARCHAR', error: `"${field}" IS NOT NULL` };
+  };
+  const typed = (field: string, sqlType: string, accepted: (type: string) => boolean): { value: string; error: string } => {
+    const type = typeOf.get(field);
+    if (type === undefined) return { value: `NULL::${sqlType}`, error: 'false' };
+    if (accepted(type)) return { value: `TRY_CAST("${field}" AS ${sqlType})`, error: 'false' };
+    return { value: `NULL::${sqlType}`, error: `"${field}" IS NOT NULL` };
+  };
+  const isInteger = (type: string) => /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?)$/.test(type);
+  const timestampType = typeOf.get('timestamp');
+  const timestampIsValue = timestampType !== undefined && timestampType.startsWith('TIMESTAMP');
+  const timestamp = timestampIsValue ? { value: 'NULL::VARCHAR', error: 'false' } : text('timestamp');
+  const machine = text('machine_id');
+  const strings = STRING_FIELDS.map((field) => ({ field, ...text(field) }));
+  const exitCode = typed('exit_code', 'BIGINT', isInteger);
+  const container = typed('is_container', 'BOOLEAN', (type) => type === 'BOOLEAN');
+  const metricsType = typeOf.get('metrics');
+  const metrics =
+    metricsType === undefined
+      ? { value: 'NULL::JSON', error: 'false' }
+      : metricsType.startsWith('STRUCT')
+        ? { value: 'to_json("metrics")', error: 'false' }
+        : metricsType === 'VARCHAR' || metricsType === 'JSON'
+          ? { value: `CASE WHEN json_valid("metrics") AND json_type("metrics"::JSON) = 'OBJECT' THEN "metrics"::JSON END`, error: `"metrics" IS NOT NULL AND NOT (json_valid("metrics") AND json_type("metrics"::JSON) = 'OBJECT')` }
+          : { value: 'NULL::JSON', error: '"metrics" IS NOT NULL' };
+  const errors = [timestamp, machine, ...strings, exitCode, container, metrics].map((part) => part.error).filter((e) => e !== 'false');
+  return `
+    SELECT filename AS file, false AS not_json,
+      ${timestamp.value} AS timestamp_text,
+      ${timestampIsValue ? `"timestamp"::TIMESTAMPTZ` : 'NULL::TIMESTAMPTZ'} AS timestamp_value,
+      ${machine.value} AS machine_id,
+      ${strings.map((part) => `${part.value} AS ${part.field}`).join(', ')},
+      ${exitCode.value} AS exit_code, ${container.value} AS is_container, ${metrics.value} AS metrics,
+      (${errors.length > 0 ? errors.join(' OR ') : 'false'}) AS type_error
+    FROM ${source}`;
+}
+
+/** Validates candidates with one set of rules and splits them into `events` and `rejects`. */
+async function loadCandidates(duck: Duck, day: string, candidates: string, files: readonly ArchiveFile[]): Promise<void> {
+  const dayLiteral = `DATE ${quotedString(day)}`;
+  const classified = `
+    WITH c AS (${candidates}), t AS (
+      SELECT *, coalesce(timestamp_value,
+        CASE WHEN regexp_matches(timestamp_text, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(timestamp_text AS TIMESTAMPTZ) END) AS ts
+      FROM c
+    )
+    SELECT *, CASE
+      WHEN not_json THEN 'not_json'
+      WHEN type_error THEN 'wrong_type'
+      WHEN timestamp_value IS NULL AND timestamp_text IS NULL THEN 'missing_timestamp'
+      WHEN ts IS NULL THEN 'invalid_timestamp'
+      WHEN CAST(timezone('UTC', ts) AS DATE) <> ${dayLiteral} THEN 'timestamp_outside_day'
+      WHEN machine_id IS NULL OR trim(machine_id) = '' THEN 'missing_machine_id'
+      WHEN coalesce(event, 'command') NOT IN ('command', 'snapshot') THEN 'unknown_event'
+    END AS reason
+    FROM t`;
+  try {
+    await duck.run(`
+      CREATE OR REPLACE TEMP TABLE candidates AS ${classified};
+      INSERT INTO events
+        SELECT ${dayLiteral}, ts, machine_id, coalesce(event, 'command'), command, exit_code, os_family, os_version,
+               runtime_id, sdk_version, ip_prefix, environment, is_container, product, product_version, metrics
+        FROM candidates WHERE reason IS NULL;
+      INSERT INTO rejects SELECT file, reason, count(*) FROM candidates WHERE reason IS NOT NULL GROUP BY ALL;
+      INSERT INTO file_reads SELECT file, count(*) FROM candidates GROUP BY ALL;
+      DROP TABLE candidates;`);
+  } catch (error) {
+    throw unreadable(files, error);
+  }
+}
+
+function unreadable(files: readonly ArchiveFile[], error: unknown): PublisherError {
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const named = files.find((file) => message?.includes(file.path));
+  const where = named ? named.source : files.length === 1 ? files[0]!.source : `one of ${files.map((f) => f.source).join(', ')}`;
+  return new PublisherError('E_ARCHIVE', `archive file cannot be read (${where}): ${message}`, { cause: error });
+}
+
+async function summarise(duck: Duck, fileCount: number): Promise<IngestResult> {
+  const [totals] = await duck.all<{ read: string | null; accepted: string | null }>(
+    `SELECT (SELECT sum(events) FROM file_reads)::BIGINT AS read, (SELECT count(*) FROM events)::BIGINT AS accepted`,
+  );
+  const rows = await duck.all<{ reason: RejectReason; events: string }>(
+    `SELECT reason, sum(events)::BIGINT AS events FROM rejects GROUP BY reason`,
+  );
+  const rejected = Object.fromEntries(REJECT_REASONS.map((reason) => [reason, 0])) as Record<RejectReason, number>;
+  for (const row of rows) rejected[row.reason] = Number(row.events);
+  return { eventsRead: Number(totals?.read ?? 0), accepted: Number(totals?.accepted ?? 0), rejected, files: fileCount };
+}
+
+/** Files with the most rejected events, worst first: what the failure message names. */
+export async function worstFiles(duck: Duck, limit = 5): Promise<Array<{ file: string; rejected: number; events: number }>> {
+  const rows = await duck.all<{ file: string; rejected: string; events: string }>(`
+    SELECT r.file, sum(r.events)::BIGINT AS rejected, any_value(f.events)::BIGINT AS events
+    FROM rejects r JOIN (SELECT file, sum(events) AS events FROM file_reads GROUP BY file) f USING (file)
+    GROUP BY r.file ORDER BY rejected DESC, r.file LIMIT ${limit}`);
+  return rows.map((row) => ({ file: row.file, rejected: Number(row.rejected), events: Number(row.events) }));
+}

@@ -1,0 +1,18 @@
+import type { Quarter } from './release.js';
+
+/** The stable URL template: `{dataset}-{year}-q{quarter}.tsv` unless configured otherwise. */
+export function datasetKey(template: string, dataset: string, quarter: Quarter): string {
+  return template
+    .replaceAll('{dataset}', dataset)
+    .replaceAll('{year}', String(quarter.year))
+    .replaceAll('{quarter}', String(quarter.quarter));
+}
+
+/** The privacy report sits beside its data file. */
+export function privacyReportKey(dataKey: string): string {
+  return dataKey.replace(/\.tsv$/, '.privacy.json');
+}
+
+export function publicUrl(baseUrl: string | undefined, key: string): string | undefined {
+  return baseUrl ? `${baseUrl}/${key.split('/').map(encodeURIComponent).join('/')}` : undefined;
+}

@@ -1,0 +1,97 @@
+import { quotedIdentifier as id, quotedString, type Duck } from '../duck.js';
+import type { DatasetDefinition } from '../dataset.js';
+import type { DimensionLabels } from './labels.js';
+import { OTHER } from './labels.js';
+
+/**
+ * Builds the published rows of one dataset, one batch (a day) at a time:
+ * 1. each (row, machine) pair with the machine's events, labels from the quarter-wide choice;
+ * 2. rows under k are rolled into remainder rows, step by step (the dataset's `remainder` lists which
+ *    dimensions become "Other" at each step); a remainder row that meets an existing row merges with it;
+ * 3. what is still under k is suppressed.
+ * Every event ends in exactly one row, published or suppressed: the published rows are disjoint, so no
+ * suppressed row can be derived from published ones by subtraction (there are no totals or marginals).
+ * Stages: 0 = full detail, 1 = generalised labels, 2 = holds remainder contributions.
+ */
+export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
+
+export interface CellTables {
+  /** `(time, dims..., value, machines, raw_events, stage, published)` one row per output row. */
+  rows: string;
+  /** `(time, dims..., machine_id, events, stage)`: which machine's events ended in which row. */
+  assigned: string;
+}
+
+export function cellTables(prefix: string): CellTables {
+  return { rows: `${prefix}_rows`, assigned: `${prefix}_assigned` };
+}
+
+export async function createCellTables(duck: Duck, dataset: DatasetDefinition, prefix: string): Promise<CellTables> {
+  const tables = cellTables(prefix);
+  const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
+  await duck.run(`
+    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id VARCHAR, events BIGINT, stage INTEGER);
+    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, value BIGINT, machines BIGINT, raw_events BIGINT, stage INTEGER, published BOOLEAN);`);
+  return tables;
+}
+
+/** Distinct values of the time column in the facts: the batches, in order. */
+export async function batchesOf(duck: Duck, dataset: DatasetDefinition, factsTable: string): Promise<string[]> {
+  const rows = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(dataset.timeColumn)}::VARCHAR AS t FROM ${factsTable} ORDER BY 1`);
+  return rows.map((row) => row.t);
+}
+
+export async function buildBatch(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  factsTable: string,
+  labels: readonly DimensionLabels[],
+  tables: CellTables,
+  batch: string,
+  k: number,
+  cap: number,
+): Promise<void> {
+  const time = id(dataset.timeColumn);
+  const dims = dataset.dimensions.map((dimension) => id(dimension.column));
+  const keys = [time, ...dims];
+  const joins = dataset.dimensions
+    .map((dimension, index) => {
+      const label = labels[index]!;
+      const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
+        column === dimension.column ? `l${index}.value = f.${id(column)}` : `l${index}.${id(column)} = f.${id(column)}`,
+      );
+      return `JOIN ${label.table} l${index} ON ${on.join(' AND ')}`;
+    })
+    .join('\n      ');
+  const generalised = dataset.dimensions.map((_, index) => `l${index}.level > 0`).join(' OR ') || 'false';
+  await duck.run(`
+    CREATE OR REPLACE TEMP TABLE cur AS
+      SELECT f.${time}::VARCHAR AS ${time}, ${dims.map((dim, index) => `l${index}.label AS ${dim}`).join(', ')},
+             f.machine_id, sum(f.events)::BIGINT AS events,
+             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END) AS stage
+      FROM ${factsTable} f
+      ${joins}
+      WHERE f.${time}::VARCHAR = ${quotedString(batch)}
+      GROUP BY ALL;`);
+
+  for (const step of dataset.remainder) {
+    const rolled = new Set(step.map(id));
+    await duck.run(`
+      CREATE OR REPLACE TEMP TABLE failing AS
+        SELECT ${keys.join(', ')}, true AS failing FROM cur GROUP BY ALL HAVING count(*) < ${k};
+      CREATE OR REPLACE TEMP TABLE cur AS
+        SELECT ${time}, ${dims.map((dim) => (rolled.has(dim) ? `CASE WHEN failing THEN '${OTHER}' ELSE ${dim} END AS ${dim}` : dim)).join(', ')},
+               machine_id, sum(events)::BIGINT AS events, max(CASE WHEN failing THEN ${STAGE.remainder} ELSE stage END) AS stage
+        FROM (SELECT c.*, coalesce(f.failing, false) AS failing FROM cur c LEFT JOIN failing f USING (${keys.join(', ')}))
+        GROUP BY ALL;
+      DROP TABLE failing;`);
+  }
+
+  const value = dataset.measure.count === 'events' ? `sum(least(events, ${cap}))` : 'count(*)';
+  await duck.run(`
+    INSERT INTO ${tables.assigned} SELECT ${keys.join(', ')}, machine_id, events, stage FROM cur;
+    INSERT INTO ${tables.rows}
+      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(events)::BIGINT, max(stage), count(*) >= ${k}
+      FROM cur GROUP BY ALL;
+    DROP TABLE cur;`);
+}

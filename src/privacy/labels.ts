@@ -1,0 +1,100 @@
+import { quotedIdentifier as id, type Duck } from '../duck.js';
+import type { DatasetDefinition, Dimension } from '../dataset.js';
+import { cleanTextSql } from '../tsv.js';
+
+/**
+ * Quarter-wide generalisation: every raw value of a dimension gets exactly one published label for the
+ * whole quarter, so a label never changes meaning between days. A value keeps its own label when at
+ * least k distinct machines used it over the quarter (within its scope); otherwise it climbs its ladder
+ * (10.12.6 -> 10.12 -> 10 -> Other), judged again at each level on the machines of the values that
+ * climbed together. A value under k over the quarter can never make a daily row of k machines on its
+ * own, so this pass never costs the full-detail rows a "drop rows under k" publisher would keep.
+ */
+export const OTHER = 'Other';
+
+export interface LabelLevelStats {
+  level: number;
+  /** `value`, the ladder expression, or `Other`. */
+  rule: string;
+  values: number;
+  labels: number;
+}
+
+export interface DimensionLabels {
+  column: string;
+  table: string;
+  levels: LabelLevelStats[];
+}
+
+/** Builds `<prefix>_label_<i>(scope..., value, label, level)` for every dimension of the dataset. */
+export async function chooseLabels(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  factsTable: string,
+  prefix: string,
+  k: number,
+): Promise<DimensionLabels[]> {
+  const result: DimensionLabels[] = [];
+  for (const [index, dimension] of dataset.dimensions.entries()) {
+    result.push(await chooseDimensionLabels(duck, dimension, factsTable, `${prefix}_label_${index}`, k));
+  }
+  return result;
+}
+
+async function chooseDimensionLabels(
+  duck: Duck,
+  dimension: Dimension,
+  factsTable: string,
+  table: string,
+  k: number,
+): Promise<DimensionLabels> {
+  const scope = (dimension.scope ?? []).map(id);
+  const scopeSelect = scope.map((column) => `${column}, `).join('');
+  const scopeJoin = scope.map((column) => ` AND u.${column} = vm.${column}`).join('');
+  const ladder = dimension.ladder;
+  // Level n's label, deferring to level n+1 where the expression yields nothing.
+  const levelExpression = (level: number): string =>
+    level > ladder.length
+      ? `'${OTHER}'`
+      : `coalesce(nullif(${cleanTextSql(`(${ladder[level - 1]})`)}, ''), ${levelExpression(level + 1)})`;
+  const levelColumns = ladder.map((_, index) => `min(${levelExpression(index + 1)}) AS l${index + 1}`);
+  const column = id(dimension.column);
+
+  await duck.run(`
+    CREATE OR REPLACE TABLE ${table}_values AS
+      SELECT ${scopeSelect}${column} AS value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
+      FROM ${factsTable} GROUP BY ALL;
+    CREATE OR REPLACE TABLE ${table}_vm AS SELECT DISTINCT ${scopeSelect}${column} AS value, machine_id FROM ${factsTable};
+    CREATE OR REPLACE TABLE ${table} AS
+      SELECT ${scopeSelect}value, value AS label, 0 AS level FROM ${table}_vm
+      GROUP BY ALL HAVING count(*) >= ${k};`);
+
+  for (let level = 1; level <= ladder.length + 1; level++) {
+    const group = [...scope, `l${level}`].join(', ');
+    const passing =
+      level === ladder.length + 1
+        ? `SELECT DISTINCT ${group} FROM unresolved` // "Other" takes whatever is left; rows are judged later
+        : `SELECT ${scope.map((c) => `u.${c}, `).join('')}u.l${level} FROM unresolved u
+           JOIN ${table}_vm vm ON vm.value = u.value${scopeJoin}
+           GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= ${k}`;
+    await duck.run(`
+      CREATE OR REPLACE TEMP TABLE unresolved AS
+        SELECT v.* FROM ${table}_values v ANTI JOIN ${table} t USING (${[...scope, 'value'].join(', ')});
+      CREATE OR REPLACE TEMP TABLE passing AS ${passing};
+      INSERT INTO ${table}
+        SELECT ${scope.map((c) => `u.${c}, `).join('')}u.value, u.l${level}, ${level}
+        FROM unresolved u SEMI JOIN passing p USING (${group});
+      DROP TABLE unresolved; DROP TABLE passing;`);
+  }
+  await duck.run(`DROP TABLE ${table}_values; DROP TABLE ${table}_vm;`);
+
+  const stats = await duck.all<{ level: number; values: string; labels: string }>(
+    `SELECT level, count(*)::BIGINT AS values, count(DISTINCT label)::BIGINT AS labels FROM ${table} GROUP BY level ORDER BY level`,
+  );
+  const rule = (level: number): string => (level === 0 ? 'value' : level > ladder.length ? OTHER : ladder[level - 1]!);
+  return {
+    column: dimension.column,
+    table,
+    levels: stats.map((row) => ({ level: row.level, rule: rule(row.level), values: Number(row.values), labels: Number(row.labels) })),
+  };
+}

@@ -1,0 +1,128 @@
+import { quotedIdentifier as id, quotedString, type Duck } from '../duck.js';
+import type { DatasetDefinition } from '../dataset.js';
+import { PublisherError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { cleanTextSql } from '../tsv.js';
+import { batchesOf, buildBatch, createCellTables, STAGE, type CellTables } from './cells.js';
+import { chooseLabels, type DimensionLabels } from './labels.js';
+
+export interface ProtectionParameters {
+  k: number;
+  cap: number;
+}
+
+export interface ProtectedDataset {
+  dataset: DatasetDefinition;
+  parameters: ProtectionParameters;
+  /** Working-table prefix of this dataset in the run's DuckDB. */
+  prefix: string;
+  /** `(time, dims..., machine_id, events)`: the dataset's facts aggregated to one row per machine and cell. */
+  facts: string;
+  labels: DimensionLabels[];
+  tables: CellTables;
+  batches: number;
+}
+
+export function tablePrefix(dataset: DatasetDefinition): string {
+  return `ds_${dataset.name.replace(/-/g, '_')}`;
+}
+
+/**
+ * Runs the dataset's query and protects the result: aggregate to (cell, machine) a batch at a time,
+ * choose quarter-wide labels (a small pass over distinct values), then build rows batch by batch.
+ */
+export async function protectDataset(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  parameters: ProtectionParameters,
+  logger: Logger,
+): Promise<ProtectedDataset> {
+  const prefix = tablePrefix(dataset);
+  const facts = `${prefix}_facts`;
+  const view = `${prefix}_query`;
+  try {
+    await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${stripTrailingSemicolon(dataset.sql)}`);
+    const columns = await duck.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${view}`);
+    const names = new Set(columns.map((column) => column.column_name));
+    const required = ['machine_id', dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)];
+    const missing = required.filter((column) => !names.has(column));
+    if (missing.length) {
+      throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql must return the columns ${missing.join(', ')}`);
+    }
+    const dimensions = new Set(dataset.dimensions.map((dimension) => dimension.column));
+    const select = columns.map(({ column_name: name }) =>
+      dimensions.has(name) ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}` : id(name),
+    );
+    await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS events FROM ${view} LIMIT 0`);
+    const batches = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(dataset.timeColumn)}::VARCHAR AS t FROM ${view} ORDER BY 1`);
+    for (const { t } of batches) {
+      await duck.run(
+        `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
+         WHERE ${id(dataset.timeColumn)}::VARCHAR = ${quotedString(t)} GROUP BY ALL`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof PublisherError) throw error;
+    throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql failed: ${(error as Error).message}`, { cause: error });
+  }
+
+  const labels = await chooseLabels(duck, dataset, facts, prefix, parameters.k);
+  const tables = await createCellTables(duck, dataset, prefix);
+  const batches = await batchesOf(duck, dataset, facts);
+  for (const batch of batches) {
+    await buildBatch(duck, dataset, facts, labels, tables, batch, parameters.k, parameters.cap);
+  }
+  logger.info('protected dataset', { dataset: dataset.name, k: parameters.k, cap: parameters.cap, batches: batches.length });
+  return { dataset, parameters, prefix, facts, labels, tables, batches: batches.length };
+}
+
+function stripTrailingSemicolon(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+export interface ProtectionStats {
+  events: number;
+  eventsRemovedByCap: number;
+  /** Distinct machines that hit the cap in at least one row. */
+  machinesCapped: number;
+  rowsPublished: number;
+  rowsSuppressed: number;
+  valuePublished: { detail: number; generalised: number; remainder: number };
+  valueSuppressed: number;
+  machinesBehindSuppressed: number;
+  minMachinesPerRow: number | null;
+  medianMachinesPerRow: number | null;
+}
+
+export async function protectionStats(duck: Duck, result: ProtectedDataset): Promise<ProtectionStats> {
+  const { rows, assigned } = result.tables;
+  const [row] = await duck.all<Record<string, string | null>>(`
+    SELECT
+      (SELECT sum(events) FROM ${result.facts})::BIGINT AS events,
+      sum(raw_events - value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
+      count(*) FILTER (WHERE published)::BIGINT AS rows_published,
+      count(*) FILTER (WHERE NOT published)::BIGINT AS rows_suppressed,
+      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.detail}), 0)::BIGINT AS detail,
+      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
+      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
+      coalesce(sum(value) FILTER (WHERE NOT published), 0)::BIGINT AS suppressed,
+      min(machines) FILTER (WHERE published)::BIGINT AS min_machines,
+      median(machines) FILTER (WHERE published)::DOUBLE AS median_machines,
+      (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT published) s
+         USING (${[result.dataset.timeColumn, ...result.dataset.dimensions.map((d) => d.column)].map(id).join(', ')}))::BIGINT AS suppressed_machines,
+      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE events > ${result.parameters.cap})::BIGINT AS capped_machines
+    FROM ${rows}`);
+  const n = (key: string): number => Number(row?.[key] ?? 0);
+  return {
+    events: n('events'),
+    eventsRemovedByCap: n('removed'),
+    machinesCapped: result.dataset.measure.count === 'events' ? n('capped_machines') : 0,
+    rowsPublished: n('rows_published'),
+    rowsSuppressed: n('rows_suppressed'),
+    valuePublished: { detail: n('detail'), generalised: n('generalised'), remainder: n('remainder') },
+    valueSuppressed: n('suppressed'),
+    machinesBehindSuppressed: n('suppressed_machines'),
+    minMachinesPerRow: row?.min_machines == null ? null : Number(row.min_machines),
+    medianMachinesPerRow: row?.median_machines == null ? null : Number(row.median_machines),
+  };
+}

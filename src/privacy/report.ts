@@ -1,0 +1,77 @@
+import type { DatasetDefinition } from '../dataset.js';
+import { formatQuarter } from '../quarter.js';
+import type { Quarter } from '../release.js';
+import type { DimensionLabels } from './labels.js';
+import type { ProtectionParameters, ProtectionStats } from './protect.js';
+
+/**
+ * The machine-readable privacy report published beside each quarter file. It is public, so it must not
+ * itself disclose a small figure: the suppressed total (and every share that would let a reader derive
+ * it) is withheld when the suppressed rows together rest on fewer than k machines.
+ */
+export interface PrivacyReport {
+  dataset: string;
+  quarter: string;
+  method: string;
+  k: number;
+  contributionCap: number | null;
+  measure: string;
+  generalisation: Array<{ column: string; levels: DimensionLabels['levels'] }>;
+  rows: { published: number; suppressed: number };
+  published: { detail: number; generalised: number; remainder: number; total: number };
+  suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
+  shares: { detail: number; generalised: number; remainder: number; suppressed: number } | null;
+  /** Withheld (null) when fewer than k machines hit the cap: it would describe those few machines. */
+  eventsRemovedByCap: number | null;
+  machinesPerPublishedRow: { min: number | null; median: number | null };
+}
+
+export function buildPrivacyReport(
+  dataset: DatasetDefinition,
+  quarter: Quarter,
+  parameters: ProtectionParameters,
+  labels: readonly DimensionLabels[],
+  stats: ProtectionStats,
+): PrivacyReport {
+  const published = { ...stats.valuePublished, total: stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder };
+  const disclosable = stats.valueSuppressed === 0 || stats.machinesBehindSuppressed >= parameters.k;
+  const all = published.total + stats.valueSuppressed;
+  const share = (value: number): number => (all === 0 ? 0 : Math.round((value / all) * 1e6) / 1e6);
+  return {
+    dataset: dataset.name,
+    quarter: formatQuarter(quarter),
+    method:
+      'Values rare over the quarter climb their generalisation ladder; rows under k distinct machines are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed. Published rows are disjoint and no totals are published.',
+    k: parameters.k,
+    contributionCap: dataset.measure.count === 'events' ? parameters.cap : null,
+    measure: dataset.measure.column,
+    generalisation: labels.map((label) => ({ column: label.column, levels: label.levels })),
+    rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed },
+    published,
+    suppressed: disclosable
+      ? { total: stats.valueSuppressed, withheld: false }
+      : { total: null, withheld: true, reason: `the suppressed rows rest on fewer than k=${parameters.k} machines together` },
+    shares: disclosable
+      ? {
+          detail: share(published.detail),
+          generalised: share(published.generalised),
+          remainder: share(published.remainder),
+          suppressed: share(stats.valueSuppressed),
+        }
+      : null,
+    eventsRemovedByCap:
+      dataset.measure.count === 'events' && (stats.machinesCapped === 0 || stats.machinesCapped >= parameters.k) ? stats.eventsRemovedByCap : null,
+    machinesPerPublishedRow: { min: stats.minMachinesPerRow, median: stats.medianMachinesPerRow },
+  };
+}
+
+/** The few fields copied into the catalog. */
+export function privacySummary(report: PrivacyReport): Record<string, unknown> {
+  return {
+    k: report.k,
+    contributionCap: report.contributionCap,
+    rowsPublished: report.rows.published,
+    rowsSuppressed: report.rows.suppressed,
+    shares: report.shares,
+  };
+}

@@ -1,0 +1,26 @@
+import type { RunSummary } from './publish.js';
+
+/** The run summary printed on stdout: what a maintainer reads in cron mail. */
+export function formatSummary(summary: RunSummary): string {
+  const { events } = summary;
+  const rejected = Object.entries(events.rejected).filter(([, count]) => count > 0);
+  const rejectedTotal = rejected.reduce((sum, [, count]) => sum + count, 0);
+  const lines = [
+    `${summary.dryRun ? 'Dry run for' : 'Published'} ${summary.quarter} from ${summary.archive} to ${summary.target}`,
+    `events: ${events.eventsRead} read in ${events.files} files, ${rejectedTotal} rejected${rejected.length ? ` (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, ${events.excludedOptOut} excluded by opt-out, ${events.excludedNonProduction} not production`,
+  ];
+  if (events.daysWithoutData > 0) lines.push(`warning: ${events.daysWithoutData} day(s) of the quarter have no archive folder`);
+  for (const dataset of summary.datasets) {
+    const { stats } = dataset;
+    const published = stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder;
+    const total = published + stats.valueSuppressed;
+    const pct = (value: number): string => (total === 0 ? '0.0%' : `${((100 * value) / total).toFixed(1)}%`);
+    lines.push(
+      `${dataset.dataset}: ${dataset.status}, ${dataset.rows} rows, ${published} published (${pct(stats.valuePublished.detail)} full detail, ${pct(stats.valuePublished.generalised)} generalised, ${pct(stats.valuePublished.remainder)} in remainder rows, ${pct(stats.valueSuppressed)} suppressed), k=${dataset.report.k}, ${stats.eventsRemovedByCap} events over the cap`,
+      `  ${dataset.url}`,
+    );
+  }
+  if (summary.previewDir) lines.push(`files kept for inspection in ${summary.previewDir}`);
+  if (!summary.dryRun) lines.push(`objects written: ${summary.written.length}, unchanged: ${summary.unchanged.length}`);
+  return `${lines.join('\n')}\n`;
+}

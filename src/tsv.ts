@@ -1,0 +1,30 @@
+import { quotedIdentifier, quotedString, type Duck } from './duck.js';
+
+/**
+ * The published TSV format: UTF-8 without BOM, LF line ends, one header row, tab-separated, never quoted.
+ *
+ * Cleaning, applied to every text value before it is grouped (so two raw values that clean to the same
+ * text become one label, never two rows with the same key):
+ * - tabs, carriage returns and line feeds (and runs of them) become one space;
+ * - a value that starts with `=`, `+`, `-` or `@` gets a leading apostrophe (`'`), the OWASP advice
+ *   against spreadsheet formula injection; a reader who wants the raw value strips one leading `'`.
+ */
+export function cleanTextSql(expression: string): string {
+  const flattened = `regexp_replace(CAST(${expression} AS VARCHAR), '[\\t\\r\\n]+', ' ', 'g')`;
+  return `(CASE WHEN regexp_matches(${flattened}, '^[=+\\-@]') THEN '''' || ${flattened} ELSE ${flattened} END)`;
+}
+
+/** The same rule in TypeScript, for values cleaned outside DuckDB (and for tests). */
+export function cleanText(value: string): string {
+  const flattened = value.replace(/[\t\r\n]+/g, ' ');
+  return /^[=+\-@]/.test(flattened) ? `'${flattened}` : flattened;
+}
+
+/** Writes `select` (columns already in published order and text) sorted by `orderBy` with DuckDB's COPY. */
+export async function writeTsv(duck: Duck, select: string, orderBy: readonly string[], path: string): Promise<void> {
+  const order = orderBy.map((column) => `${quotedIdentifier(column)} ASC`).join(', ');
+  await duck.run(
+    `COPY (SELECT * FROM (${select}) ORDER BY ${order}) TO ${quotedString(path)}
+     (FORMAT csv, DELIMITER E'\\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '')`,
+  );
+}
