@@ -54,6 +54,13 @@ export async function listDatasets(queriesDir = DEFAULT_QUERIES_DIR): Promise<st
   return entries.filter((entry) => entry.isDirectory() && NAME.test(entry.name)).map((entry) => entry.name).sort();
 }
 
+/** The named datasets, or every dataset folder when none is named. */
+export async function loadDatasets(names: readonly string[], queriesDir = DEFAULT_QUERIES_DIR): Promise<DatasetDefinition[]> {
+  const chosen = names.length > 0 ? names : await listDatasets(queriesDir);
+  if (chosen.length === 0) throw new PublisherError('E_CONFIG', `no dataset folders found in ${queriesDir}`);
+  return Promise.all(chosen.map((name) => loadDataset(name, queriesDir)));
+}
+
 export async function loadDataset(name: string, queriesDir = DEFAULT_QUERIES_DIR): Promise<DatasetDefinition> {
   if (!NAME.test(name)) throw new PublisherError('E_CONFIG', `dataset name must match ${NAME}, got "${name}"`);
   const folder = join(queriesDir, name);

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { openStore, type StoreOptions } from '../store/index.js';
+import type { StoreOptions } from '../store/index.js';
 import type { ArchiveFile } from './files.js';
 import { listLocalArchive } from './local.js';
 import { stageS3Archive } from './s3.js';
@@ -18,6 +18,8 @@ export async function openArchive(
   storeOptions: StoreOptions = {},
 ): Promise<ArchiveFile[]> {
   if (location.startsWith('s3://')) {
+    // Loaded on demand: a local archive never pays for the AWS SDK.
+    const { openStore } = await import('../store/index.js');
     const store = openStore(location, { ...storeOptions, logger });
     const staging = await mkdtemp(join(workDir, 'archive-'));
     try {

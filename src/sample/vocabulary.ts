@@ -68,14 +68,17 @@ function mac(osVersion: string, weight: number): Platform[] {
   ];
 }
 
-/** `distro` is the os-release ID, `osVersion` its VERSION_ID, as the SDK reports them. */
-function linux(distro: string, osVersion: string, weight: number, musl = false): Platform[] {
+/**
+ * `osVersion` is the os-release VERSION_ID, as the SDK reports it; `ridVersion` the version part of the
+ * distro runtime id (`rhel.9-x64` for RHEL 9.4, `alpine.3.20-x64` for Alpine 3.20.3).
+ */
+function linux(distro: string, osVersion: string, weight: number, ridVersion = osVersion, musl = false): Platform[] {
   const libc = musl ? 'linux-musl' : 'linux';
   return Object.entries(ARCHES).map(([arch, share]) => ({
     osFamily: 'Linux' as const,
     osVersion,
     ridPortable: `${libc}-${arch}`,
-    ridLegacy: `${distro}.${osVersion.split('.').slice(0, distro === 'alpine' ? 2 : 2).join('.')}-${arch}`,
+    ridLegacy: `${distro}.${ridVersion}-${arch}`,
     weight: weight * share,
   }));
 }
@@ -104,18 +107,18 @@ export const PLATFORMS: readonly Platform[] = [
   ...linux('debian', '11', 1),
   ...linux('fedora', '40', 1.2),
   ...linux('fedora', '41', 1),
-  ...linux('rhel', '9.4', 0.8),
-  ...linux('rocky', '9.4', 0.5),
+  ...linux('rhel', '9.4', 0.8, '9'),
+  ...linux('rocky', '9.4', 0.5, '9'),
   ...linux('linuxmint', '21.3', 0.5),
-  ...linux('opensuse-leap', '15.6', 0.3),
-  ...linux('alpine', '3.20.3', 0.4, true),
+  ...linux('opensuse-leap', '15.6', 0.3, '15.6'),
+  ...linux('alpine', '3.20.3', 0.4, '3.20', true),
 ];
 
 /** Containers: the SDK images are Debian, Alpine, Ubuntu and Azure Linux. */
 export const CONTAINER_PLATFORMS: readonly Platform[] = [
   ...linux('debian', '12', 50),
-  ...linux('alpine', '3.20.3', 14, true),
-  ...linux('alpine', '3.19.4', 6, true),
+  ...linux('alpine', '3.20.3', 14, '3.20', true),
+  ...linux('alpine', '3.19.4', 6, '3.19', true),
   ...linux('ubuntu', '24.04', 15),
   ...linux('ubuntu', '22.04', 10),
   ...linux('azurelinux', '3.0', 5),

@@ -1,0 +1,152 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { openArchive } from './archive/index.js';
+import type { Settings } from './config.js';
+import type { DatasetDefinition } from './dataset.js';
+import { openDuck, type Duck } from './duck.js';
+import { PublisherError } from './errors.js';
+import { buildPrefixGeo } from './geo.js';
+import { fileDigest } from './hash.js';
+import { ingestArchive, worstFiles, type IngestResult } from './ingest.js';
+import { datasetKey, privacyReportKey } from './keys.js';
+import type { Logger } from './log.js';
+import { applyOptOut, readOptOut } from './optout.js';
+import { checkPublishedFile } from './privacy/check.js';
+import { protectDataset, protectionStats, type ProtectionStats } from './privacy/protect.js';
+import { buildPrivacyReport, privacySummary, type PrivacyReport } from './privacy/report.js';
+import { formatQuarter, quarterDays } from './quarter.js';
+import type { DatasetFile, Quarter } from './release.js';
+import { writeDatasetTsv } from './write.js';
+
+export interface EventCounts extends IngestResult {
+  excludedOptOut: number;
+  excludedNonProduction: number;
+  daysWithoutData: number;
+}
+
+export interface BuiltDataset {
+  file: DatasetFile;
+  stats: ProtectionStats;
+  report: PrivacyReport;
+}
+
+export interface BuiltRelease {
+  quarter: Quarter;
+  events: EventCounts;
+  datasets: BuiltDataset[];
+  /** Folder holding the built files. */
+  outDir: string;
+}
+
+/**
+ * Everything up to the files that would be published, in `workDir/out`: read the archive, validate,
+ * exclude, protect, write, check. Touches no target.
+ */
+export async function buildRelease(
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  workDir: string,
+): Promise<BuiltRelease> {
+  const days = quarterDays(quarter);
+  const files = await openArchive(settings.archive, days, workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
+  if (files.length === 0) {
+    throw new PublisherError(
+      'E_ARCHIVE',
+      `no archive files for ${formatQuarter(quarter)} under ${settings.archive} (expected folders date=${days[0]} ... date=${days.at(-1)})`,
+    );
+  }
+  const duck = await openDuck(
+    { memoryLimit: settings.memoryLimit, threads: settings.threads, tempDirectory: join(workDir, 'spill') },
+    join(workDir, 'work.duckdb'),
+  );
+  try {
+    const ingested = await ingestArchive(duck, files, logger);
+    await failOnTooManyRejects(duck, ingested, settings.maxBadShare);
+    const excludedOptOut = settings.optOut ? await applyOptOut(duck, await readOptOut(settings.optOut)) : 0;
+    const [nonProduction] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM events WHERE environment IS DISTINCT FROM 'production'`);
+    await buildPrefixGeo(duck);
+    await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
+    const outDir = join(workDir, 'out');
+    await mkdir(outDir, { recursive: true });
+    const built: BuiltDataset[] = [];
+    for (const dataset of datasets) built.push(await buildDataset(duck, dataset, settings, quarter, outDir, logger));
+    return {
+      quarter,
+      outDir,
+      datasets: built,
+      events: {
+        ...ingested,
+        excludedOptOut,
+        excludedNonProduction: Number(nonProduction?.n ?? 0),
+        daysWithoutData: days.length - new Set(files.map((file) => file.day)).size,
+      },
+    };
+  } finally {
+    duck.close();
+  }
+}
+
+async function failOnTooManyRejects(duck: Duck, ingested: IngestResult, maxShare: number): Promise<void> {
+  const rejected = Object.values(ingested.rejected).reduce((sum, count) => sum + count, 0);
+  if (ingested.eventsRead === 0 || rejected / ingested.eventsRead <= maxShare) return;
+  const worst = await worstFiles(duck);
+  const reasons = Object.entries(ingested.rejected).filter(([, count]) => count > 0).map(([reason, count]) => `${reason}=${count}`).join(', ');
+  throw new PublisherError(
+    'E_BAD_INPUT',
+    `${rejected} of ${ingested.eventsRead} events (${((100 * rejected) / ingested.eventsRead).toFixed(2)}%) were rejected, over the limit of ${(100 * maxShare).toFixed(2)}% (max-bad-share); nothing was published. Reasons: ${reasons}. Worst files: ${worst.map((file) => `${file.file} (${file.rejected} of ${file.events})`).join('; ')}`,
+  );
+}
+
+async function buildDataset(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  settings: Settings,
+  quarter: Quarter,
+  outDir: string,
+  logger: Logger,
+): Promise<{ file: DatasetFile; stats: ProtectionStats; report: PrivacyReport }> {
+  const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
+  const result = await protectDataset(duck, dataset, parameters, logger);
+  const key = datasetKey(settings.keyTemplate, dataset.name, quarter);
+  const path = join(outDir, key);
+  await mkdir(dirname(path), { recursive: true });
+  const rows = await writeDatasetTsv(duck, result, path);
+  const violations = await checkPublishedFile(duck, result, path);
+  if (violations.length > 0) {
+    for (const violation of violations) logger.error('privacy check failed', { dataset: dataset.name, rule: violation.rule, detail: violation.detail });
+    throw new PublisherError(
+      'E_PRIVACY_CHECK',
+      `the independent privacy check found ${violations.length} problem(s) in ${key} (first: ${violations[0]!.rule}: ${violations[0]!.detail}); nothing was published`,
+    );
+  }
+  const stats = await protectionStats(duck, result);
+  const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats);
+  const reportKey = privacyReportKey(key);
+  const reportPath = join(outDir, reportKey);
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const digest = await fileDigest(path);
+  const reportDigest = await fileDigest(reportPath);
+  logger.info('built dataset file', { dataset: dataset.name, key, rows, bytes: digest.bytes, sha256: digest.sha256 });
+  return {
+    stats,
+    report,
+    file: {
+      dataset: dataset.name,
+      title: dataset.title,
+      description: dataset.description,
+      grain: dataset.grain,
+      quarter,
+      key,
+      localPath: path,
+      contentType: 'text/tab-separated-values; charset=utf-8',
+      ...digest,
+      rows,
+      columns: dataset.columns,
+      schemaVersion: dataset.schemaVersion,
+      privacySummary: privacySummary(report),
+      privacyReport: { key: reportKey, localPath: reportPath, contentType: 'application/json', ...reportDigest },
+    },
+  };
+}

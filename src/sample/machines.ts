@@ -1,0 +1,177 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { COUNTRIES, IPV6_COUNTRIES, PLANTED_COUNTRY_OFFSET } from './countries.js';
+import { countryPrefixes, type CountryPrefixes } from './ip-prefixes.js';
+import { CONTAINER_PLATFORMS, PLANTED, PLATFORMS, SDKS, sdkUpgrade, usesPortableRid } from './vocabulary.js';
+import { createChoiceTable, hexId, offsetText, slot, sqlValue, uniform } from './sql.js';
+
+/**
+ * The `machines` table: one row per machine with its stable attributes (OS, runtime id, SDK, country, clock
+ * offset, environment). Rank 0 is the busiest machine; events pick ranks Zipf-like. Attributes are hashed
+ * from the rank, so activity and attributes are independent.
+ *
+ * Columns: rank, machine_id, os_family, os_version, runtime_id, sdk_version, sdk_after, upgrade_day (epoch
+ * day from which sdk_after is used), country, ip_prefix, offset_minutes, offset_text, environment,
+ * is_container, cwd_hashes (the machine's project folders).
+ */
+export interface MachineSettings {
+  seed: number;
+  /** Regular machines, ranks 0 .. machines-1. */
+  machines: number;
+  /** Epoch days (days since 1970-01-01 UTC) the archive covers, inclusive: SDK upgrades fall inside. */
+  firstDay: number;
+  lastDay: number;
+  /** Adds the planted machines after the regular ones (see PLANTED_RANKS). */
+  planted: boolean;
+}
+
+/** Ranks of the planted machines, relative to the number of regular machines. */
+export const PLANTED_RANKS = {
+  singleMachineOs: 0,
+  previewSdk: [1, 2],
+  singleMachineCountry: 3,
+} as const;
+export const PLANTED_COUNT = 4;
+
+const CONTAINER_SHARE = 0.12;
+const SDK_UPGRADE_SHARE = 0.08;
+const IPV6_SHARE = 0.06;
+
+export async function createMachines(connection: DuckDBConnection, settings: MachineSettings): Promise<void> {
+  const prefixes = await countryPrefixes([
+    ...COUNTRIES.map((country) => ({
+      code: country.code,
+      v4: Math.min(64, 3 + Math.round(country.weight * 3)),
+      v6: IPV6_COUNTRIES.includes(country.code) ? 3 : 0,
+    })),
+    { code: PLANTED.singleMachineCountry, v4: 1, v6: 0 },
+  ]);
+  await createVocabularyTables(connection, prefixes);
+
+  const { seed, machines, firstDay, lastDay } = settings;
+  const span = Math.max(1, lastDay - firstDay + 1);
+  const u = (name: string) => uniform(seed, `'${name}'`, 'rank');
+  await connection.run(`
+    CREATE OR REPLACE TABLE machines AS
+    WITH m AS (
+      SELECT rank::INTEGER AS rank,
+        ${u('container')} < ${CONTAINER_SHARE} AS is_container,
+        ${slot(seed, "'platform'", 'rank')} AS platform_slot,
+        ${slot(seed, "'sdk'", 'rank')} AS sdk_slot,
+        ${slot(seed, "'country'", 'rank')} AS country_slot,
+        hash(${seed}, 'prefix', rank) AS prefix_hash,
+        hash(${seed}, 'offset', rank) AS offset_hash,
+        ${u('v6')} AS v6_u, ${u('utc')} AS utc_u, ${u('environment')} AS environment_u,
+        ${u('upgrade')} AS upgrade_u, hash(${seed}, 'upgrade_day', rank) AS upgrade_hash,
+        -- Most machines work in one to three folders, CI agents in many.
+        1 + least(30, floor(-ln(1 - ${u('projects')}) * 2.5))::INTEGER AS projects
+      FROM range(${machines}) r(rank)
+    ), picked AS (
+      SELECT m.*, p.os_family, p.os_version, CASE WHEN s.portable THEN p.rid_portable ELSE p.rid_legacy END AS runtime_id,
+        s.version AS sdk_version, s.upgrade_to, c.code AS country, c.offsets, c.v4_count, c.v6_count
+      FROM m
+      JOIN choice_platform p ON p.slot = m.platform_slot AND p.container = m.is_container
+      JOIN choice_sdk s ON s.slot = m.sdk_slot
+      JOIN choice_country c ON c.slot = m.country_slot
+    ), placed AS (
+      SELECT picked.*,
+        CASE WHEN v6_count > 0 AND v6_u < ${IPV6_SHARE} THEN p6.prefix ELSE p4.prefix END AS ip_prefix,
+        -- Containers and many Linux CI agents keep their clock on UTC.
+        utc_u < CASE WHEN is_container THEN 1.0 WHEN os_family = 'Linux' THEN 0.35 ELSE 0.08 END AS utc_clock,
+        offsets[1 + (offset_hash % len(offsets))::INTEGER] AS local_offset
+      FROM picked
+      LEFT JOIN country_prefixes p4 ON p4.code = picked.country AND NOT p4.v6
+        AND p4.idx = (prefix_hash % greatest(v4_count, 1))::INTEGER
+      LEFT JOIN country_prefixes p6 ON p6.code = picked.country AND p6.v6
+        AND p6.idx = (prefix_hash % greatest(v6_count, 1))::INTEGER
+    )
+    SELECT rank, ${hexId(seed, 'machine', 'rank::VARCHAR')} AS machine_id,
+      os_family, os_version, runtime_id, sdk_version,
+      CASE WHEN upgrade_to IS NOT NULL AND upgrade_u < ${SDK_UPGRADE_SHARE} THEN upgrade_to END AS sdk_after,
+      CASE WHEN upgrade_to IS NOT NULL AND upgrade_u < ${SDK_UPGRADE_SHARE}
+        THEN ${firstDay} + 1 + (upgrade_hash % ${Math.max(1, span - 2)})::INTEGER END AS upgrade_day,
+      country, ip_prefix,
+      CASE WHEN utc_clock THEN 0 ELSE local_offset END AS offset_minutes,
+      ${offsetText('local_offset', 'utc_clock')} AS offset_text,
+      CASE WHEN environment_u < CASE WHEN is_container THEN 0.3 ELSE 0.1 END THEN 'non-production' ELSE 'production' END
+        AS environment,
+      is_container,
+      list_transform(range(projects), project -> ${hexId(seed, 'cwd', 'rank::VARCHAR', 'project::VARCHAR')}) AS cwd_hashes
+    FROM placed
+    ORDER BY rank`);
+
+  if (settings.planted) await addPlantedMachines(connection, settings, prefixes);
+}
+
+/** Common attributes except for the one value each planted machine makes rare. */
+async function addPlantedMachines(
+  connection: DuckDBConnection,
+  settings: MachineSettings,
+  prefixes: ReadonlyMap<string, CountryPrefixes>,
+): Promise<void> {
+  const { seed, machines } = settings;
+  const usPrefix = prefixes.get('US')!.v4[0]!;
+  const aqPrefix = prefixes.get(PLANTED.singleMachineCountry)!.v4[0]!;
+  const common = { os_family: 'Windows', os_version: '10.0.22631', runtime_id: 'win-x64', sdk_version: '9.0.101', country: 'US' };
+  const rows = [
+    { rank: PLANTED_RANKS.singleMachineOs, ...common, ...plantedOs(), ip_prefix: usPrefix, offset: -300 },
+    ...PLANTED_RANKS.previewSdk.map((rank) => ({ rank, ...common, sdk_version: PLANTED.previewSdk, ip_prefix: usPrefix, offset: -480 })),
+    { rank: PLANTED_RANKS.singleMachineCountry, ...common, country: PLANTED.singleMachineCountry, ip_prefix: aqPrefix, offset: PLANTED_COUNTRY_OFFSET },
+  ];
+  const values = rows.map((row) =>
+    [machines + row.rank, row.os_family, row.os_version, row.runtime_id, row.sdk_version, row.country, row.ip_prefix, row.offset]
+      .map((value) => sqlValue(value))
+      .join(', '),
+  );
+  await connection.run(`
+    INSERT INTO machines
+    SELECT rank, ${hexId(seed, 'machine', 'rank::VARCHAR')}, os_family, os_version, runtime_id, sdk_version, NULL, NULL,
+      country, ip_prefix, offset_minutes, ${offsetText('offset_minutes', 'false')}, 'production', false,
+      [${hexId(seed, 'cwd', 'rank::VARCHAR', "'0'")}]
+    FROM (VALUES (${values.join('), (')})) v(rank, os_family, os_version, runtime_id, sdk_version, country, ip_prefix, offset_minutes)`);
+}
+
+function plantedOs(): { os_family: string; os_version: string; runtime_id: string } {
+  const { osFamily, osVersion, runtimeId } = PLANTED.singleMachineOs;
+  return { os_family: osFamily, os_version: osVersion, runtime_id: runtimeId };
+}
+
+async function createVocabularyTables(connection: DuckDBConnection, prefixes: ReadonlyMap<string, CountryPrefixes>): Promise<void> {
+  const platform = (container: boolean) => (p: (typeof PLATFORMS)[number]) => ({
+    weight: p.weight,
+    values: { container, os_family: p.osFamily, os_version: p.osVersion, rid_portable: p.ridPortable, rid_legacy: p.ridLegacy },
+  });
+  await createChoiceTable(connection, 'choice_platform_desktop', PLATFORMS.map(platform(false)));
+  await createChoiceTable(connection, 'choice_platform_container', CONTAINER_PLATFORMS.map(platform(true)));
+  await connection.run(`
+    CREATE OR REPLACE TABLE choice_platform AS
+    SELECT * FROM choice_platform_desktop UNION ALL SELECT * FROM choice_platform_container;
+    DROP TABLE choice_platform_desktop; DROP TABLE choice_platform_container;`);
+  await createChoiceTable(
+    connection,
+    'choice_sdk',
+    SDKS.map((sdk) => ({
+      weight: sdk.weight,
+      values: { version: sdk.version, upgrade_to: sdkUpgrade(sdk.version) ?? null, portable: usesPortableRid(sdk.version) },
+    })),
+  );
+  await createChoiceTable(
+    connection,
+    'choice_country',
+    COUNTRIES.map((country) => ({
+      weight: country.weight,
+      values: {
+        code: country.code,
+        offsets: country.offsets,
+        v4_count: prefixes.get(country.code)?.v4.length ?? 0,
+        v6_count: prefixes.get(country.code)?.v6.length ?? 0,
+      },
+    })),
+  );
+  const rows = [...prefixes.values()].flatMap((country) => [
+    ...country.v4.map((prefix, idx) => `(${sqlValue(country.code)}, false, ${idx}, ${sqlValue(prefix)})`),
+    ...country.v6.map((prefix, idx) => `(${sqlValue(country.code)}, true, ${idx}, ${sqlValue(prefix)})`),
+  ]);
+  await connection.run(`
+    CREATE OR REPLACE TABLE country_prefixes AS
+    SELECT * FROM (VALUES ${rows.join(', ')}) v(code, v6, idx, prefix)`);
+}

@@ -1,0 +1,54 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveSettings, type Settings } from '../../src/config.js';
+import { createMemoryLogger } from '../../src/log.js';
+import { buildRelease, type BuiltRelease } from '../../src/build.js';
+import { loadDatasets } from '../../src/dataset.js';
+import type { Quarter } from '../../src/release.js';
+import { writeDayFile, type ArchiveEvent, type FileFormat } from './archive.js';
+
+export const Q3: Quarter = { year: 2026, quarter: 3 };
+
+export async function tempDir(prefix = 'tp-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Writes one archive file per day from `days` (day -> events or raw lines). */
+export async function writeArchive(
+  days: Record<string, ReadonlyArray<ArchiveEvent | string>>,
+  format: FileFormat = 'ndjson',
+  root?: string,
+): Promise<string> {
+  const archive = root ?? (await tempDir('tp-archive-'));
+  for (const [day, entries] of Object.entries(days)) await writeDayFile(archive, day, 'events', format, entries);
+  return archive;
+}
+
+export async function settingsFor(flags: Partial<Record<keyof Settings, string | boolean | string[]>>): Promise<Settings> {
+  return resolveSettings({ datasets: ['cli-usage'], ...flags }, {}, undefined);
+}
+
+export interface Built extends BuiltRelease {
+  /** The first dataset's TSV as text. */
+  tsv: string;
+  /** The first dataset's rows as objects keyed by header. */
+  rows: Array<Record<string, string>>;
+  logLines: string[];
+}
+
+/** Runs everything up to the files that would be published (no target). */
+export async function build(archive: string, flags: Partial<Record<keyof Settings, string | boolean | string[]>> = {}, quarter = Q3): Promise<Built> {
+  const settings = await settingsFor({ archive, ...flags });
+  const logger = createMemoryLogger();
+  const release = await buildRelease(settings, logger, quarter, await loadDatasets(settings.datasets, settings.queriesDir), await tempDir());
+  const first = release.datasets[0]!;
+  const tsv = await readFile(first.file.localPath, 'utf8');
+  return { ...release, tsv, rows: parseTsv(tsv), logLines: logger.lines };
+}
+
+export function parseTsv(tsv: string): Array<Record<string, string>> {
+  const [header, ...lines] = tsv.split('\n').filter((line) => line !== '');
+  const names = header!.split('\t');
+  return lines.map((line) => Object.fromEntries(line.split('\t').map((value, index) => [names[index]!, value])));
+}

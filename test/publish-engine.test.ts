@@ -1,0 +1,225 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DuckDBInstance, quotedString } from '@duckdb/node-api';
+import { event, machines } from './helpers/archive.js';
+import { build, tempDir, writeArchive } from './helpers/build.js';
+import { PublisherError } from '../src/errors.js';
+
+const DAY = '2026-07-01';
+const at = (time: string, day = DAY) => `${day}T${time}`;
+
+describe('k-anonymity of published rows', () => {
+  it('publishes a row shared by exactly k machines and drops one shared by k-1', async () => {
+    const archive = await writeArchive({
+      [DAY]: [...machines(10, 'common'), ...machines(5, 'exact', { command: 'publish' }), ...machines(4, 'short', { command: 'pack', os_family: 'Windows' })],
+    });
+    const { rows } = await build(archive, { k: '5' });
+    expect(rows.find((row) => row.Command === 'publish')?.Occurrences).toBe('5');
+    expect(rows.some((row) => row.Command === 'pack')).toBe(false);
+    expect(rows.some((row) => row.OSFamily === 'Windows')).toBe(false);
+  });
+
+  it('never publishes a rare value, however many events its one machine sends', async () => {
+    const lonely = Array.from({ length: 500 }, () => event({ machine_id: 'lonely', command: 'secret-tool', os_version: '99.1.2' }));
+    const archive = await writeArchive({ [DAY]: [...machines(12, 'common'), ...lonely] });
+    const { tsv, rows } = await build(archive, { k: '10' });
+    expect(tsv).not.toContain('secret-tool');
+    expect(tsv).not.toContain('99.1');
+    for (const row of rows) expect(Number(row.Occurrences)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('generalises a rare version along its ladder before suppressing (10.12.6 -> 10.12)', async () => {
+    const archive = await writeArchive({
+      [DAY]: [
+        ...machines(3, 'a', { os_version: '10.12.6', os_family: 'Darwin' }),
+        ...machines(3, 'b', { os_version: '10.12.5', os_family: 'Darwin' }),
+        ...machines(6, 'c', { os_version: '22.04' }),
+      ],
+    });
+    const { rows, datasets } = await build(archive, { k: '6' });
+    expect(rows.find((row) => row.OSFamily === 'Darwin')).toMatchObject({ OSVersion: '10.12', Occurrences: '6' });
+    const os = datasets[0]!.report.generalisation.find((dimension) => dimension.column === 'OSVersion')!;
+    expect(os.levels.find((level) => level.level === 1)?.values).toBe(2);
+    expect(datasets[0]!.report.published.generalised).toBe(6);
+  });
+
+  it('rolls rows still under k into a remainder row with Other', async () => {
+    // 3 machines run `test`, 3 run `pack`: neither reaches k=5 alone, together they do.
+    const archive = await writeArchive({
+      [DAY]: [...machines(10, 'common'), ...machines(3, 't', { command: 'test' }), ...machines(3, 'p', { command: 'pack' })],
+    });
+    // Both commands are common enough over the quarter at k=3 to keep their labels, but not per day at k=5.
+    const { rows, datasets } = await build(archive, { k: '5' });
+    const other = rows.find((row) => row.Command === 'Other');
+    expect(other?.Occurrences).toBe('6');
+    expect(datasets[0]!.report.published.remainder + datasets[0]!.report.published.generalised).toBe(6);
+  });
+
+  it('caps the events one machine contributes to a row and reports what the cap removed', async () => {
+    const heavy = Array.from({ length: 300 }, () => event({ machine_id: 'heavy' }));
+    const archive = await writeArchive({ [DAY]: [...machines(10, 'm'), ...heavy] });
+    const { rows, datasets } = await build(archive, { k: '5', contributionCap: '100' });
+    expect(rows[0]?.Occurrences).toBe(String(10 + 100));
+    expect(datasets[0]!.stats.eventsRemovedByCap).toBe(200);
+    // One machine hit the cap: the public report must not describe it.
+    expect(datasets[0]!.report.eventsRemovedByCap).toBeNull();
+  });
+
+  it('refuses k < 2', async () => {
+    const archive = await writeArchive({ [DAY]: machines(3, 'm') });
+    await expect(build(archive, { k: '1' })).rejects.toThrow(/`k`.*from 2 up/);
+  });
+});
+
+describe('what never leaves the job', () => {
+  it('publishes no machine id, IP prefix or working-directory hash, in any byte of any file', async () => {
+    const events = machines(12, 'machine-secret-', { ip_prefix: '81.2.69', cwd_hash: 'cwd-secret-hash' });
+    const archive = await writeArchive({ [DAY]: events });
+    const built = await build(archive, { k: '5' });
+    for (const { file } of built.datasets) {
+      for (const path of [file.localPath, file.privacyReport.localPath]) {
+        const text = await readFile(path, 'utf8');
+        expect(text).not.toMatch(/machine-secret-|81\.2\.69|cwd-secret-hash/);
+      }
+    }
+    expect(built.rows[0]?.Geography).toBe('United Kingdom');
+  });
+
+  it('excludes non-production events and opted-out machines entirely', async () => {
+    const archive = await writeArchive({
+      [DAY]: [
+        ...machines(10, 'prod'),
+        ...machines(10, 'staging', { environment: 'non-production', command: 'staging-only' }),
+        ...machines(10, 'gone', { command: 'opted-out-only' }),
+      ],
+    });
+    const optOut = join(await tempDir(), 'opt-out.txt');
+    await writeFile(optOut, `# machines that asked to be forgotten\n${Array.from({ length: 10 }, (_, i) => `gone${i}`).join('\n')}\n`);
+    const { tsv, events } = await build(archive, { k: '5', optOut });
+    expect(tsv).not.toMatch(/staging-only|opted-out-only/);
+    expect(events.excludedOptOut).toBe(10);
+    expect(events.excludedNonProduction).toBe(10);
+  });
+});
+
+describe('bad input', () => {
+  it('counts bad events by reason and completes', async () => {
+    const good = machines(200, 'm');
+    const bad = [
+      'this is not json',
+      JSON.stringify(event({ timestamp: undefined })),
+      JSON.stringify({ ...event(), machine_id: undefined }),
+      JSON.stringify(event({ timestamp: '2026-07-02T00:00:00Z' })),
+      JSON.stringify(event({ exit_code: 'zero' })),
+      JSON.stringify(event({ machine_id: 12 })),
+      JSON.stringify(event({ timestamp: '2026-07-01 12:00:00' })),
+    ];
+    const archive = await writeArchive({ [DAY]: [...good, ...bad] });
+    const { events, rows } = await build(archive, { k: '5', maxBadShare: '0.05' });
+    expect(events.rejected).toMatchObject({
+      not_json: 1,
+      missing_timestamp: 1,
+      missing_machine_id: 1,
+      timestamp_outside_day: 1,
+      wrong_type: 2,
+      invalid_timestamp: 1,
+    });
+    expect(events.accepted).toBe(200);
+    expect(rows[0]?.Occurrences).toBe('200');
+  });
+
+  it('fails above the bad-event limit, naming the worst file', async () => {
+    const archive = await writeArchive({ [DAY]: [...machines(10, 'm'), 'garbage', 'more garbage'] });
+    const error = await build(archive, { k: '5' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PublisherError);
+    expect((error as PublisherError).code).toBe('E_BAD_INPUT');
+    expect((error as PublisherError).message).toMatch(/date=2026-07-01\/events\.ndjson \(2 of 12\)/);
+  });
+
+  it('fails with E_ARCHIVE naming a corrupt file', async () => {
+    const archive = await writeArchive({ [DAY]: machines(10, 'm') });
+    await writeFile(join(archive, `date=${DAY}`, 'broken.ndjson.gz'), 'not gzip at all');
+    const error = await build(archive, { k: '5' }).catch((caught: unknown) => caught);
+    expect((error as PublisherError).code).toBe('E_ARCHIVE');
+    expect((error as PublisherError).message).toContain('broken.ndjson.gz');
+  });
+});
+
+describe('quarter boundaries and time zones', () => {
+  it('keeps the last millisecond of the quarter and the offsets that land inside it', async () => {
+    const archive = await writeArchive({
+      '2026-09-30': [
+        ...machines(5, 'late', { timestamp: '2026-09-30T23:59:59.999Z' }),
+        // 01:30 on 1 October in Paris is 23:30 on 30 September UTC.
+        ...machines(5, 'paris', { timestamp: '2026-10-01T01:30:00+02:00' }),
+      ],
+      '2026-10-01': machines(5, 'next-quarter', { timestamp: '2026-10-01T00:00:00Z' }),
+      '2026-06-30': machines(5, 'previous-quarter', { timestamp: '2026-06-30T23:59:59.999Z' }),
+    });
+    const { rows, events } = await build(archive, { k: '5' });
+    expect(rows).toEqual([expect.objectContaining({ Timestamp: '2026-09-30', Occurrences: '10' })]);
+    expect(events.eventsRead).toBe(10);
+  });
+});
+
+describe('formats and determinism', () => {
+  const dayEvents = [...machines(10, 'a'), ...machines(7, 'b', { command: 'run', timestamp: '2026-07-01T05:00:00-07:00' })];
+
+  it('gives the same bytes from NDJSON, gzip NDJSON, JSONL, Parquet and a mix', async () => {
+    const outputs = new Set<string>();
+    for (const format of ['ndjson', 'ndjson.gz', 'jsonl', 'parquet'] as const) {
+      outputs.add((await build(await writeArchive({ [DAY]: dayEvents }, format), { k: '5' })).tsv);
+    }
+    const mixed = await writeArchive({ [DAY]: dayEvents.slice(0, 8) }, 'parquet');
+    await writeArchive({ [DAY]: dayEvents.slice(8) }, 'ndjson.gz', mixed).catch(() => undefined);
+    outputs.add((await build(mixed, { k: '5' })).tsv);
+    expect(outputs.size).toBe(1);
+    expect([...outputs][0]).toContain('\trun\t');
+  });
+
+  it('is byte-identical on a rerun', async () => {
+    const archive = await writeArchive({ [DAY]: dayEvents, '2026-08-15': machines(9, 'c', { timestamp: '2026-08-15T10:00:00Z' }) });
+    const first = await build(archive, { k: '5' });
+    const second = await build(archive, { k: '5' });
+    expect(second.datasets[0]!.file.sha256).toBe(first.datasets[0]!.file.sha256);
+    expect(second.tsv).toBe(first.tsv);
+  });
+
+  // Without `types`, DuckDB's sniffer reads OSVersion 22.04 as the number 22.04: the README says so.
+  it('reads back through DuckDB read_csv with the documented header and types', async () => {
+    const { datasets } = await build(await writeArchive({ [DAY]: dayEvents }), { k: '5' });
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_csv(${quotedString(datasets[0]!.file.localPath)}, delim = '\t', quote = '', types = {'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'})`);
+      const columns = reader.getRowObjectsJson().map((row) => `${row.column_name}:${row.column_type}`);
+      expect(columns).toEqual([
+        'Timestamp:DATE',
+        'Occurrences:BIGINT',
+        'Command:VARCHAR',
+        'Geography:VARCHAR',
+        'OSFamily:VARCHAR',
+        'RuntimeID:VARCHAR',
+        'OSVersion:VARCHAR',
+        'SDKVersion:VARCHAR',
+      ]);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+describe('TSV cleaning', () => {
+  it('flattens tabs and newlines and neutralises formula prefixes', async () => {
+    const archive = await writeArchive({ [DAY]: [...machines(5, 'a', { command: 'bad\tcmd\nline' }), ...machines(5, 'b', { command: '=HYPERLINK("x")' })] });
+    const { tsv } = await build(archive, { k: '5' });
+    const lines = tsv.trimEnd().split('\n');
+    for (const line of lines) expect(line.split('\t')).toHaveLength(8);
+    expect(tsv).toContain("\t'=HYPERLINK(\"x\")\t");
+    expect(tsv).toContain('\tbad cmd line\t');
+    expect(tsv.charCodeAt(0)).not.toBe(0xfeff);
+    expect(tsv).not.toContain('\r');
+  });
+});
