@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PublisherError } from './errors.js';
 import type { ColumnSpec, ColumnType } from './release.js';
+import { validateEdges } from './buckets.js';
 
 /**
  * A dataset is a folder in queries/: `query.sql` says which facts it is built from, `dataset.json` says
@@ -40,6 +41,8 @@ export interface DatasetDefinition {
   remainder: string[][];
   /** Datasets with the same population describe the same machines and are protected jointly. */
   population?: string;
+  /** Numeric bucket edges, available to query.sql as `bucket_<name>(x)`. */
+  buckets: Record<string, number[]>;
   sql: string;
   folder: string;
 }
@@ -124,6 +127,14 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     return step as string[];
   });
   const k = integer('k', 2);
+  const rawBuckets = m.buckets ?? {};
+  if (typeof rawBuckets !== 'object' || rawBuckets === null || Array.isArray(rawBuckets)) fail('`buckets` must be an object of name -> edges');
+  let buckets: Record<string, number[]> = {};
+  try {
+    buckets = Object.fromEntries(Object.entries(rawBuckets as object).map(([bucket, edges]) => [bucket, validateEdges(bucket, edges)]));
+  } catch (error) {
+    fail((error as Error).message);
+  }
   return {
     name,
     title: text('title'),
@@ -138,6 +149,7 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     dimensions,
     remainder,
     ...(typeof m.population === 'string' ? { population: m.population } : {}),
+    buckets,
     sql,
     folder,
   };

@@ -10,14 +10,14 @@ import { writeTsv } from './tsv.js';
 export async function writeDatasetTsv(duck: Duck, result: ProtectedDataset, path: string): Promise<number> {
   const { dataset, tables } = result;
   const select = dataset.columns
-    .map((column) => (column.name === dataset.measure.column ? `value AS ${id(column.name)}` : id(column.name)))
+    .map((column) => (column.name === dataset.measure.column ? `_value AS ${id(column.name)}` : id(column.name)))
     .join(', ');
   await writeTsv(
     duck,
-    `SELECT ${select} FROM ${tables.rows} WHERE published`,
+    `SELECT ${select} FROM ${tables.rows} WHERE _published`,
     [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)],
     path,
   );
-  const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${tables.rows} WHERE published`);
+  const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${tables.rows} WHERE _published`);
   return Number(row?.n ?? 0);
 }

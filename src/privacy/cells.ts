@@ -16,9 +16,9 @@ import { OTHER } from './labels.js';
 export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
 
 export interface CellTables {
-  /** `(time, dims..., value, machines, raw_events, stage, published)` one row per output row. */
+  /** `(time, dims..., _value, _machines, _raw_events, _stage, _published)` one row per output row. */
   rows: string;
-  /** `(time, dims..., machine_id, events, stage)`: which machine's events ended in which row. */
+  /** `(time, dims..., machine_id, _events, _stage)`: which machine's events ended in which row. */
   assigned: string;
 }
 
@@ -30,8 +30,8 @@ export async function createCellTables(duck: Duck, dataset: DatasetDefinition, p
   const tables = cellTables(prefix);
   const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
   await duck.run(`
-    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id VARCHAR, events BIGINT, stage INTEGER);
-    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, value BIGINT, machines BIGINT, raw_events BIGINT, stage INTEGER, published BOOLEAN);`);
+    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id VARCHAR, _events BIGINT, _stage INTEGER);
+    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN);`);
   return tables;
 }
 
@@ -58,17 +58,17 @@ export async function buildBatch(
     .map((dimension, index) => {
       const label = labels[index]!;
       const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
-        column === dimension.column ? `l${index}.value = f.${id(column)}` : `l${index}.${id(column)} = f.${id(column)}`,
+        column === dimension.column ? `l${index}._value = f.${id(column)}` : `l${index}.${id(column)} = f.${id(column)}`,
       );
       return `JOIN ${label.table} l${index} ON ${on.join(' AND ')}`;
     })
     .join('\n      ');
-  const generalised = dataset.dimensions.map((_, index) => `l${index}.level > 0`).join(' OR ') || 'false';
+  const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
   await duck.run(`
     CREATE OR REPLACE TEMP TABLE cur AS
-      SELECT f.${time}::VARCHAR AS ${time}, ${dims.map((dim, index) => `l${index}.label AS ${dim}`).join(', ')},
-             f.machine_id, sum(f.events)::BIGINT AS events,
-             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END) AS stage
+      SELECT f.${time}::VARCHAR AS ${time}, ${dims.map((dim, index) => `l${index}._label AS ${dim}`).join(', ')},
+             f.machine_id, sum(f._events)::BIGINT AS _events,
+             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END) AS _stage
       FROM ${factsTable} f
       ${joins}
       WHERE f.${time}::VARCHAR = ${quotedString(batch)}
@@ -78,20 +78,20 @@ export async function buildBatch(
     const rolled = new Set(step.map(id));
     await duck.run(`
       CREATE OR REPLACE TEMP TABLE failing AS
-        SELECT ${keys.join(', ')}, true AS failing FROM cur GROUP BY ALL HAVING count(*) < ${k};
+        SELECT ${keys.join(', ')}, true AS _failing FROM cur GROUP BY ALL HAVING count(*) < ${k};
       CREATE OR REPLACE TEMP TABLE cur AS
-        SELECT ${time}, ${dims.map((dim) => (rolled.has(dim) ? `CASE WHEN failing THEN '${OTHER}' ELSE ${dim} END AS ${dim}` : dim)).join(', ')},
-               machine_id, sum(events)::BIGINT AS events, max(CASE WHEN failing THEN ${STAGE.remainder} ELSE stage END) AS stage
-        FROM (SELECT c.*, coalesce(f.failing, false) AS failing FROM cur c LEFT JOIN failing f USING (${keys.join(', ')}))
+        SELECT ${time}, ${dims.map((dim) => (rolled.has(dim) ? `CASE WHEN _failing THEN '${OTHER}' ELSE ${dim} END AS ${dim}` : dim)).join(', ')},
+               machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END) AS _stage
+        FROM (SELECT c.*, coalesce(f._failing, false) AS _failing FROM cur c LEFT JOIN failing f USING (${keys.join(', ')}))
         GROUP BY ALL;
       DROP TABLE failing;`);
   }
 
-  const value = dataset.measure.count === 'events' ? `sum(least(events, ${cap}))` : 'count(*)';
+  const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
   await duck.run(`
-    INSERT INTO ${tables.assigned} SELECT ${keys.join(', ')}, machine_id, events, stage FROM cur;
+    INSERT INTO ${tables.assigned} SELECT ${keys.join(', ')}, machine_id, _events, _stage FROM cur;
     INSERT INTO ${tables.rows}
-      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(events)::BIGINT, max(stage), count(*) >= ${k}
+      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(_events)::BIGINT, max(_stage), count(*) >= ${k}
       FROM cur GROUP BY ALL;
     DROP TABLE cur;`);
 }

@@ -32,24 +32,24 @@ export async function checkPublishedFile(duck: Duck, result: ProtectedDataset, t
                              auto_detect = false, columns = {${columnTypes}});`);
   const keys = [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)].map(id);
   const measure = id(dataset.measure.column);
-  const recomputed = dataset.measure.count === 'events' ? `sum(least(events, ${parameters.cap}))` : 'count(*)';
+  const recomputed = dataset.measure.count === 'events' ? `sum(least(_events, ${parameters.cap}))` : 'count(*)';
   const limit = 20;
   const describe = (row: Record<string, unknown>): string => JSON.stringify(row);
 
   for (const row of await duck.all(`
-      SELECT f.*, r.machines, r.value FROM check_file f
-      LEFT JOIN (SELECT ${keys.join(', ')}, count(DISTINCT machine_id) AS machines, ${recomputed} AS value
+      SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+      LEFT JOIN (SELECT ${keys.join(', ')}, count(DISTINCT machine_id) AS _machines, ${recomputed} AS _value
                  FROM ${tables.assigned} GROUP BY ALL) r USING (${keys.join(', ')})
-      WHERE r.machines IS NULL OR r.machines < ${parameters.k} OR r.value::VARCHAR <> f.${measure}
+      WHERE r._machines IS NULL OR r._machines < ${parameters.k} OR r._value::VARCHAR <> f.${measure}
       LIMIT ${limit}`)) {
-    const rule = row.machines == null ? 'unknown_row' : Number(row.machines) < parameters.k ? 'under_k' : 'value_mismatch';
+    const rule = row._machines == null ? 'unknown_row' : Number(row._machines) < parameters.k ? 'under_k' : 'value_mismatch';
     violations.push({ rule, detail: describe(row) });
   }
   for (const row of await duck.all(`SELECT ${keys.join(', ')}, count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT ${limit}`)) {
     violations.push({ rule: 'duplicate_key', detail: describe(row) });
   }
   const [totals] = await duck.all<{ facts: string | null; assigned: string | null }>(
-    `SELECT (SELECT sum(events) FROM ${result.facts})::BIGINT AS facts, (SELECT sum(events) FROM ${tables.assigned})::BIGINT AS assigned`,
+    `SELECT (SELECT sum(_events) FROM ${result.facts})::BIGINT AS facts, (SELECT sum(_events) FROM ${tables.assigned})::BIGINT AS assigned`,
   );
   if ((totals?.facts ?? '0') !== (totals?.assigned ?? '0')) {
     violations.push({ rule: 'partition', detail: `facts hold ${totals?.facts} events but rows account for ${totals?.assigned}` });

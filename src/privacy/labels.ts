@@ -26,7 +26,7 @@ export interface DimensionLabels {
   levels: LabelLevelStats[];
 }
 
-/** Builds `<prefix>_label_<i>(scope..., value, label, level)` for every dimension of the dataset. */
+/** Builds `<prefix>_label_<i>(scope..., _value, _label, _level)` for every dimension of the dataset. */
 export async function chooseLabels(
   duck: Duck,
   dataset: DatasetDefinition,
@@ -62,11 +62,11 @@ async function chooseDimensionLabels(
 
   await duck.run(`
     CREATE OR REPLACE TABLE ${table}_values AS
-      SELECT ${scopeSelect}${column} AS value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
+      SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
       FROM ${factsTable} GROUP BY ALL;
-    CREATE OR REPLACE TABLE ${table}_vm AS SELECT DISTINCT ${scopeSelect}${column} AS value, machine_id FROM ${factsTable};
+    CREATE OR REPLACE TABLE ${table}_vm AS SELECT DISTINCT ${scopeSelect}${column} AS _value, machine_id FROM ${factsTable};
     CREATE OR REPLACE TABLE ${table} AS
-      SELECT ${scopeSelect}value, value AS label, 0 AS level FROM ${table}_vm
+      SELECT ${scopeSelect}_value, _value AS _label, 0 AS _level FROM ${table}_vm
       GROUP BY ALL HAVING count(*) >= ${k};`);
 
   for (let level = 1; level <= ladder.length + 1; level++) {
@@ -75,21 +75,21 @@ async function chooseDimensionLabels(
       level === ladder.length + 1
         ? `SELECT DISTINCT ${group} FROM unresolved` // "Other" takes whatever is left; rows are judged later
         : `SELECT ${scope.map((c) => `u.${c}, `).join('')}u.l${level} FROM unresolved u
-           JOIN ${table}_vm vm ON vm.value = u.value${scopeJoin}
+           JOIN ${table}_vm vm ON vm._value = u._value${scopeJoin}
            GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= ${k}`;
     await duck.run(`
       CREATE OR REPLACE TEMP TABLE unresolved AS
-        SELECT v.* FROM ${table}_values v ANTI JOIN ${table} t USING (${[...scope, 'value'].join(', ')});
+        SELECT v.* FROM ${table}_values v ANTI JOIN ${table} t USING (${[...scope, '_value'].join(', ')});
       CREATE OR REPLACE TEMP TABLE passing AS ${passing};
       INSERT INTO ${table}
-        SELECT ${scope.map((c) => `u.${c}, `).join('')}u.value, u.l${level}, ${level}
+        SELECT ${scope.map((c) => `u.${c}, `).join('')}u._value, u.l${level}, ${level}
         FROM unresolved u SEMI JOIN passing p USING (${group});
       DROP TABLE unresolved; DROP TABLE passing;`);
   }
   await duck.run(`DROP TABLE ${table}_values; DROP TABLE ${table}_vm;`);
 
   const stats = await duck.all<{ level: number; values: string; labels: string }>(
-    `SELECT level, count(*)::BIGINT AS values, count(DISTINCT label)::BIGINT AS labels FROM ${table} GROUP BY level ORDER BY level`,
+    `SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels FROM ${table} GROUP BY _level ORDER BY _level`,
   );
   const rule = (level: number): string => (level === 0 ? 'value' : level > ladder.length ? OTHER : ladder[level - 1]!);
   return {

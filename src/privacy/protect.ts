@@ -1,4 +1,5 @@
 import { quotedIdentifier as id, quotedString, type Duck } from '../duck.js';
+import { bucketMacroSql } from '../buckets.js';
 import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -16,7 +17,7 @@ export interface ProtectedDataset {
   parameters: ProtectionParameters;
   /** Working-table prefix of this dataset in the run's DuckDB. */
   prefix: string;
-  /** `(time, dims..., machine_id, events)`: the dataset's facts aggregated to one row per machine and cell. */
+  /** `(time, dims..., machine_id, _events)`: the dataset's facts aggregated to one row per machine and cell. */
   facts: string;
   labels: DimensionLabels[];
   tables: CellTables;
@@ -41,6 +42,7 @@ export async function protectDataset(
   const facts = `${prefix}_facts`;
   const view = `${prefix}_query`;
   try {
+    for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
     await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${stripTrailingSemicolon(dataset.sql)}`);
     const columns = await duck.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${view}`);
     const names = new Set(columns.map((column) => column.column_name));
@@ -53,7 +55,7 @@ export async function protectDataset(
     const select = columns.map(({ column_name: name }) =>
       dimensions.has(name) ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}` : id(name),
     );
-    await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS events FROM ${view} LIMIT 0`);
+    await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`);
     const batches = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(dataset.timeColumn)}::VARCHAR AS t FROM ${view} ORDER BY 1`);
     for (const { t } of batches) {
       await duck.run(
@@ -98,19 +100,19 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
   const { rows, assigned } = result.tables;
   const [row] = await duck.all<Record<string, string | null>>(`
     SELECT
-      (SELECT sum(events) FROM ${result.facts})::BIGINT AS events,
-      sum(raw_events - value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
-      count(*) FILTER (WHERE published)::BIGINT AS rows_published,
-      count(*) FILTER (WHERE NOT published)::BIGINT AS rows_suppressed,
-      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.detail}), 0)::BIGINT AS detail,
-      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
-      coalesce(sum(value) FILTER (WHERE published AND stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
-      coalesce(sum(value) FILTER (WHERE NOT published), 0)::BIGINT AS suppressed,
-      min(machines) FILTER (WHERE published)::BIGINT AS min_machines,
-      median(machines) FILTER (WHERE published)::DOUBLE AS median_machines,
-      (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT published) s
+      (SELECT sum(_events) FROM ${result.facts})::BIGINT AS events,
+      sum(_raw_events - _value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
+      count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+      count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.detail}), 0)::BIGINT AS detail,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
+      coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+      min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+      median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+      (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT _published) s
          USING (${[result.dataset.timeColumn, ...result.dataset.dimensions.map((d) => d.column)].map(id).join(', ')}))::BIGINT AS suppressed_machines,
-      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE events > ${result.parameters.cap})::BIGINT AS capped_machines
+      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines
     FROM ${rows}`);
   const n = (key: string): number => Number(row?.[key] ?? 0);
   return {
