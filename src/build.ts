@@ -12,7 +12,8 @@ import { datasetKey, privacyReportKey } from './keys.js';
 import type { Logger } from './log.js';
 import { applyOptOut, readOptOut } from './optout.js';
 import { checkPublishedFile } from './privacy/check.js';
-import { protectDataset, protectionStats, type ProtectionStats } from './privacy/protect.js';
+import { linkedGroups, protectLinkedRows } from './privacy/linked.js';
+import { protectDataset, protectionStats, type ProtectedDataset, type ProtectionStats } from './privacy/protect.js';
 import { buildPrivacyReport, privacySummary, type PrivacyReport } from './privacy/report.js';
 import { formatQuarter, quarterDays } from './quarter.js';
 import type { DatasetFile, Quarter } from './release.js';
@@ -70,8 +71,14 @@ export async function buildRelease(
     await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
     const outDir = join(workDir, 'out');
     await mkdir(outDir, { recursive: true });
+    const protectedDatasets: ProtectedDataset[] = [];
+    for (const dataset of datasets) {
+      const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
+      protectedDatasets.push(await protectDataset(duck, dataset, parameters, logger));
+    }
+    for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
     const built: BuiltDataset[] = [];
-    for (const dataset of datasets) built.push(await buildDataset(duck, dataset, settings, quarter, outDir, logger));
+    for (const result of protectedDatasets) built.push(await writeDataset(duck, result, settings, quarter, outDir, logger));
     return {
       quarter,
       outDir,
@@ -99,16 +106,16 @@ async function failOnTooManyRejects(duck: Duck, ingested: IngestResult, maxShare
   );
 }
 
-async function buildDataset(
+/** Writes one protected dataset's TSV and privacy report, and checks the TSV before anyone may publish it. */
+async function writeDataset(
   duck: Duck,
-  dataset: DatasetDefinition,
+  result: ProtectedDataset,
   settings: Settings,
   quarter: Quarter,
   outDir: string,
   logger: Logger,
-): Promise<{ file: DatasetFile; stats: ProtectionStats; report: PrivacyReport }> {
-  const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
-  const result = await protectDataset(duck, dataset, parameters, logger);
+): Promise<BuiltDataset> {
+  const { dataset, parameters } = result;
   const key = datasetKey(settings.keyTemplate, dataset.name, quarter);
   const path = join(outDir, key);
   await mkdir(dirname(path), { recursive: true });

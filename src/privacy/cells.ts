@@ -16,7 +16,7 @@ import { OTHER } from './labels.js';
 export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
 
 export interface CellTables {
-  /** `(time, dims..., _value, _machines, _raw_events, _stage, _published)` one row per output row. */
+  /** `(time, dims..., _value, _machines, _raw_events, _stage, _published, _secondary)` one row per output row. */
   rows: string;
   /** `(time, dims..., machine_id, _events, _stage)`: which machine's events ended in which row. */
   assigned: string;
@@ -31,7 +31,7 @@ export async function createCellTables(duck: Duck, dataset: DatasetDefinition, p
   const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
   await duck.run(`
     CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id VARCHAR, _events BIGINT, _stage INTEGER);
-    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN);`);
+    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);`);
   return tables;
 }
 
@@ -91,7 +91,7 @@ export async function buildBatch(
   await duck.run(`
     INSERT INTO ${tables.assigned} SELECT ${keys.join(', ')}, machine_id, _events, _stage FROM cur;
     INSERT INTO ${tables.rows}
-      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(_events)::BIGINT, max(_stage), count(*) >= ${k}
+      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(_events)::BIGINT, max(_stage), count(*) >= ${k}, false
       FROM cur GROUP BY ALL;
     DROP TABLE cur;`);
 }

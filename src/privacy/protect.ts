@@ -89,6 +89,8 @@ export interface ProtectionStats {
   machinesCapped: number;
   rowsPublished: number;
   rowsSuppressed: number;
+  /** Of the suppressed rows, those suppressed only to protect others against differencing. */
+  rowsSecondary: number;
   valuePublished: { detail: number; generalised: number; remainder: number };
   valueSuppressed: number;
   machinesBehindSuppressed: number;
@@ -104,6 +106,7 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
       sum(_raw_events - _value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
       count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
       count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+      count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
       coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.detail}), 0)::BIGINT AS detail,
       coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
       coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
@@ -121,6 +124,7 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
     machinesCapped: result.dataset.measure.count === 'events' ? n('capped_machines') : 0,
     rowsPublished: n('rows_published'),
     rowsSuppressed: n('rows_suppressed'),
+    rowsSecondary: n('rows_secondary'),
     valuePublished: { detail: n('detail'), generalised: n('generalised'), remainder: n('remainder') },
     valueSuppressed: n('suppressed'),
     machinesBehindSuppressed: n('suppressed_machines'),

@@ -17,7 +17,7 @@ export interface PrivacyReport {
   contributionCap: number | null;
   measure: string;
   generalisation: Array<{ column: string; levels: DimensionLabels['levels'] }>;
-  rows: { published: number; suppressed: number };
+  rows: { published: number; suppressed: number; secondary: number };
   published: { detail: number; generalised: number; remainder: number; total: number };
   suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
   shares: { detail: number; generalised: number; remainder: number; suppressed: number } | null;
@@ -41,12 +41,14 @@ export function buildPrivacyReport(
     dataset: dataset.name,
     quarter: formatQuarter(quarter),
     method:
-      'Values rare over the quarter climb their generalisation ladder; rows under k distinct machines are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed. Published rows are disjoint and no totals are published.',
+      dataset.measure.count === 'events'
+        ? 'Values rare over the quarter climb their generalisation ladder; rows under k distinct machines are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed. Every event is in at most one row: published rows are disjoint and no totals are published, so no suppressed row can be derived from published ones.'
+        : `Values rare over the quarter climb their generalisation ladder; rows under k distinct installations are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed, and further rows are suppressed (Gaussian elimination, exact arithmetic) so that no suppressed row is a linear combination of published rows of this dataset or of the datasets sharing its population${dataset.population ? ` (${dataset.population})` : ''}.`,
     k: parameters.k,
     contributionCap: dataset.measure.count === 'events' ? parameters.cap : null,
     measure: dataset.measure.column,
     generalisation: labels.map((label) => ({ column: label.column, levels: label.levels })),
-    rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed },
+    rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed, secondary: stats.rowsSecondary },
     published,
     suppressed: disclosable
       ? { total: stats.valueSuppressed, withheld: false }
