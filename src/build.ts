@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { openArchive } from './archive/index.js';
+import { basename, dirname, join } from 'node:path';
+import { openArchive, type ArchiveFile } from './archive/index.js';
+import { dayFolder } from './archive/files.js';
 import type { Settings } from './config.js';
 import type { DatasetDefinition } from './dataset.js';
 import { openDuck, type Duck } from './duck.js';
@@ -31,8 +32,18 @@ export interface BuiltDataset {
   report: PrivacyReport;
 }
 
+/** An archive file as the input manifest records it: path under the archive root and size. */
+export interface InputFile {
+  path: string;
+  bytes: number;
+}
+
 export interface BuiltRelease {
   quarter: Quarter;
+  /** The archive files read, for the input manifest that makes revisions checkable. */
+  inputs: InputFile[];
+  /** The run's DuckDB file, kept until the work folder is removed (revisions compare two of them). */
+  database: string;
   events: EventCounts;
   datasets: BuiltDataset[];
   /** Folder holding the built files. */
@@ -49,18 +60,23 @@ export async function buildRelease(
   quarter: Quarter,
   datasets: readonly DatasetDefinition[],
   workDir: string,
+  /** Only these inputs (a revision recomputes the quarter as first published). */
+  only?: readonly InputFile[],
 ): Promise<BuiltRelease> {
   const days = quarterDays(quarter);
-  const files = await openArchive(settings.archive, days, workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
+  await mkdir(workDir, { recursive: true });
+  const listed = await openArchive(settings.archive, days, workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
+  const files = only ? selectInputs(listed, only) : listed;
   if (files.length === 0) {
     throw new PublisherError(
       'E_ARCHIVE',
       `no archive files for ${formatQuarter(quarter)} under ${settings.archive} (expected folders date=${days[0]} ... date=${days.at(-1)})`,
     );
   }
+  const database = join(workDir, 'work.duckdb');
   const duck = await openDuck(
     { memoryLimit: settings.memoryLimit, threads: settings.threads, tempDirectory: join(workDir, 'spill') },
-    join(workDir, 'work.duckdb'),
+    database,
   );
   try {
     const ingested = await ingestArchive(duck, files, logger);
@@ -81,6 +97,8 @@ export async function buildRelease(
     for (const result of protectedDatasets) built.push(await writeDataset(duck, result, settings, quarter, outDir, logger));
     return {
       quarter,
+      inputs: files.map(inputOf),
+      database,
       outDir,
       datasets: built,
       events: {
@@ -93,6 +111,25 @@ export async function buildRelease(
   } finally {
     duck.close();
   }
+}
+
+export function inputOf(file: ArchiveFile): InputFile {
+  return { path: `${dayFolder(file.day)}/${basename(file.path)}`, bytes: file.bytes };
+}
+
+/** The archive files of a manifest; a manifest file that is gone or changed size is an error, not a late event. */
+function selectInputs(files: readonly ArchiveFile[], only: readonly InputFile[]): ArchiveFile[] {
+  const byPath = new Map(files.map((file) => [inputOf(file).path, file]));
+  return only.map((input) => {
+    const file = byPath.get(input.path);
+    if (!file || file.bytes !== input.bytes) {
+      throw new PublisherError(
+        'E_ARCHIVE',
+        `archive file ${input.path} was ${file ? `rewritten (${input.bytes} bytes when published, ${file.bytes} now)` : 'removed'} after the quarter was published: a revision can only add late files`,
+      );
+    }
+    return file;
+  });
 }
 
 async function failOnTooManyRejects(duck: Duck, ingested: IngestResult, maxShare: number): Promise<void> {

@@ -7,7 +7,8 @@ import { createLogger, type Logger } from './log.js';
 import { runPublish } from './publish.js';
 import { parseQuarter } from './quarter.js';
 import { writeSampleArchive } from './sample/generate.js';
-import { formatSummary } from './summary.js';
+import { formatAudit, formatSummary } from './summary.js';
+import { runAudit } from './audit/audit.js';
 
 const USAGE = `Usage: telemetry-publisher <command> [options]
 
@@ -15,6 +16,8 @@ Commands:
   publish   Publish the last complete UTC quarter (or --quarter) from the archive to the target.
   sample    Write a synthetic event archive (--out DIR).
   start     Demo: write ./sample-archive if absent, then publish its last complete quarter to ./output.
+  audit     Recompute the quarter (and the previous one) from the archive with an independent
+            implementation and check every published file, the catalog and the revisions.
 
 publish options (flags > TP_* environment variables > --config FILE / TP_CONFIG > defaults):
   --quarter 2026-Q3        quarter to publish (default: the last complete UTC quarter)
@@ -111,6 +114,17 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
         stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
         return 0;
       }
+      case 'audit': {
+        const values = parseUsage(() => parsePublishFlags(rest));
+        if (values.help) return help(stdout);
+        const settings = await resolveSettings(settingsFlags(values), process.env, values.config ?? process.env.TP_CONFIG);
+        const result = await runAudit(settings, { logger, now: new Date() });
+        stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
+        if (result.violations.length > 0) {
+          throw new PublisherError('E_AUDIT', `the audit found ${result.violations.length} violation(s) in ${settings.target}`);
+        }
+        return 0;
+      }
       case 'sample': {
         const values = parseUsage(() =>
           parseArgs({
@@ -138,7 +152,7 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
       case '-h':
         return help(stdout);
       default:
-        throw new PublisherError('E_USAGE', `unknown command "${command}" (commands: publish, sample, start)`);
+        throw new PublisherError('E_USAGE', `unknown command "${command}" (commands: publish, audit, sample, start)`);
     }
   } catch (error) {
     return report(error, logger);

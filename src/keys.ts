@@ -16,3 +16,8 @@ export function privacyReportKey(dataKey: string): string {
 export function publicUrl(baseUrl: string | undefined, key: string): string | undefined {
   return baseUrl ? `${baseUrl}/${key.split('/').map(encodeURIComponent).join('/')}` : undefined;
 }
+
+/** The archive files a published quarter file was computed from (paths and sizes), for revisions. */
+export function inputManifestKey(dataKey: string): string {
+  return `inputs/${dataKey.replace(/\.tsv$/, '.json')}`;
+}

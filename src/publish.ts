@@ -2,17 +2,18 @@ import { hostname, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildRelease, type EventCounts } from './build.js';
+import { buildRelease, type BuiltRelease, type EventCounts, type InputFile } from './build.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
 import type { Settings } from './config.js';
 import { loadDatasets, type DatasetDefinition } from './dataset.js';
 import { PublisherError } from './errors.js';
-import { publicUrl } from './keys.js';
+import { inputManifestKey, publicUrl } from './keys.js';
 import type { Logger } from './log.js';
 import type { ProtectionStats } from './privacy/protect.js';
 import type { PrivacyReport } from './privacy/report.js';
 import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from './quarter.js';
-import type { Quarter, ReleaseWithChangelog } from './release.js';
+import type { ChangelogEntry, Quarter, ReleaseWithChangelog } from './release.js';
+import { checkRevision } from './revise.js';
 import { openStore, type Store } from './store/index.js';
 
 export const LICENSE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'DATA_LICENSE.md');
@@ -43,6 +44,8 @@ export interface RunSummary {
   datasets: DatasetOutcome[];
   written: Array<{ key: string; bytes: number; sha256: string }>;
   unchanged: string[];
+  /** Revisions published or withheld in this run. */
+  changelog: string[];
 }
 
 /** The whole job: archive -> DuckDB -> protect -> check -> write -> publish. */
@@ -79,24 +82,29 @@ async function buildAndPublish(
   workDir: string,
 ): Promise<RunSummary> {
   const { logger, now } = context;
-  const built = await buildRelease(settings, logger, quarter, datasets, workDir);
+  const built = await buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
   const catalog = await readCatalog(target);
-  const frozen = new Set(
-    built.datasets
-      .filter(({ file }) => {
-        const listed = catalogEntry(catalog, file.key);
-        return listed !== undefined && listed.sha256 !== file.sha256 && !settings.revise;
-      })
-      .map(({ file }) => file.key),
-  );
-  for (const key of frozen) {
-    logger.warn('published quarter is frozen: the archive now gives different figures; rerun with --revise to publish a revision', { key });
+  const changelog: ChangelogEntry[] = [];
+  const withheld = new Set<string>();
+  for (const { file } of built.datasets) {
+    const listed = catalogEntry(catalog, file.key);
+    if (!listed || listed.sha256 === file.sha256) continue;
+    if (!settings.revise) {
+      withheld.add(file.key);
+      logger.warn('published quarter is frozen: the archive now gives different figures; rerun with --revise to publish a revision', { key: file.key });
+      continue;
+    }
+    const dataset = datasets.find((definition) => definition.name === file.dataset)!;
+    const decision = await decideRevision(settings, logger, quarter, dataset, built, target, listed.sha256, join(workDir, `previous-${dataset.name}`));
+    changelog.push({ dataset: dataset.name, quarter, message: decision.message });
+    if (!decision.accepted) withheld.add(file.key);
+    logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key });
   }
   const release: ReleaseWithChangelog = {
     quarter,
     generatedAt: now.toISOString(),
-    files: built.datasets.filter(({ file }) => !frozen.has(file.key)).map(({ file }) => file),
-    changelog: [],
+    files: built.datasets.filter(({ file }) => !withheld.has(file.key)).map(({ file }) => file),
+    changelog,
   };
   const outcome = await publishRelease(target, release, {
     logger,
@@ -105,6 +113,7 @@ async function buildAndPublish(
     licensePath: LICENSE_PATH,
     now: () => now,
   });
+  if (!settings.dryRun) await writeInputManifests(target, release, built.inputs, logger);
   const unchanged = new Set(outcome.unchanged);
   return {
     quarter: formatQuarter(quarter),
@@ -118,13 +127,59 @@ async function buildAndPublish(
       key: file.key,
       url: outcome.urls[file.key] ?? publicUrl(settings.publicBaseUrl, file.key) ?? target.describe(file.key),
       rows: file.rows,
-      status: settings.dryRun ? 'dry-run' : frozen.has(file.key) ? 'frozen' : unchanged.has(file.key) ? 'unchanged' : 'published',
+      status: settings.dryRun ? 'dry-run' : withheld.has(file.key) ? 'frozen' : unchanged.has(file.key) ? 'unchanged' : 'published',
       stats,
       report,
     })),
     written: outcome.written,
     unchanged: outcome.unchanged,
+    changelog: changelog.map((entry) => `${entry.dataset} ${formatQuarter(entry.quarter)}: ${entry.message}`),
   };
+}
+
+/**
+ * A revision is published only when the file as first published can be recomputed from its input
+ * manifest (so the comparison is with what readers have) and every changed row rests on >= k machines.
+ */
+async function decideRevision(
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  dataset: DatasetDefinition,
+  current: BuiltRelease,
+  target: Store,
+  publishedSha256: string,
+  workDir: string,
+): Promise<{ accepted: boolean; message: string }> {
+  const key = current.datasets.find(({ file }) => file.dataset === dataset.name)!.file.key;
+  const manifest = await target.getBytes(inputManifestKey(key));
+  if (!manifest) return { accepted: false, message: `revision withheld: no input manifest (${inputManifestKey(key)}) to recompute the published file from` };
+  const inputs = (JSON.parse(manifest.toString('utf8')) as { files: InputFile[] }).files;
+  const previous = await buildRelease(settings, logger, quarter, [dataset], workDir, inputs);
+  if (previous.datasets[0]!.file.sha256 !== publishedSha256) {
+    return { accepted: false, message: 'revision withheld: the published file cannot be reproduced from its inputs (k, cap, queries or code changed since)' };
+  }
+  const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
+  const check = await checkRevision(previous.database, current.database, dataset, parameters);
+  if (check.blocked.length > 0) {
+    return {
+      accepted: false,
+      message: `revision withheld: ${check.blocked.length} of ${check.changedRows} changed rows would change by fewer than k=${parameters.k} machines`,
+    };
+  }
+  return { accepted: true, message: `revised with late events: ${check.changedRows} rows changed on ${check.changedDays.length} day(s)` };
+}
+
+/** Records which archive files each published file was computed from (only paths and sizes). */
+async function writeInputManifests(target: Store, release: ReleaseWithChangelog, inputs: readonly InputFile[], logger: Logger): Promise<void> {
+  const body = `${JSON.stringify({ quarter: formatQuarter(release.quarter), files: inputs }, null, 2)}\n`;
+  for (const file of release.files) {
+    const key = inputManifestKey(file.key);
+    const existing = await target.getBytes(key);
+    if (existing?.toString('utf8') === body) continue;
+    const written = await target.putBytes(key, body, { contentType: 'application/json', cacheControl: 'no-cache' });
+    logger.info('wrote object', { key, bytes: written.bytes, sha256: written.sha256 });
+  }
 }
 
 function catalogEntry(catalog: Awaited<ReturnType<typeof readCatalog>>, key: string): { sha256: string } | undefined {

@@ -1,3 +1,4 @@
+import type { AuditResult } from './audit/audit.js';
 import type { RunSummary } from './publish.js';
 
 /** The run summary printed on stdout: what a maintainer reads in cron mail. */
@@ -20,7 +21,19 @@ export function formatSummary(summary: RunSummary): string {
       `  ${dataset.url}`,
     );
   }
+  for (const entry of summary.changelog) lines.push(`changelog: ${entry}`);
   if (summary.previewDir) lines.push(`files kept for inspection in ${summary.previewDir}`);
   if (!summary.dryRun) lines.push(`objects written: ${summary.written.length}, unchanged: ${summary.unchanged.length}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The audit's report on stdout: one line per table, one per violation. */
+export function formatAudit(result: AuditResult): string {
+  const lines = [`Audited ${result.quarters.join(', ') || 'nothing (no published quarter found)'}`];
+  for (const table of result.tables) lines.push(`${table.dataset} ${table.quarter}: ${table.rows} rows checked, k=${table.k}`);
+  for (const violation of result.violations) {
+    lines.push(`VIOLATION ${violation.rule} ${violation.dataset} ${violation.quarter}${violation.row ? ` [${violation.row.replaceAll('\t', ' | ')}]` : ''}: ${violation.detail}`);
+  }
+  lines.push(result.violations.length === 0 ? 'no violations' : `${result.violations.length} violation(s)`);
   return `${lines.join('\n')}\n`;
 }

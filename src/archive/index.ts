@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { StoreOptions } from '../store/index.js';
+import type { OpenStoreOptions } from '../store/index.js';
 import type { ArchiveFile } from './files.js';
 import { listLocalArchive } from './local.js';
 import { stageS3Archive } from './s3.js';
@@ -15,7 +15,7 @@ export async function openArchive(
   days: readonly string[],
   workDir: string,
   logger: Logger,
-  storeOptions: StoreOptions = {},
+  storeOptions: OpenStoreOptions = {},
 ): Promise<ArchiveFile[]> {
   if (location.startsWith('s3://')) {
     // Loaded on demand: a local archive never pays for the AWS SDK.

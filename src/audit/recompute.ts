@@ -1,0 +1,120 @@
+/**
+ * A second, independent implementation of the publishing rules, in plain TypeScript over plain values,
+ * for the audit. It shares no code with src/privacy (which works in SQL): if either drifts from the
+ * documented rules, the audit and the publisher disagree and the audit says where.
+ *
+ * Rules (README "What is published and why it is safe"):
+ * 1. Per dimension, a raw value keeps its label when >= k distinct machines used it over the quarter
+ *    (within its scope); otherwise it climbs its ladder, groups of climbing values judged again at each
+ *    level; the last level is "Other".
+ * 2. Per batch (day), facts are grouped by their labels; rows under k roll into remainder rows, one
+ *    remainder step at a time (the step's dimensions become "Other", merging with any row of that key).
+ * 3. Rows still under k are suppressed. A row's value is the sum over its machines of min(events, cap)
+ *    (counting events) or its number of machines (counting machines).
+ */
+export interface AuditFact {
+  time: string;
+  /** Raw (cleaned) value per dimension, in dataset order. */
+  values: string[];
+  /** Raw ladder outputs per dimension (levels 1..n, before "Other"; '' where a level yields nothing). */
+  ladders: string[][];
+  /** Scope key per dimension (its scope columns' values joined by U+001E; never contains U+001F). */
+  scopes: string[];
+  machine: string;
+  events: number;
+}
+
+export interface AuditRules {
+  k: number;
+  cap: number;
+  count: 'events' | 'machines';
+  /** Per remainder step, the dimension indexes that become "Other". */
+  remainder: number[][];
+}
+
+export interface AuditRow {
+  time: string;
+  labels: string[];
+  value: number;
+  machines: Map<string, number>;
+  published: boolean;
+}
+
+const OTHER = 'Other';
+const SEP = '\u001f';
+
+export function recompute(facts: readonly AuditFact[], dimensions: number, rules: AuditRules): AuditRow[] {
+  const labelOf = chooseLabels(facts, dimensions, rules.k);
+  const batches = new Map<string, AuditFact[]>();
+  for (const fact of facts) batches.set(fact.time, [...(batches.get(fact.time) ?? []), fact]);
+  const rows: AuditRow[] = [];
+  for (const [time, batch] of [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    let cells = new Map<string, Map<string, number>>();
+    const add = (target: Map<string, Map<string, number>>, labels: readonly string[], machines: Map<string, number>) => {
+      const key = labels.join(SEP);
+      const row = target.get(key) ?? new Map<string, number>();
+      for (const [machine, events] of machines) row.set(machine, (row.get(machine) ?? 0) + events);
+      target.set(key, row);
+    };
+    for (const fact of batch) {
+      const labels = fact.values.map((_, d) => labelOf[d]!.get(fact.scopes[d] + SEP + fact.values[d])!);
+      add(cells, labels, new Map([[fact.machine, fact.events]]));
+    }
+    for (const step of rules.remainder) {
+      const next = new Map<string, Map<string, number>>();
+      for (const [key, machines] of cells) {
+        const labels = key.split(SEP);
+        add(next, machines.size < rules.k ? labels.map((label, d) => (step.includes(d) ? OTHER : label)) : labels, machines);
+      }
+      cells = next;
+    }
+    for (const [key, machines] of cells) {
+      const value =
+        rules.count === 'events' ? [...machines.values()].reduce((sum, events) => sum + Math.min(events, rules.cap), 0) : machines.size;
+      rows.push({ time, labels: key.split(SEP), value, machines, published: machines.size >= rules.k });
+    }
+  }
+  return rows;
+}
+
+/** Per dimension: `${scope}${SEP}${value}` -> published label. */
+function chooseLabels(facts: readonly AuditFact[], dimensions: number, k: number): Array<Map<string, string>> {
+  const result: Array<Map<string, string>> = [];
+  for (let d = 0; d < dimensions; d++) {
+    const machinesOf = new Map<string, Set<string>>();
+    const laddersOf = new Map<string, string[]>();
+    for (const fact of facts) {
+      const key = fact.scopes[d] + SEP + fact.values[d];
+      (machinesOf.get(key) ?? machinesOf.set(key, new Set()).get(key)!).add(fact.machine);
+      if (!laddersOf.has(key)) {
+        // A level that yields nothing defers to the next one; "Other" ends every ladder.
+        const ladder = [...fact.ladders[d]!, OTHER];
+        for (let level = ladder.length - 2; level >= 0; level--) if (!ladder[level]) ladder[level] = ladder[level + 1]!;
+        laddersOf.set(key, ladder);
+      }
+    }
+    const valueOf = (key: string): string => key.slice(key.indexOf(SEP) + 1);
+    const labels = new Map<string, string>();
+    for (const [key, machines] of machinesOf) if (machines.size >= k) labels.set(key, valueOf(key));
+    const levels = laddersOf.values().next().value?.length ?? 1;
+    for (let level = 0; level < levels; level++) {
+      const groups = new Map<string, { label: string; keys: string[]; machines: Set<string> }>();
+      for (const [key, machines] of machinesOf) {
+        if (labels.has(key)) continue;
+        const label = laddersOf.get(key)![level]!;
+        const group = key.slice(0, key.indexOf(SEP)) + SEP + label;
+        const entry = groups.get(group) ?? { label, keys: [], machines: new Set<string>() };
+        entry.keys.push(key);
+        for (const machine of machines) entry.machines.add(machine);
+        groups.set(group, entry);
+      }
+      const top = level === levels - 1;
+      for (const entry of groups.values()) {
+        if (!top && entry.machines.size < k) continue;
+        for (const key of entry.keys) labels.set(key, entry.label);
+      }
+    }
+    result.push(labels);
+  }
+  return result;
+}
