@@ -6,7 +6,6 @@ import { EXIT_CODES, PublisherError } from './errors.js';
 import { createLogger, type Logger } from './log.js';
 import { runPublish } from './publish.js';
 import { parseQuarter } from './quarter.js';
-import { writeSampleArchive } from './sample/generate.js';
 import { formatAudit, formatSummary } from './summary.js';
 import { runAudit } from './audit/audit.js';
 
@@ -106,6 +105,7 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
           flags.target ??= 'output';
           if (!(await exists(flags.archive as string))) {
             logger.info('no sample archive yet: writing one', { out: flags.archive });
+            const { writeSampleArchive } = await import('./sample/generate.js');
             await writeSampleArchive({ out: flags.archive as string, logger });
           }
         }
@@ -135,6 +135,7 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
         );
         if (values.help) return help(stdout);
         if (!values.out) throw new PublisherError('E_USAGE', 'sample needs --out DIR');
+        const { writeSampleArchive } = await import('./sample/generate.js');
         const summary = await writeSampleArchive({
           out: values.out,
           ...(values.seed !== undefined ? { seed: positiveInteger('seed', values.seed) } : {}),

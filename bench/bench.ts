@@ -1,0 +1,113 @@
+/**
+ * npm run bench: a 10M-event quarter in Parquet and in gzip NDJSON; `publish` end to end (a child
+ * process, peak RSS included) against DuckDB alone running the same aggregation on the same files, and
+ * the information kept at k=10 against the naive "drop rows under k" baseline.
+ *
+ * BENCH_EVENTS=2000000 npm run bench   for a quicker run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { openDuck, quotedString } from '../src/duck.js';
+import { placeOfPrefix } from '../src/geo.js';
+import type { PrivacyReport } from '../src/privacy/report.js';
+import { writeBenchQuarter } from '../src/sample/bench.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const QUARTER = { year: 2026, quarter: 3 as const };
+const K = 10;
+const root = resolve('.bench');
+
+interface Timing {
+  seconds: number;
+  maxRssMiB: number;
+}
+
+async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
+  const dir = join(root, `archive-${format}-${EVENTS}`);
+  if (existsSync(join(dir, '.complete'))) return dir;
+  const started = performance.now();
+  const result = await writeBenchQuarter({ out: dir, quarter: QUARTER, events: EVENTS, format });
+  await writeFile(join(dir, '.complete'), '');
+  console.log(`generated ${format}: ${result.files} files, ${(result.bytes / 2 ** 20).toFixed(0)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+function publish(archive: string, target: string): Timing {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/run-publish.ts', 'publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', String(K), '--temp-dir', join(root, 'tmp')],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
+  const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH '));
+  if (child.status !== 0 || !line) throw new Error(`publish failed (${child.status}):\n${child.stderr.slice(-4000)}`);
+  return JSON.parse(line.slice(6)) as Timing;
+}
+
+/** The same aggregation with DuckDB alone: read, keep production, the day x dimensions cube with distinct machines, write TSV. */
+async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Promise<Timing & { baselineDetail: number; total: number }> {
+  const files: string[] = [];
+  for (const day of (await readdir(archive)).filter((name) => name.startsWith('date=')).sort()) {
+    for (const name of (await readdir(join(archive, day))).sort()) files.push(join(archive, day, name));
+  }
+  const started = performance.now();
+  const duck = await openDuck({ tempDirectory: join(root, 'tmp', 'alone') });
+  try {
+    const list = `[${files.map(quotedString).join(', ')}]`;
+    const source =
+      format === 'parquet'
+        ? `read_parquet(${list}, union_by_name = true, hive_partitioning = false)`
+        : `read_json(${list}, format = 'newline_delimited', columns = {timestamp: 'VARCHAR', machine_id: 'VARCHAR', event: 'VARCHAR', command: 'VARCHAR', os_family: 'VARCHAR', os_version: 'VARCHAR', runtime_id: 'VARCHAR', sdk_version: 'VARCHAR', ip_prefix: 'VARCHAR', environment: 'VARCHAR'})`;
+    await duck.run(`CREATE TABLE e AS SELECT CAST(timezone('UTC', CAST("timestamp" AS TIMESTAMPTZ)) AS DATE) AS day, machine_id, command, os_family, os_version, runtime_id, sdk_version, ip_prefix FROM ${source} WHERE environment = 'production' AND coalesce(event, 'command') = 'command'`);
+    const prefixes = await duck.all<{ ip_prefix: string }>('SELECT DISTINCT ip_prefix FROM e WHERE ip_prefix IS NOT NULL');
+    await duck.run('CREATE TABLE g (ip_prefix VARCHAR, country VARCHAR)');
+    const appender = await duck.connection.createAppender('g');
+    for (const { ip_prefix } of prefixes) {
+      appender.appendVarchar(ip_prefix);
+      appender.appendVarchar((await placeOfPrefix(ip_prefix)).country);
+      appender.endRow();
+    }
+    appender.closeSync();
+    // Aggregate to (cell, machine) first, then count: the fast form of the exact distinct-machine cube.
+    await duck.run(`CREATE TABLE cube AS
+      SELECT day, command, country, os_family, runtime_id, os_version, sdk_version, count(*) AS machines, sum(least(n, 100)) AS occurrences
+      FROM (SELECT day, command, coalesce(g.country, 'Unknown') AS country, os_family, runtime_id, os_version, sdk_version, machine_id, count(*) AS n
+            FROM e LEFT JOIN g USING (ip_prefix) GROUP BY ALL)
+      GROUP BY ALL`);
+    await duck.run(`COPY (SELECT * FROM cube WHERE machines >= ${K} ORDER BY ALL) TO ${quotedString(join(root, 'tmp', 'alone.tsv'))} (FORMAT csv, DELIMITER E'\\t', HEADER true)`);
+    const seconds = (performance.now() - started) / 1000;
+    const [row] = await duck.all<{ kept: string; total: string }>(`SELECT sum(occurrences) FILTER (WHERE machines >= ${K})::BIGINT AS kept, sum(occurrences)::BIGINT AS total FROM cube`);
+    return { seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineDetail: Number(row?.kept), total: Number(row?.total) };
+  } finally {
+    duck.close();
+  }
+}
+
+const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
+
+await mkdir(join(root, 'tmp'), { recursive: true });
+console.log(`benchmark: ${EVENTS.toLocaleString('en')} command events in ${QUARTER.year}-Q${QUARTER.quarter}, k=${K}, ${(await import('node:os')).cpus().length} cores`);
+for (const format of ['parquet', 'ndjson.gz'] as const) {
+  const archive = await ensureArchive(format);
+  const target = join(root, `output-${format}`);
+  await rm(target, { recursive: true, force: true });
+  const alone = await duckdbAlone(archive, format);
+  const job = publish(archive, target);
+  const report = JSON.parse(await readFile(join(target, 'cli-usage-2026-q3.privacy.json'), 'utf8')) as PrivacyReport;
+  const tsvBytes = (await stat(join(target, 'cli-usage-2026-q3.tsv'))).size;
+  const published = report.published.total;
+  const all = published + (report.suppressed.total ?? 0);
+  console.log(
+    [
+      `\n${format}:`,
+      `  publish end to end   ${job.seconds.toFixed(1)} s, peak RSS ${job.maxRssMiB.toFixed(0)} MiB, ${report.rows.published} rows, ${(tsvBytes / 2 ** 20).toFixed(1)} MiB TSV`,
+      `  DuckDB alone         ${alone.seconds.toFixed(1)} s (same files, exact cube, TSV)`,
+      `  ratio                ${(job.seconds / alone.seconds).toFixed(2)} (target <= 2 on Parquet)`,
+      `  information kept at k=${K} (share of Occurrences):`,
+      `    this job           full detail ${pct(report.published.detail, all)}, generalised ${pct(report.published.generalised, all)}, remainder rows ${pct(report.published.remainder, all)}, suppressed ${pct(report.suppressed.total ?? 0, all)}; in some published row ${pct(published, all)}`,
+      `    drop rows under k  full detail ${pct(alone.baselineDetail, alone.total)}, dropped ${pct(alone.total - alone.baselineDetail, alone.total)} (same cap of 100 events per machine and row)`,
+      `    events removed by the cap: ${report.eventsRemovedByCap ?? 'withheld'}`,
+    ].join('\n'),
+  );
+}
