@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { openDuck, quotedString } from '../src/duck.js';
+import { appendRows, openDuck, quotedString } from '../src/duck.js';
 import { placeOfPrefix } from '../src/geo.js';
 import type { PrivacyReport } from '../src/privacy/report.js';
 import { writeBenchQuarter } from '../src/sample/bench.js';
@@ -62,13 +62,9 @@ async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Pr
     await duck.run(`CREATE TABLE e AS SELECT CAST(timezone('UTC', CAST("timestamp" AS TIMESTAMPTZ)) AS DATE) AS day, machine_id, command, os_family, os_version, runtime_id, sdk_version, ip_prefix FROM ${source} WHERE environment = 'production' AND coalesce(event, 'command') = 'command'`);
     const prefixes = await duck.all<{ ip_prefix: string }>('SELECT DISTINCT ip_prefix FROM e WHERE ip_prefix IS NOT NULL');
     await duck.run('CREATE TABLE g (ip_prefix VARCHAR, country VARCHAR)');
-    const appender = await duck.connection.createAppender('g');
-    for (const { ip_prefix } of prefixes) {
-      appender.appendVarchar(ip_prefix);
-      appender.appendVarchar((await placeOfPrefix(ip_prefix)).country);
-      appender.endRow();
-    }
-    appender.closeSync();
+    const rows: string[][] = [];
+    for (const { ip_prefix } of prefixes) rows.push([ip_prefix, (await placeOfPrefix(ip_prefix)).country]);
+    await appendRows(duck, 'g', rows);
     // Aggregate to (cell, machine) first, then count: the fast form of the exact distinct-machine cube.
     await duck.run(`CREATE TABLE cube AS
       SELECT day, command, country, os_family, runtime_id, os_version, sdk_version, count(*) AS machines, sum(least(n, 100)) AS occurrences

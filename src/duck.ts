@@ -53,6 +53,19 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   return duck;
 }
 
+/** Appends text rows to a table with DuckDB's appender (fast, and no value is ever spliced into SQL). */
+export async function appendRows(duck: Duck, table: string, rows: Iterable<readonly string[]>, schema?: string, catalog?: string): Promise<void> {
+  const appender = await duck.connection.createAppender(table, schema, catalog);
+  try {
+    for (const row of rows) {
+      for (const value of row) appender.appendVarchar(value);
+      appender.endRow();
+    }
+  } finally {
+    appender.closeSync();
+  }
+}
+
 export function sqlList(values: readonly string[]): string {
   return values.length === 0 ? '[]' : `[${values.map(quotedString).join(', ')}]`;
 }

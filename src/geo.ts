@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { continents, countries } from 'countries-list';
-import type { Duck } from './duck.js';
+import { appendRows, type Duck } from './duck.js';
 
 /**
  * Geography from the truncated IP address the client sent (three IPv4 octets, or an IPv6 /48). The range
@@ -102,17 +102,11 @@ export async function placeOfPrefix(prefix: string): Promise<Place> {
 export async function buildPrefixGeo(duck: Duck): Promise<number> {
   await duck.run(`CREATE OR REPLACE TABLE prefix_geo (ip_prefix VARCHAR PRIMARY KEY, country VARCHAR NOT NULL, continent VARCHAR NOT NULL)`);
   const prefixes = await duck.all<{ ip_prefix: string }>(`SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IS NOT NULL ORDER BY 1`);
-  const appender = await duck.connection.createAppender('prefix_geo');
-  try {
-    for (const { ip_prefix } of prefixes) {
-      const place = await placeOfPrefix(ip_prefix);
-      appender.appendVarchar(ip_prefix);
-      appender.appendVarchar(place.country);
-      appender.appendVarchar(place.continent);
-      appender.endRow();
-    }
-  } finally {
-    appender.closeSync();
+  const rows: string[][] = [];
+  for (const { ip_prefix } of prefixes) {
+    const place = await placeOfPrefix(ip_prefix);
+    rows.push([ip_prefix, place.country, place.continent]);
   }
+  await appendRows(duck, 'prefix_geo', rows);
   return prefixes.length;
 }

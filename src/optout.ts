@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PublisherError } from './errors.js';
-import type { Duck } from './duck.js';
+import { appendRows, type Duck } from './duck.js';
 
 /**
  * The opt-out list: one machine id a line; blank lines and lines starting with # are ignored. Opted-out
@@ -19,15 +19,7 @@ export async function readOptOut(path: string): Promise<string[]> {
 /** Deletes the events of opted-out machines; returns how many events were removed. */
 export async function applyOptOut(duck: Duck, machineIds: readonly string[]): Promise<number> {
   await duck.run('CREATE OR REPLACE TABLE opt_out (machine_id VARCHAR PRIMARY KEY)');
-  const appender = await duck.connection.createAppender('opt_out');
-  try {
-    for (const machineId of machineIds) {
-      appender.appendVarchar(machineId);
-      appender.endRow();
-    }
-  } finally {
-    appender.closeSync();
-  }
+  await appendRows(duck, 'opt_out', machineIds.map((machineId) => [machineId]));
   const [row] = await duck.all<{ n: string }>('SELECT count(*)::BIGINT AS n FROM events SEMI JOIN opt_out USING (machine_id)');
   await duck.run('DELETE FROM events WHERE machine_id IN (SELECT machine_id FROM opt_out)');
   return Number(row?.n ?? 0);

@@ -1,17 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { createMemoryLogger } from '../src/log.js';
 import { machines } from './helpers/archive.js';
 import { tempDir, writeArchive } from './helpers/build.js';
+import { cli } from './helpers/cli.js';
 
-async function cli(args: string[]) {
-  const logger = createMemoryLogger();
-  let stdout = '';
-  const code = await main(args, logger, { write: (text: string) => ((stdout += text), true) } as unknown as NodeJS.WritableStream);
-  return { code, stdout, log: logger.lines };
-}
 
 async function published() {
   const archive = await writeArchive({

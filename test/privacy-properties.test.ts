@@ -2,18 +2,11 @@ import fc from 'fast-check';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { createMemoryLogger } from '../src/log.js';
 import type { PrivacyReport } from '../src/privacy/report.js';
 import { event, type ArchiveEvent } from './helpers/archive.js';
 import { tempDir, writeArchive } from './helpers/build.js';
+import { cli } from './helpers/cli.js';
 
-async function cli(args: string[]) {
-  const logger = createMemoryLogger();
-  let stdout = '';
-  const code = await main(args, logger, { write: (text: string) => ((stdout += text), true) } as unknown as NodeJS.WritableStream);
-  return { code, stdout, log: logger.lines };
-}
 
 const days = ['2026-07-01', '2026-07-02'];
 const machine = fc.integer({ min: 0, max: 24 });
@@ -37,7 +30,10 @@ const snapshotEvent = fc.record({
   is_container: fc.boolean(),
 });
 
-function toArchive(commands: Array<fc.infer<typeof commandEvent>>, snapshots: Array<fc.infer<typeof snapshotEvent>>): Record<string, ArchiveEvent[]> {
+type CommandEvent = typeof commandEvent extends fc.Arbitrary<infer T> ? T : never;
+type SnapshotEvent = typeof snapshotEvent extends fc.Arbitrary<infer T> ? T : never;
+
+function toArchive(commands: Array<CommandEvent>, snapshots: Array<SnapshotEvent>): Record<string, ArchiveEvent[]> {
   const byDay: Record<string, ArchiveEvent[]> = Object.fromEntries(days.map((day) => [day, []]));
   for (const c of commands) {
     for (let i = 0; i < c.repeat; i++) {

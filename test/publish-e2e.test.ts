@@ -1,18 +1,10 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { createMemoryLogger } from '../src/log.js';
 import { machines } from './helpers/archive.js';
 import { tempDir, writeArchive } from './helpers/build.js';
+import { cli } from './helpers/cli.js';
 
-/** Runs the CLI in-process; returns its exit code, stdout and log lines. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; log: string[] }> {
-  const logger = createMemoryLogger();
-  let stdout = '';
-  const code = await main(args, logger, { write: (text: string) => ((stdout += text), true) } as unknown as NodeJS.WritableStream);
-  return { code, stdout, log: logger.lines };
-}
 
 async function allBytes(dir: string): Promise<string> {
   let text = '';

@@ -1,12 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
-import { createMemoryLogger } from '../src/log.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/store.js';
 import { machines } from './helpers/archive.js';
 import { writeArchive } from './helpers/build.js';
+import { cli } from './helpers/cli.js';
 import { startS3Server, type S3Server } from './helpers/s3-server.js';
 
 // The archive and the target both live on a real S3 server (s3rver) on loopback; the job reaches it
@@ -36,12 +35,6 @@ describe('publishing from an S3 archive to an S3 target', () => {
     await server?.stop();
   });
 
-  async function cli(args: string[]) {
-    const logger = createMemoryLogger();
-    let stdout = '';
-    const code = await main(args, logger, { write: (text: string) => ((stdout += text), true) } as unknown as NodeJS.WritableStream);
-    return { code, stdout, log: logger.lines };
-  }
 
   it('publishes, logs every object, never logs credentials, and a rerun uploads nothing', async () => {
     const args = ['publish', '--archive', `s3://${server.bucket}/events`, '--target', `s3://${server.bucket}/usage`, '--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', '5', '--public-base-url', 'https://data.example.org/usage'];

@@ -1,4 +1,4 @@
-import { quotedIdentifier as id, type Duck } from '../duck.js';
+import { appendRows, quotedIdentifier as id, type Duck } from '../duck.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { findDerivableCells } from './disclosure-audit.js';
@@ -73,15 +73,7 @@ export async function protectLinkedRows(duck: Duck, group: readonly ProtectedDat
     const secondary = result.secondary.filter((rowId) => rowId.startsWith(prefix)).map((rowId) => rowId.slice(prefix.length));
     if (secondary.length === 0) continue;
     await duck.run(`CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR)`);
-    const appender = await duck.connection.createAppender('linked_secondary', 'main', 'temp');
-    try {
-      for (const key of secondary) {
-        appender.appendVarchar(key);
-        appender.endRow();
-      }
-    } finally {
-      appender.closeSync();
-    }
+    await appendRows(duck, 'linked_secondary', secondary.map((key) => [key]), 'main', 'temp');
     await duck.run(`
       UPDATE ${dataset.tables.rows} SET _published = false, _secondary = true
       WHERE ${keyOf(dataset)} IN (SELECT row_key FROM linked_secondary);
