@@ -13,6 +13,7 @@ import { appendRows, openDuck, quotedString } from '../src/duck.js';
 import { placeOfPrefix } from '../src/geo.js';
 import type { PrivacyReport } from '../src/privacy/report.js';
 import { writeBenchQuarter } from '../src/sample/bench.js';
+import { secondarySuppression, type SuppressionCell } from '../src/privacy/gauss-suppression.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const QUARTER = { year: 2026, quarter: 3 as const };
@@ -80,6 +81,21 @@ async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Pr
   }
 }
 
+/** Secondary suppression at the scale of a large linked release: 20,000 rows over 50,000 inner cells plus marginals. */
+function timeSecondarySuppression(): number {
+  let state = 1;
+  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const cells: SuppressionCell[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const inner = Array.from({ length: 2 + Math.floor(random() * 3) }, (_, j) => Math.min(49_999, Math.floor(i * 2.5) + j));
+    cells.push({ id: `c${i}`, inner: [...new Set(inner)], primary: random() < 0.05, cost: Math.floor(random() * 1000) });
+  }
+  for (let g = 0; g < 100; g++) cells.push({ id: `g${g}`, inner: [...new Set(cells.slice(g * 200, (g + 1) * 200).flatMap((c) => c.inner))].sort((a, b) => a - b), primary: false, cost: 1e6 });
+  const started = performance.now();
+  secondarySuppression({ cells });
+  return (performance.now() - started) / 1000;
+}
+
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
 
 await mkdir(join(root, 'tmp'), { recursive: true });
@@ -107,3 +123,4 @@ for (const format of ['parquet', 'ndjson.gz'] as const) {
     ].join('\n'),
   );
 }
+console.log(`\nsecondary suppression, 20,100 rows over 50,000 inner cells: ${timeSecondarySuppression().toFixed(2)} s`);

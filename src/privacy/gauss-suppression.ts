@@ -1,5 +1,13 @@
 import { PublisherError } from '../errors.js';
-import { checkCellVectors, EchelonBasis, eliminateAt, isMultiple, makePrimitive, type CellVector, type SparseVector } from './span.js';
+import {
+  checkCellVectors,
+  EchelonBasis,
+  eliminateAt,
+  isMultiple,
+  makePrimitive,
+  type CellVector,
+  type SparseVector,
+} from './span.js';
 
 export type { CellVector } from './span.js';
 
@@ -70,6 +78,9 @@ export function publicationOrder(cells: ReadonlyArray<SuppressionCell>): Suppres
  * Performance: inner indices are relabelled so that the pivot of a row (its smallest label) is the inner cell whose
  * last candidate comes latest in the order. A grand total decided first then pivots on an inner cell of the last
  * candidate, and the fill-in of reducing a child by the total happens once, at the end, instead of at every child.
+ * Measured on a total over 20,000 equal-cost children whose ids follow inner order: 0.7 s; with plain index order as
+ * pivots, 22 s already at 5,000 children (quadratic). A partition of 50,000 inner cells into 20,000 cells plus 100
+ * marginals and a total: about 0.5 to 1.5 s; 90 days × 222 groups with day, group and grand totals: 1.5 to 2.5 s.
  */
 export function secondarySuppression(input: SuppressionInput): SuppressionResult {
   const cells = input.cells;

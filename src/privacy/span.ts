@@ -4,8 +4,8 @@ import { gcd } from './rational.js';
 /**
  * Incremental row-echelon basis of sparse integer vectors, with exact fraction-free elimination on BigInt.
  *
- * A vector is a `Map<index, nonzero bigint>` (absent = 0). Each basis row is stored under its *pivot*, which is its
- * smallest index, is kept primitive (gcd of entries 1) with a positive pivot entry. Reducing a vector eliminates every
+ * A vector is a `Map<index, nonzero bigint>` (absent = 0). Each basis row is stored under its *pivot* (its smallest
+ * index) and kept primitive (gcd of entries 1) with a positive pivot entry. Reducing a vector eliminates every
  * pivot column it touches, smallest index first (a min-heap of indices, since elimination only creates entries to the
  * right of the pivot), so a residual is zero on *all* pivot columns. That makes the residual unique for a given span
  * and pivot set, and lets `secondarySuppression` decide with one look whether a new row would zero another residual.
