@@ -9,7 +9,7 @@ import { PublisherError } from './errors.js';
 import { buildPrefixGeo } from './geo.js';
 import { fileDigest } from './hash.js';
 import { ingestArchive, worstFiles, type IngestResult } from './ingest.js';
-import { datasetKey, privacyReportKey } from './keys.js';
+import { datasetKey, inputManifestKey, privacyReportKey } from './keys.js';
 import type { Logger } from './log.js';
 import { applyOptOut, readOptOut } from './optout.js';
 import { checkPublishedFile } from './privacy/check.js';
@@ -94,10 +94,11 @@ export async function buildRelease(
     }
     for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
     const built: BuiltDataset[] = [];
-    for (const result of protectedDatasets) built.push(await writeDataset(duck, result, settings, quarter, outDir, logger));
+    const inputs = files.map(inputOf);
+    for (const result of protectedDatasets) built.push(await writeDataset(duck, result, settings, quarter, outDir, inputs, logger));
     return {
       quarter,
-      inputs: files.map(inputOf),
+      inputs,
       database,
       outDir,
       datasets: built,
@@ -150,6 +151,7 @@ async function writeDataset(
   settings: Settings,
   quarter: Quarter,
   outDir: string,
+  inputs: readonly InputFile[],
   logger: Logger,
 ): Promise<BuiltDataset> {
   const { dataset, parameters } = result;
@@ -170,6 +172,10 @@ async function writeDataset(
   const reportKey = privacyReportKey(key);
   const reportPath = join(outDir, reportKey);
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const manifestKey = inputManifestKey(key);
+  const manifestPath = join(outDir, manifestKey);
+  await mkdir(dirname(manifestPath), { recursive: true });
+  await writeFile(manifestPath, `${JSON.stringify({ dataset: dataset.name, quarter: formatQuarter(quarter), files: inputs }, null, 2)}\n`);
   const digest = await fileDigest(path);
   const reportDigest = await fileDigest(reportPath);
   logger.info('built dataset file', { dataset: dataset.name, key, rows, bytes: digest.bytes, sha256: digest.sha256 });
@@ -191,6 +197,7 @@ async function writeDataset(
       schemaVersion: dataset.schemaVersion,
       privacySummary: privacySummary(report),
       privacyReport: { key: reportKey, localPath: reportPath, contentType: 'application/json', ...reportDigest },
+      inputManifest: { key: manifestKey, localPath: manifestPath, contentType: 'application/json', ...(await fileDigest(manifestPath)) },
     },
   };
 }

@@ -113,7 +113,6 @@ async function buildAndPublish(
     licensePath: LICENSE_PATH,
     now: () => now,
   });
-  if (!settings.dryRun) await writeInputManifests(target, release, built.inputs, logger);
   const unchanged = new Set(outcome.unchanged);
   return {
     quarter: formatQuarter(quarter),
@@ -168,18 +167,6 @@ async function decideRevision(
     };
   }
   return { accepted: true, message: `revised with late events: ${check.changedRows} rows changed on ${check.changedDays.length} day(s)` };
-}
-
-/** Records which archive files each published file was computed from (only paths and sizes). */
-async function writeInputManifests(target: Store, release: ReleaseWithChangelog, inputs: readonly InputFile[], logger: Logger): Promise<void> {
-  const body = `${JSON.stringify({ quarter: formatQuarter(release.quarter), files: inputs }, null, 2)}\n`;
-  for (const file of release.files) {
-    const key = inputManifestKey(file.key);
-    const existing = await target.getBytes(key);
-    if (existing?.toString('utf8') === body) continue;
-    const written = await target.putBytes(key, body, { contentType: 'application/json', cacheControl: 'no-cache' });
-    logger.info('wrote object', { key, bytes: written.bytes, sha256: written.sha256 });
-  }
 }
 
 function catalogEntry(catalog: Awaited<ReturnType<typeof readCatalog>>, key: string): { sha256: string } | undefined {

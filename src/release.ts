@@ -41,6 +41,13 @@ export interface DatasetFile extends LocalObject {
   privacySummary: Record<string, unknown>;
   /** The machine-readable privacy report, published beside the data. */
   privacyReport: LocalObject;
+  /** Which archive files (paths and sizes) the file was computed from, so a revision can be checked. */
+  inputManifest?: LocalObject;
+}
+
+/** Every object a dataset file brings: the data, its privacy report, its input manifest. */
+export function objectsOf(file: DatasetFile): LocalObject[] {
+  return [file, file.privacyReport, ...(file.inputManifest ? [file.inputManifest] : [])];
 }
 
 export interface Release {

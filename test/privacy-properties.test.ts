@@ -76,7 +76,7 @@ describe('privacy properties over random archives', () => {
           expect(await readFile(join(again, `${name}-2026-q3.tsv`))).toEqual(await readFile(join(target, `${name}-2026-q3.tsv`)));
         }
       }),
-      { numRuns: 8, seed: 20261125 },
+      { numRuns: 6, seed: 20261125 },
     );
   });
 
@@ -94,7 +94,7 @@ describe('privacy properties over random archives', () => {
           previous = report.published.detail;
         }
       }),
-      { numRuns: 5, seed: 7 },
+      { numRuns: 3, seed: 7 },
     );
   });
 });
