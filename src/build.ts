@@ -23,6 +23,8 @@ import { writeDatasetTsv } from './write.js';
 export interface EventCounts extends IngestResult {
   excludedOptOut: number;
   excludedNonProduction: number;
+  /** Distinct machines or installations with only non-production events. */
+  excludedNonProductionMachines: number;
   daysWithoutData: number;
 }
 
@@ -82,7 +84,10 @@ export async function buildRelease(
     const ingested = await ingestArchive(duck, files, logger);
     await failOnTooManyRejects(duck, ingested, settings.maxBadShare);
     const excludedOptOut = settings.optOut ? await applyOptOut(duck, await readOptOut(settings.optOut)) : 0;
-    const [nonProduction] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM events WHERE environment IS DISTINCT FROM 'production'`);
+    const [nonProduction] = await duck.all<{ n: string; machines: string }>(`
+      SELECT count(*)::BIGINT AS n,
+             count(DISTINCT machine_id) FILTER (WHERE machine_id NOT IN (SELECT machine_id FROM events WHERE environment = 'production'))::BIGINT AS machines
+      FROM events WHERE environment IS DISTINCT FROM 'production'`);
     await buildPrefixGeo(duck);
     await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
     const outDir = join(workDir, 'out');
@@ -106,6 +111,7 @@ export async function buildRelease(
         ...ingested,
         excludedOptOut,
         excludedNonProduction: Number(nonProduction?.n ?? 0),
+        excludedNonProductionMachines: Number(nonProduction?.machines ?? 0),
         daysWithoutData: days.length - new Set(files.map((file) => file.day)).size,
       },
     };

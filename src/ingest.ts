@@ -1,6 +1,6 @@
 import { PublisherError } from './errors.js';
 import type { ArchiveFile } from './archive/files.js';
-import { quotedString, sqlList, type Duck } from './duck.js';
+import { sqlList, type Duck } from './duck.js';
 import type { Logger } from './log.js';
 
 /**
@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS rejects (file VARCHAR NOT NULL, reason VARCHAR NOT NU
 CREATE TABLE IF NOT EXISTS file_reads (file VARCHAR NOT NULL, events BIGINT NOT NULL);
 `;
 
+const DAYS_PER_BATCH = 7;
+
 export interface IngestResult {
   eventsRead: number;
   accepted: number;
@@ -59,12 +61,14 @@ export interface IngestResult {
 export async function ingestArchive(duck: Duck, files: readonly ArchiveFile[], logger: Logger): Promise<IngestResult> {
   await duck.run(EVENTS_TABLE_SQL);
   const days = [...new Set(files.map((file) => file.day))].sort();
-  for (const day of days) {
-    const ofDay = files.filter((file) => file.day === day);
-    const ndjson = ofDay.filter((file) => file.format === 'ndjson');
-    const parquet = ofDay.filter((file) => file.format === 'parquet');
-    if (ndjson.length > 0) await loadCandidates(duck, day, ndjsonCandidates(ndjson), ndjson);
-    if (parquet.length > 0) await loadCandidates(duck, day, await parquetCandidates(duck, parquet), parquet);
+  // A week of files per statement: few statements, and memory bounded by a week of events.
+  for (let start = 0; start < days.length; start += DAYS_PER_BATCH) {
+    const batch = new Set(days.slice(start, start + DAYS_PER_BATCH));
+    const ofBatch = files.filter((file) => batch.has(file.day));
+    const ndjson = ofBatch.filter((file) => file.format === 'ndjson');
+    const parquet = ofBatch.filter((file) => file.format === 'parquet');
+    if (ndjson.length > 0) await loadCandidates(duck, ndjsonCandidates(ndjson), ndjson);
+    if (parquet.length > 0) await loadCandidates(duck, await parquetCandidates(duck, parquet), parquet);
   }
   const result = await summarise(duck, files.length);
   logger.info('read archive', { files: files.length, days: days.length, events: result.eventsRead, accepted: result.accepted });
@@ -76,9 +80,15 @@ export async function ingestArchive(duck: Duck, files: readonly ArchiveFile[], l
  * NDJSON and Parquet are validated by the same rules below.
  */
 function ndjsonCandidates(files: readonly ArchiveFile[]): string {
+  // Every field is pulled out with one multi-path json_extract (one parse per line); the type checks then
+  // look at the small extracted fragments instead of parsing the whole line again for each field.
+  const fields = ['timestamp', 'machine_id', ...STRING_FIELDS, 'exit_code', 'is_container', 'metrics'] as const;
+  const at = (field: (typeof fields)[number]) => `v[${fields.indexOf(field) + 1}]`;
+  const typeOf = (field: (typeof fields)[number]) => `coalesce(json_type(${at(field)}), 'NULL')`;
   const stringTypeError = ['timestamp', 'machine_id', ...STRING_FIELDS]
-    .map((field) => `coalesce(json_type(j, '$.${field}'), 'NULL') NOT IN ('VARCHAR', 'NULL')`)
+    .map((field) => `${typeOf(field as (typeof fields)[number])} NOT IN ('VARCHAR', 'NULL')`)
     .join(' OR ');
+  const text = (field: (typeof fields)[number]) => `json_extract_string(${at(field)}, '$')`;
   // A delimiter that JSON text cannot contain unescaped: every line arrives whole, however malformed.
   return `
     WITH lines AS (
@@ -87,20 +97,23 @@ function ndjsonCandidates(files: readonly ArchiveFile[]): string {
                     delim = E'\\x01', quote = '', escape = '', auto_detect = false, filename = true,
                     max_line_size = 16777216)
       WHERE line IS NOT NULL AND trim(line) <> ''
-    ), parsed AS (
-      SELECT file, CASE WHEN json_valid(line) AND json_type(line::JSON) = 'OBJECT' THEN line::JSON END AS j FROM lines
+    ), parsed AS MATERIALIZED (
+      SELECT file,
+        CASE WHEN json_valid(line) AND starts_with(ltrim(line), '{')
+          THEN json_extract(line, [${fields.map((field) => `'$.${field}'`).join(', ')}]) END AS v
+      FROM lines
     )
-    SELECT file, j IS NULL AS not_json,
-      j->>'$.timestamp' AS timestamp_text, NULL::TIMESTAMPTZ AS timestamp_value,
-      j->>'$.machine_id' AS machine_id,
-      ${STRING_FIELDS.map((field) => `j->>'$.${field}' AS ${field}`).join(', ')},
-      TRY_CAST(j->>'$.exit_code' AS BIGINT) AS exit_code,
-      TRY_CAST(j->>'$.is_container' AS BOOLEAN) AS is_container,
-      CASE WHEN json_type(j, '$.metrics') = 'OBJECT' THEN j->'$.metrics' END AS metrics,
+    SELECT file, v IS NULL AS not_json,
+      ${text('timestamp')} AS timestamp_text, NULL::TIMESTAMPTZ AS timestamp_value,
+      ${text('machine_id')} AS machine_id,
+      ${STRING_FIELDS.map((field) => `${text(field)} AS ${field}`).join(', ')},
+      TRY_CAST(${text('exit_code')} AS BIGINT) AS exit_code,
+      TRY_CAST(${text('is_container')} AS BOOLEAN) AS is_container,
+      CASE WHEN ${typeOf('metrics')} = 'OBJECT' THEN ${at('metrics')} END AS metrics,
       (${stringTypeError}
-        OR coalesce(json_type(j, '$.exit_code'), 'NULL') NOT IN ('BIGINT', 'UBIGINT', 'NULL')
-        OR coalesce(json_type(j, '$.is_container'), 'NULL') NOT IN ('BOOLEAN', 'NULL')
-        OR coalesce(json_type(j, '$.metrics'), 'NULL') NOT IN ('OBJECT', 'NULL')) AS type_error
+        OR ${typeOf('exit_code')} NOT IN ('BIGINT', 'UBIGINT', 'NULL')
+        OR ${typeOf('is_container')} NOT IN ('BOOLEAN', 'NULL')
+        OR ${typeOf('metrics')} NOT IN ('OBJECT', 'NULL')) AS type_error
     FROM parsed`;
 }
 
@@ -155,10 +168,11 @@ async function parquetCandidates(duck: Duck, files: readonly ArchiveFile[]): Pro
 }
 
 /** Validates candidates with one set of rules and splits them into `events` and `rejects`. */
-async function loadCandidates(duck: Duck, day: string, candidates: string, files: readonly ArchiveFile[]): Promise<void> {
-  const dayLiteral = `DATE ${quotedString(day)}`;
+async function loadCandidates(duck: Duck, candidates: string, files: readonly ArchiveFile[]): Promise<void> {
+  // The UTC day an event must fall on is its folder's (files are listed from date=YYYY-MM-DD folders).
+  const folderDay = `CAST(regexp_extract(file, '/date=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS DATE)`;
   const classified = `
-    WITH c AS (${candidates}), t AS (
+    WITH c AS (SELECT *, ${folderDay} AS folder_day FROM (${candidates})), t AS (
       SELECT *, coalesce(timestamp_value,
         CASE WHEN regexp_matches(timestamp_text, '(Z|z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(timestamp_text AS TIMESTAMPTZ) END) AS ts
       FROM c
@@ -168,7 +182,7 @@ async function loadCandidates(duck: Duck, day: string, candidates: string, files
       WHEN type_error THEN 'wrong_type'
       WHEN timestamp_value IS NULL AND timestamp_text IS NULL THEN 'missing_timestamp'
       WHEN ts IS NULL THEN 'invalid_timestamp'
-      WHEN CAST(timezone('UTC', ts) AS DATE) <> ${dayLiteral} THEN 'timestamp_outside_day'
+      WHEN CAST(timezone('UTC', ts) AS DATE) <> folder_day THEN 'timestamp_outside_day'
       WHEN machine_id IS NULL OR trim(machine_id) = '' THEN 'missing_machine_id'
       WHEN coalesce(event, 'command') NOT IN ('command', 'snapshot') THEN 'unknown_event'
     END AS reason
@@ -177,7 +191,7 @@ async function loadCandidates(duck: Duck, day: string, candidates: string, files
     await duck.run(`
       CREATE OR REPLACE TEMP TABLE candidates AS ${classified};
       INSERT INTO events
-        SELECT ${dayLiteral}, ts, machine_id, coalesce(event, 'command'), command, exit_code, os_family, os_version,
+        SELECT folder_day, ts, machine_id, coalesce(event, 'command'), command, exit_code, os_family, os_version,
                runtime_id, sdk_version, ip_prefix, environment, is_container, product, product_version, metrics
         FROM candidates WHERE reason IS NULL;
       INSERT INTO rejects SELECT file, reason, count(*) FROM candidates WHERE reason IS NOT NULL GROUP BY ALL;

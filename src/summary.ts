@@ -8,7 +8,7 @@ export function formatSummary(summary: RunSummary): string {
   const rejectedTotal = rejected.reduce((sum, [, count]) => sum + count, 0);
   const lines = [
     `${summary.dryRun ? 'Dry run for' : 'Published'} ${summary.quarter} from ${summary.archive} to ${summary.target}`,
-    `events: ${events.eventsRead} read in ${events.files} files, ${rejectedTotal} rejected${rejected.length ? ` (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, ${events.excludedOptOut} excluded by opt-out, ${events.excludedNonProduction} not production`,
+    `events: ${events.eventsRead} read in ${events.files} files, ${rejectedTotal} rejected${rejected.length ? ` (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, ${events.excludedOptOut} excluded by opt-out, ${events.excludedNonProduction} not production (${events.excludedNonProductionMachines} machines or installations seen only outside production)`,
   ];
   if (events.daysWithoutData > 0) lines.push(`warning: ${events.daysWithoutData} day(s) of the quarter have no archive folder`);
   for (const dataset of summary.datasets) {

@@ -4,7 +4,7 @@ import type { DimensionLabels } from './labels.js';
 import { OTHER } from './labels.js';
 
 /**
- * Builds the published rows of one dataset, one batch (a day) at a time:
+ * Builds the published rows of one dataset, one batch of days at a time (rows of different days never mix):
  * 1. each (row, machine) pair with the machine's events, labels from the quarter-wide choice;
  * 2. rows under k are rolled into remainder rows, step by step (the dataset's `remainder` lists which
  *    dimensions become "Other" at each step); a remainder row that meets an existing row merges with it;
@@ -35,10 +35,15 @@ export async function createCellTables(duck: Duck, dataset: DatasetDefinition, p
   return tables;
 }
 
-/** Distinct values of the time column in the facts: the batches, in order. */
-export async function batchesOf(duck: Duck, dataset: DatasetDefinition, factsTable: string): Promise<string[]> {
-  const rows = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(dataset.timeColumn)}::VARCHAR AS t FROM ${factsTable} ORDER BY 1`);
-  return rows.map((row) => row.t);
+/** How many values of the time column (days) one batch holds: few statements, memory bounded by a week. */
+export const VALUES_PER_BATCH = 7;
+
+/** Distinct values of the time column of a table or view, grouped into batches, in order. */
+export async function batchesOf(duck: Duck, timeColumn: string, relation: string): Promise<string[][]> {
+  const rows = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(timeColumn)}::VARCHAR AS t FROM ${relation} ORDER BY 1`);
+  const batches: string[][] = [];
+  for (let start = 0; start < rows.length; start += VALUES_PER_BATCH) batches.push(rows.slice(start, start + VALUES_PER_BATCH).map((row) => row.t));
+  return batches;
 }
 
 export async function buildBatch(
@@ -47,7 +52,8 @@ export async function buildBatch(
   factsTable: string,
   labels: readonly DimensionLabels[],
   tables: CellTables,
-  batch: string,
+  /** Values of the time column built together (rows of different values never mix). */
+  batch: readonly string[],
   k: number,
   cap: number,
 ): Promise<void> {
@@ -71,7 +77,7 @@ export async function buildBatch(
              max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END) AS _stage
       FROM ${factsTable} f
       ${joins}
-      WHERE f.${time}::VARCHAR = ${quotedString(batch)}
+      WHERE f.${time}::VARCHAR IN (${batch.map(quotedString).join(', ')})
       GROUP BY ALL;`);
 
   for (const step of dataset.remainder) {

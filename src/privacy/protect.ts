@@ -56,11 +56,10 @@ export async function protectDataset(
       dimensions.has(name) ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}` : id(name),
     );
     await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`);
-    const batches = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(dataset.timeColumn)}::VARCHAR AS t FROM ${view} ORDER BY 1`);
-    for (const { t } of batches) {
+    for (const batch of await batchesOf(duck, dataset.timeColumn, view)) {
       await duck.run(
         `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
-         WHERE ${id(dataset.timeColumn)}::VARCHAR = ${quotedString(t)} GROUP BY ALL`,
+         WHERE ${id(dataset.timeColumn)}::VARCHAR IN (${batch.map(quotedString).join(', ')}) GROUP BY ALL`,
       );
     }
   } catch (error) {
@@ -70,7 +69,7 @@ export async function protectDataset(
 
   const labels = await chooseLabels(duck, dataset, facts, prefix, parameters.k);
   const tables = await createCellTables(duck, dataset, prefix);
-  const batches = await batchesOf(duck, dataset, facts);
+  const batches = await batchesOf(duck, dataset.timeColumn, facts);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts, labels, tables, batch, parameters.k, parameters.cap);
   }
