@@ -3,8 +3,8 @@
 --
 -- Same population as `installations` (latest snapshot of the quarter, production only): the two
 -- datasets are protected together against differencing. Flags publish yes/no; counters publish the
--- count buckets of dataset.json (0, 1, 2-5, 6-20, 21-100, 101+). Machine size (cores, memory, container,
--- Kubernetes) is published by `installations`, not here.
+-- count buckets of dataset.json (0, 1, 2-5, 6-20, 21-100, 101+). Machine size (cores, memory, disk,
+-- container, Kubernetes) is not a feature: `installations` publishes it, bucketed for what it is.
 WITH latest AS (
   SELECT *
   FROM events
@@ -14,7 +14,7 @@ WITH latest AS (
   SELECT l.machine_id, l.product, f.key AS feature, f.value AS value
   FROM latest l, json_each(l.metrics) f
   WHERE l.environment = 'production'
-    AND f.key NOT IN ('core_count', 'total_memory', 'is_container', 'is_kubernetes')
+    AND f.key NOT IN ('core_count', 'total_memory', 'total_disk_space', 'is_container', 'is_kubernetes')
 )
 SELECT
   (SELECT label FROM release)   AS "Quarter",
