@@ -92,6 +92,8 @@ export interface ProtectionStats {
   rowsSecondary: number;
   valuePublished: { detail: number; generalised: number; remainder: number };
   valueSuppressed: number;
+  /** Of the suppressed value, the part in rows suppressed only against differencing. */
+  valueSecondary: number;
   machinesBehindSuppressed: number;
   minMachinesPerRow: number | null;
   medianMachinesPerRow: number | null;
@@ -110,6 +112,7 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
       coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
       coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
       coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+      coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
       min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
       median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
       (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT _published) s
@@ -126,6 +129,7 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
     rowsSecondary: n('rows_secondary'),
     valuePublished: { detail: n('detail'), generalised: n('generalised'), remainder: n('remainder') },
     valueSuppressed: n('suppressed'),
+    valueSecondary: n('secondary'),
     machinesBehindSuppressed: n('suppressed_machines'),
     minMachinesPerRow: row?.min_machines == null ? null : Number(row.min_machines),
     medianMachinesPerRow: row?.median_machines == null ? null : Number(row.median_machines),

@@ -19,7 +19,7 @@ export interface PrivacyReport {
   generalisation: Array<{ column: string; levels: DimensionLabels['levels'] }>;
   rows: { published: number; suppressed: number; secondary: number };
   published: { detail: number; generalised: number; remainder: number; total: number };
-  suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
+  suppressed: { total: number; primary: number; secondary: number; withheld: false } | { total: null; withheld: true; reason: string };
   shares: { detail: number; generalised: number; remainder: number; suppressed: number } | null;
   /** Withheld (null) when fewer than k machines hit the cap: it would describe those few machines. */
   eventsRemovedByCap: number | null;
@@ -51,7 +51,7 @@ export function buildPrivacyReport(
     rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed, secondary: stats.rowsSecondary },
     published,
     suppressed: disclosable
-      ? { total: stats.valueSuppressed, withheld: false }
+      ? { total: stats.valueSuppressed, primary: stats.valueSuppressed - stats.valueSecondary, secondary: stats.valueSecondary, withheld: false }
       : { total: null, withheld: true, reason: `the suppressed rows rest on fewer than k=${parameters.k} machines together` },
     shares: disclosable
       ? {
