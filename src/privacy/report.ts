@@ -19,7 +19,7 @@ export interface PrivacyReport {
   generalisation: Array<{ column: string; levels: DimensionLabels['levels'] }>;
   rows: { published: number; suppressed: number; secondary: number };
   published: { detail: number; generalised: number; remainder: number; total: number };
-  suppressed: { total: number; primary: number; secondary: number; withheld: false } | { total: null; withheld: true; reason: string };
+  suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
   shares: { detail: number; generalised: number; remainder: number; suppressed: number } | null;
   /** Withheld (null) when fewer than k machines hit the cap: it would describe those few machines. */
   eventsRemovedByCap: number | null;
@@ -34,7 +34,13 @@ export function buildPrivacyReport(
   stats: ProtectionStats,
 ): PrivacyReport {
   const published = { ...stats.valuePublished, total: stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder };
-  const disclosable = stats.valueSuppressed === 0 || stats.machinesBehindSuppressed >= parameters.k;
+  // Counting machines, rows are linked to other rows and tables: a suppressed total would be one more
+  // published figure the secondary suppression did not account for, so it is never published.
+  const linked = dataset.measure.count === 'machines';
+  const disclosable = stats.valueSuppressed === 0 || (!linked && stats.machinesBehindSuppressed >= parameters.k);
+  const withheldReason = linked
+    ? 'rows of this dataset are linked (the same installations are counted in several rows): a suppressed total would allow differencing'
+    : `the suppressed rows rest on fewer than k=${parameters.k} machines together`;
   const all = published.total + stats.valueSuppressed;
   const share = (value: number): number => (all === 0 ? 0 : Math.round((value / all) * 1e6) / 1e6);
   return {
@@ -51,8 +57,8 @@ export function buildPrivacyReport(
     rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed, secondary: stats.rowsSecondary },
     published,
     suppressed: disclosable
-      ? { total: stats.valueSuppressed, primary: stats.valueSuppressed - stats.valueSecondary, secondary: stats.valueSecondary, withheld: false }
-      : { total: null, withheld: true, reason: `the suppressed rows rest on fewer than k=${parameters.k} machines together` },
+      ? { total: stats.valueSuppressed, withheld: false }
+      : { total: null, withheld: true, reason: withheldReason },
     shares: disclosable
       ? {
           detail: share(published.detail),
