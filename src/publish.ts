@@ -88,14 +88,15 @@ async function buildAndPublish(
   const withheld = new Set<string>();
   for (const { file } of built.datasets) {
     const listed = catalogEntry(catalog, file.key);
-    if (!listed || listed.sha256 === file.sha256) continue;
+    // The privacy report is published too: a change in it alone is a change of the quarter.
+    if (!listed || (listed.sha256 === file.sha256 && listed.privacyReport.sha256 === file.privacyReport.sha256)) continue;
     if (!settings.revise) {
       withheld.add(file.key);
       logger.warn('published quarter is frozen: the archive now gives different figures; rerun with --revise to publish a revision', { key: file.key });
       continue;
     }
     const dataset = datasets.find((definition) => definition.name === file.dataset)!;
-    const decision = await decideRevision(settings, logger, quarter, dataset, built, target, listed.sha256, join(workDir, `previous-${dataset.name}`));
+    const decision = await decideRevision(settings, logger, quarter, dataset, built, target, listed, join(workDir, `previous-${dataset.name}`));
     changelog.push({ dataset: dataset.name, quarter, message: decision.message });
     if (!decision.accepted) withheld.add(file.key);
     logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key });
@@ -147,7 +148,7 @@ async function decideRevision(
   dataset: DatasetDefinition,
   current: BuiltRelease,
   target: Store,
-  publishedSha256: string,
+  published: { sha256: string; privacyReport: { sha256: string } },
   workDir: string,
 ): Promise<{ accepted: boolean; message: string }> {
   const key = current.datasets.find(({ file }) => file.dataset === dataset.name)!.file.key;
@@ -155,21 +156,24 @@ async function decideRevision(
   if (!manifest) return { accepted: false, message: `revision withheld: no input manifest (${inputManifestKey(key)}) to recompute the published file from` };
   const inputs = (JSON.parse(manifest.toString('utf8')) as { files: InputFile[] }).files;
   const previous = await buildRelease(settings, logger, quarter, [dataset], workDir, inputs);
-  if (previous.datasets[0]!.file.sha256 !== publishedSha256) {
+  if (previous.datasets[0]!.file.sha256 !== published.sha256 || previous.datasets[0]!.file.privacyReport.sha256 !== published.privacyReport.sha256) {
     return { accepted: false, message: 'revision withheld: the published file cannot be reproduced from its inputs (k, cap, queries or code changed since)' };
   }
   const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
   const check = await checkRevision(previous.database, current.database, dataset, parameters);
   if (check.blocked.length > 0) {
-    return {
-      accepted: false,
-      message: `revision withheld: ${check.blocked.length} of ${check.changedRows} changed rows would change by fewer than k=${parameters.k} machines`,
-    };
+    const rows = check.blocked.filter((blocked) => blocked.row.startsWith('['));
+    const figures = check.blocked.filter((blocked) => !blocked.row.startsWith('['));
+    const parts = [
+      ...(rows.length ? [`${rows.length} of ${check.changedRows} changed rows would change by fewer than k=${parameters.k} machines`] : []),
+      ...figures.map((figure) => `${figure.row} would change because of ${figure.machines} machine(s), fewer than k=${parameters.k}`),
+    ];
+    return { accepted: false, message: `revision withheld: ${parts.join('; ')}` };
   }
   return { accepted: true, message: `revised with late events: ${check.changedRows} rows changed on ${check.changedDays.length} day(s)` };
 }
 
-function catalogEntry(catalog: Awaited<ReturnType<typeof readCatalog>>, key: string): { sha256: string } | undefined {
+function catalogEntry(catalog: Awaited<ReturnType<typeof readCatalog>>, key: string): { sha256: string; privacyReport: { sha256: string } } | undefined {
   for (const dataset of catalog?.datasets ?? []) {
     for (const entry of dataset.quarters ?? []) if (entry.key === key) return entry;
   }

@@ -86,6 +86,8 @@ export interface ProtectionStats {
   eventsRemovedByCap: number;
   /** Distinct machines that hit the cap in at least one row. */
   machinesCapped: number;
+  /** Events the cap removed from the machine it removed most from. */
+  largestRemovedByCap: number;
   rowsPublished: number;
   rowsSuppressed: number;
   /** Of the suppressed rows, those suppressed only to protect others against differencing. */
@@ -117,13 +119,15 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
       median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
       (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT _published) s
          USING (${[result.dataset.timeColumn, ...result.dataset.dimensions.map((d) => d.column)].map(id).join(', ')}))::BIGINT AS suppressed_machines,
-      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines
+      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines,
+      (SELECT max(removed) FROM (SELECT sum(_events - least(_events, ${result.parameters.cap})) AS removed FROM ${assigned} GROUP BY machine_id))::BIGINT AS largest_removed
     FROM ${rows}`);
   const n = (key: string): number => Number(row?.[key] ?? 0);
   return {
     events: n('events'),
     eventsRemovedByCap: n('removed'),
     machinesCapped: result.dataset.measure.count === 'events' ? n('capped_machines') : 0,
+    largestRemovedByCap: result.dataset.measure.count === 'events' ? n('largest_removed') : 0,
     rowsPublished: n('rows_published'),
     rowsSuppressed: n('rows_suppressed'),
     rowsSecondary: n('rows_secondary'),

@@ -21,7 +21,10 @@ export interface PrivacyReport {
   published: { detail: number; generalised: number; remainder: number; total: number };
   suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
   shares: { detail: number; generalised: number; remainder: number; suppressed: number } | null;
-  /** Withheld (null) when fewer than k machines hit the cap: it would describe those few machines. */
+  /**
+   * Withheld (null) when fewer than k machines hit the cap, or when one machine accounts for more than
+   * half of it (a (1, 50%) dominance rule): it would describe those few machines.
+   */
   eventsRemovedByCap: number | null;
   machinesPerPublishedRow: { min: number | null; median: number | null };
 }
@@ -68,7 +71,10 @@ export function buildPrivacyReport(
         }
       : null,
     eventsRemovedByCap:
-      dataset.measure.count === 'events' && (stats.machinesCapped === 0 || stats.machinesCapped >= parameters.k) ? stats.eventsRemovedByCap : null,
+      dataset.measure.count === 'events' &&
+      (stats.machinesCapped === 0 || (stats.machinesCapped >= parameters.k && 2 * stats.largestRemovedByCap <= stats.eventsRemovedByCap))
+        ? stats.eventsRemovedByCap
+        : null,
     machinesPerPublishedRow: { min: stats.minMachinesPerRow, median: stats.medianMachinesPerRow },
   };
 }
