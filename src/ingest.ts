@@ -4,8 +4,8 @@ import { sqlList, type Duck } from './duck.js';
 import type { Logger } from './log.js';
 
 /**
- * Loads the archive's events into the `events` table, one day at a time (so memory stays bounded), and
- * counts every event that cannot be used by reason in `rejects`. Nothing here throws on bad events: the
+ * Loads the archive's events into `archive_rows`, a week of files at a time (so memory stays bounded),
+ * with the reason each unusable event is rejected; `events` is the view of the usable ones. Nothing here throws on bad events: the
  * caller decides whether the share of rejects is acceptable.
  */
 
@@ -35,18 +35,24 @@ const STRING_FIELDS = [
   'product_version',
 ] as const;
 
+/**
+ * `archive_rows` keeps every line or row read, with the reason it cannot be used (NULL when it can):
+ * one pass over the files fills it, and `events`, `rejects` and `file_reads` are views of it.
+ */
 export const EVENTS_TABLE_SQL = `
-CREATE TABLE IF NOT EXISTS events (
-  day DATE NOT NULL,
-  ts TIMESTAMPTZ NOT NULL,
-  machine_id VARCHAR NOT NULL,
-  event VARCHAR NOT NULL,
+CREATE TABLE IF NOT EXISTS archive_rows (
+  file VARCHAR NOT NULL, reason VARCHAR,
+  day DATE, ts TIMESTAMPTZ, machine_id VARCHAR, event VARCHAR,
   command VARCHAR, exit_code BIGINT, os_family VARCHAR, os_version VARCHAR, runtime_id VARCHAR,
   sdk_version VARCHAR, ip_prefix VARCHAR, environment VARCHAR, is_container BOOLEAN,
   product VARCHAR, product_version VARCHAR, metrics JSON
 );
-CREATE TABLE IF NOT EXISTS rejects (file VARCHAR NOT NULL, reason VARCHAR NOT NULL, events BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS file_reads (file VARCHAR NOT NULL, events BIGINT NOT NULL);
+CREATE OR REPLACE VIEW events AS
+  SELECT day, ts, machine_id, coalesce(event, 'command') AS event, command, exit_code, os_family, os_version, runtime_id,
+         sdk_version, ip_prefix, environment, is_container, product, product_version, metrics
+  FROM archive_rows WHERE reason IS NULL;
+CREATE OR REPLACE VIEW rejects AS SELECT file, reason, count(*) AS events FROM archive_rows WHERE reason IS NOT NULL GROUP BY ALL;
+CREATE OR REPLACE VIEW file_reads AS SELECT file, count(*) AS events FROM archive_rows GROUP BY ALL;
 `;
 
 const DAYS_PER_BATCH = 7;
@@ -167,7 +173,7 @@ async function parquetCandidates(duck: Duck, files: readonly ArchiveFile[]): Pro
     FROM ${source}`;
 }
 
-/** Validates candidates with one set of rules and splits them into `events` and `rejects`. */
+/** Validates candidates with one set of rules, in the same pass that stores them in `archive_rows`. */
 async function loadCandidates(duck: Duck, candidates: string, files: readonly ArchiveFile[]): Promise<void> {
   // The UTC day an event must fall on is its folder's (files are listed from date=YYYY-MM-DD folders).
   const folderDay = `CAST(regexp_extract(file, '/date=([0-9]{4}-[0-9]{2}-[0-9]{2})/[^/]*$', 1) AS DATE)`;
@@ -189,14 +195,10 @@ async function loadCandidates(duck: Duck, candidates: string, files: readonly Ar
     FROM t`;
   try {
     await duck.run(`
-      CREATE OR REPLACE TEMP TABLE candidates AS ${classified};
-      INSERT INTO events
-        SELECT folder_day, ts, machine_id, coalesce(event, 'command'), command, exit_code, os_family, os_version,
+      INSERT INTO archive_rows
+        SELECT file, reason, folder_day, ts, machine_id, event, command, exit_code, os_family, os_version,
                runtime_id, sdk_version, ip_prefix, environment, is_container, product, product_version, metrics
-        FROM candidates WHERE reason IS NULL;
-      INSERT INTO rejects SELECT file, reason, count(*) FROM candidates WHERE reason IS NOT NULL GROUP BY ALL;
-      INSERT INTO file_reads SELECT file, count(*) FROM candidates GROUP BY ALL;
-      DROP TABLE candidates;`);
+        FROM (${classified})`);
   } catch (error) {
     throw unreadable(files, error);
   }

@@ -21,6 +21,6 @@ export async function applyOptOut(duck: Duck, machineIds: readonly string[]): Pr
   await duck.run('CREATE OR REPLACE TABLE opt_out (machine_id VARCHAR PRIMARY KEY)');
   await appendRows(duck, 'opt_out', machineIds.map((machineId) => [machineId]));
   const [row] = await duck.all<{ n: string }>('SELECT count(*)::BIGINT AS n FROM events SEMI JOIN opt_out USING (machine_id)');
-  await duck.run('DELETE FROM events WHERE machine_id IN (SELECT machine_id FROM opt_out)');
+  await duck.run('DELETE FROM archive_rows WHERE reason IS NULL AND machine_id IN (SELECT machine_id FROM opt_out)');
   return Number(row?.n ?? 0);
 }

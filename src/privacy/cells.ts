@@ -82,15 +82,13 @@ export async function buildBatch(
 
   for (const step of dataset.remainder) {
     const rolled = new Set(step.map(id));
+    // One pass per step: a window count marks the rows under k, which are re-keyed and merged.
     await duck.run(`
-      CREATE OR REPLACE TEMP TABLE failing AS
-        SELECT ${keys.join(', ')}, true AS _failing FROM cur GROUP BY ALL HAVING count(*) < ${k};
       CREATE OR REPLACE TEMP TABLE cur AS
         SELECT ${time}, ${dims.map((dim) => (rolled.has(dim) ? `CASE WHEN _failing THEN '${OTHER}' ELSE ${dim} END AS ${dim}` : dim)).join(', ')},
                machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END) AS _stage
-        FROM (SELECT c.*, coalesce(f._failing, false) AS _failing FROM cur c LEFT JOIN failing f USING (${keys.join(', ')}))
-        GROUP BY ALL;
-      DROP TABLE failing;`);
+        FROM (SELECT *, count(*) OVER (PARTITION BY ${keys.join(', ')}) < ${k} AS _failing FROM cur)
+        GROUP BY ALL;`);
   }
 
   const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
