@@ -157,7 +157,8 @@ async function parquetCandidates(duck: Duck, files: readonly ArchiveFile[]): Pro
     metricsType === undefined
       ? { value: 'NULL::JSON', error: 'false' }
       : metricsType.startsWith('STRUCT')
-        ? { value: 'to_json("metrics")', error: 'false' }
+        ? // union_by_name merges the structs of different producers: drop the keys a row never had (NULLs).
+          { value: `json_merge_patch('{}', to_json("metrics"))`, error: 'false' }
         : metricsType === 'VARCHAR' || metricsType === 'JSON'
           ? { value: `CASE WHEN json_valid("metrics") AND json_type("metrics"::JSON) = 'OBJECT' THEN "metrics"::JSON END`, error: `"metrics" IS NOT NULL AND NOT (json_valid("metrics") AND json_type("metrics"::JSON) = 'OBJECT')` }
           : { value: 'NULL::JSON', error: '"metrics" IS NOT NULL' };

@@ -15,6 +15,7 @@ WITH latest AS (
   FROM latest l, json_each(l.metrics) f
   WHERE l.environment = 'production'
     AND f.key NOT IN ('core_count', 'total_memory', 'total_disk_space', 'is_container', 'is_kubernetes')
+    AND json_type(f.value) <> 'NULL'
 )
 SELECT
   (SELECT label FROM release)   AS "Quarter",

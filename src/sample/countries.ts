@@ -77,5 +77,22 @@ export const COUNTRIES: readonly CountrySpec[] = [
 /** Countries whose machines sometimes send an IPv6 /48 instead of three IPv4 octets. */
 export const IPV6_COUNTRIES: readonly string[] = ['US', 'DE', 'GB', 'FR', 'IN', 'JP', 'BR', 'NL'];
 
-/** The single machine of the planted rare country (Antarctica): research stations run on UTC+12 or UTC. */
+/** The planted rare country: Antarctica (the .NET CLI page mentions it), one machine. */
+export const PLANTED_COUNTRY = 'AQ';
+/** Its clock: the research stations supplied from New Zealand run on UTC+12. */
 export const PLANTED_COUNTRY_OFFSET = 720;
+
+/**
+ * How many prefixes each country gets (more for the big ones, so their machines spread over networks),
+ * and the one network of the planted country.
+ */
+export function prefixWants(): Array<{ code: string; v4: number; v6: number }> {
+  return [
+    ...COUNTRIES.map((country) => ({
+      code: country.code,
+      v4: Math.min(64, 3 + Math.round(country.weight * 3)),
+      v6: IPV6_COUNTRIES.includes(country.code) ? 3 : 0,
+    })),
+    { code: PLANTED_COUNTRY, v4: 1, v6: 0 },
+  ];
+}

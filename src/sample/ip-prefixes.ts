@@ -19,12 +19,16 @@ export interface CountryPrefixes {
 const require = createRequire(import.meta.url);
 const TABLE = '@ip-location-db/geo-whois-asn-country';
 
-interface Range {
-  first: bigint;
-  last: bigint;
+/**
+ * The table's lines (`start,end,CC`) by country, kept as offsets into the file's text: the two tables have
+ * 550 000 lines, of which only a few dozen per country are ever parsed.
+ */
+interface RangeTable {
+  text: string;
+  lines: Map<string, number[]>;
 }
 
-const tableCache = new Map<string, Promise<Map<string, Range[]>>>();
+const tableCache = new Map<4 | 6, Promise<RangeTable>>();
 
 /**
  * Prefixes for each wanted country: up to `v4` IPv4 /24s and `v6` IPv6 /48s, spread over different ranges.
@@ -33,82 +37,103 @@ const tableCache = new Map<string, Promise<Map<string, Range[]>>>();
 export async function countryPrefixes(
   wanted: ReadonlyArray<{ code: string; v4: number; v6: number }>,
 ): Promise<Map<string, CountryPrefixes>> {
-  const codes = wanted.map((entry) => entry.code);
+  const key = JSON.stringify(wanted);
+  let result = resultCache.get(key);
+  if (!result) {
+    result = pickPrefixes(wanted);
+    resultCache.set(key, result);
+    result.catch(() => resultCache.delete(key));
+  }
+  return result;
+}
+
+const resultCache = new Map<string, Promise<Map<string, CountryPrefixes>>>();
+
+async function pickPrefixes(wanted: ReadonlyArray<{ code: string; v4: number; v6: number }>): Promise<Map<string, CountryPrefixes>> {
   const needsV6 = wanted.some((entry) => entry.v6 > 0);
-  const [v4Ranges, v6Ranges] = await Promise.all([
-    rangesOf(4, codes),
-    needsV6 ? rangesOf(6, codes) : Promise.resolve(new Map<string, Range[]>()),
-  ]);
+  const [v4Table, v6Table] = await Promise.all([rangesOf(4), needsV6 ? rangesOf(6) : Promise.resolve({ text: '', lines: new Map() })]);
   const result = new Map<string, CountryPrefixes>();
   for (const entry of wanted) {
-    const v4 = spread(v4Ranges.get(entry.code) ?? [], 8n, entry.v4).map(formatV4);
+    const v4 = spread(v4Table, entry.code, parseV4, 8n, entry.v4).map(formatV4);
     if (v4.length === 0) {
       throw new PublisherError('E_INTERNAL', `the IP range table ${TABLE} has no whole /24 network for country ${entry.code}`);
     }
-    const v6 = entry.v6 > 0 ? spread(v6Ranges.get(entry.code) ?? [], 80n, entry.v6).map(formatV6) : [];
+    const v6 = entry.v6 > 0 ? spread(v6Table, entry.code, parseV6, 80n, entry.v6).map(formatV6) : [];
     result.set(entry.code, { code: entry.code, v4, v6 });
   }
   return result;
 }
 
 /**
- * Picks `count` networks of 2^hostBits addresses wholly inside the ranges: ranges in a stable pseudo-random
- * order (not by size, so the big cloud blocks do not take over), one network per range, round after round.
+ * Picks `count` networks of 2^hostBits addresses wholly inside the country's ranges: ranges in a stable
+ * pseudo-random order (not by size, so the big cloud blocks do not take over), one network per range, round
+ * after round.
  */
-function spread(ranges: readonly Range[], hostBits: bigint, count: number): bigint[] {
+function spread(table: RangeTable, code: string, parse: (address: string) => bigint, hostBits: bigint, count: number): bigint[] {
+  const { text } = table;
   const size = 1n << hostBits;
-  const candidates = ranges
-    .map((range) => {
-      const first = ((range.first + size - 1n) / size) * size;
-      const networks = first + size - 1n <= range.last ? (range.last - first + 1n) / size : 0n;
-      return { first, networks, order: fnv(range.first.toString(16)) };
-    })
-    .filter((candidate) => candidate.networks > 0n)
-    .sort((a, b) => a.order - b.order || (a.first < b.first ? -1 : 1));
+  const ordered = (table.lines.get(code) ?? [])
+    .map((start) => ({ start, order: fnv(text, start, text.indexOf(',', start)) }))
+    .sort((a, b) => a.order - b.order || a.start - b.start);
   const picked: bigint[] = [];
-  for (let round = 0n; picked.length < count && candidates.some((c) => c.networks > round); round++) {
-    for (const candidate of candidates) {
+  const usable: Array<{ first: bigint; networks: bigint; order: number }> = [];
+  for (const { start, order } of ordered) {
+    if (picked.length >= count) return picked;
+    const [from = '', to = ''] = text.slice(start, text.indexOf('\n', start) >>> 0).split(',');
+    const rangeFirst = parse(from);
+    const rangeLast = parse(to);
+    const first = ((rangeFirst + size - 1n) / size) * size;
+    if (first + size - 1n > rangeLast) continue;
+    const networks = (rangeLast - first + 1n) / size;
+    usable.push({ first, networks, order });
+    // A network well inside the range.
+    picked.push(first + (BigInt(order) % networks) * size);
+  }
+  // Fewer ranges than wanted: further networks from the ranges that have them.
+  for (let round = 1n; picked.length < count && usable.some((u) => u.networks > round); round++) {
+    for (const candidate of usable) {
       if (picked.length >= count) break;
       if (candidate.networks <= round) continue;
-      // A network well inside the range, different for each round.
-      const index = (BigInt(candidate.order) + round * 7919n) % candidate.networks;
-      picked.push(candidate.first + index * size);
+      picked.push(candidate.first + ((BigInt(candidate.order) + round * 7919n) % candidate.networks) * size);
     }
   }
   return picked;
 }
 
-async function rangesOf(version: 4 | 6, codes: readonly string[]): Promise<Map<string, Range[]>> {
-  const key = `${version}:${[...codes].sort().join(',')}`;
-  let ranges = tableCache.get(key);
-  if (!ranges) {
-    ranges = loadRanges(version, new Set(codes));
-    tableCache.set(key, ranges);
+/** Read once per process. */
+function rangesOf(version: 4 | 6): Promise<RangeTable> {
+  let table = tableCache.get(version);
+  if (!table) {
+    table = loadRanges(version);
+    tableCache.set(version, table);
   }
-  return ranges;
+  return table;
 }
 
-async function loadRanges(version: 4 | 6, codes: ReadonlySet<string>): Promise<Map<string, Range[]>> {
+async function loadRanges(version: 4 | 6): Promise<RangeTable> {
   const path = require.resolve(`${TABLE}/geo-whois-asn-country-ipv${version}.csv`);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // ASCII: latin1 decodes faster than utf8.
+    text = await readFile(path, 'latin1');
   } catch (error) {
     throw new PublisherError('E_INTERNAL', `cannot read the IP range table ${path}`, { cause: error });
   }
-  const parse = version === 4 ? parseV4 : parseV6;
-  const byCode = new Map<string, Range[]>();
-  for (const line of text.split('\n')) {
-    const comma = line.lastIndexOf(',');
-    const code = line.slice(comma + 1).trim();
-    if (!codes.has(code)) continue;
-    const [start, end] = line.slice(0, comma).split(',');
-    if (!start || !end) continue;
-    const list = byCode.get(code) ?? [];
-    list.push({ first: parse(start), last: parse(end) });
-    byCode.set(code, list);
+  const lines = new Map<string, number[]>();
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const comma = text.lastIndexOf(',', end);
+    if (comma > start) {
+      const code = text.slice(comma + 1, end).trim();
+      const list = lines.get(code);
+      if (list) list.push(start);
+      else lines.set(code, [start]);
+    }
+    start = end + 1;
   }
-  return byCode;
+  return { text, lines };
 }
 
 function parseV4(address: string): bigint {
@@ -131,9 +156,10 @@ function formatV6(network: bigint): string {
   return [112n, 96n, 80n].map((shift) => ((network >> shift) & 0xffffn).toString(16)).join(':');
 }
 
-function fnv(text: string): number {
+/** FNV-1a of text[from, to). */
+function fnv(text: string, from: number, to: number): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }

@@ -1,8 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { COUNTRIES, IPV6_COUNTRIES, PLANTED_COUNTRY_OFFSET } from './countries.js';
+import { COUNTRIES, PLANTED_COUNTRY_OFFSET, prefixWants } from './countries.js';
 import { countryPrefixes, type CountryPrefixes } from './ip-prefixes.js';
 import { CONTAINER_PLATFORMS, PLANTED, PLATFORMS, SDKS, sdkUpgrade, usesPortableRid } from './vocabulary.js';
-import { createChoiceTable, hexId, offsetText, slot, sqlValue, uniform } from './sql.js';
+import { choiceSql, createChoiceTable, hexId, offsetText, slot, sqlValue, uniform } from './sql.js';
 
 /**
  * The `machines` table: one row per machine with its stable attributes (OS, runtime id, SDK, country, clock
@@ -11,7 +11,7 @@ import { createChoiceTable, hexId, offsetText, slot, sqlValue, uniform } from '.
  *
  * Columns: rank, machine_id, os_family, os_version, runtime_id, sdk_version, sdk_after, upgrade_day (epoch
  * day from which sdk_after is used), country, ip_prefix, offset_minutes, offset_text, environment,
- * is_container, cwd_hashes (the machine's project folders).
+ * is_container, projects (how many project folders it works in: the cwd_hash values).
  */
 export interface MachineSettings {
   seed: number;
@@ -37,23 +37,18 @@ const SDK_UPGRADE_SHARE = 0.08;
 const IPV6_SHARE = 0.06;
 
 export async function createMachines(connection: DuckDBConnection, settings: MachineSettings): Promise<void> {
-  const prefixes = await countryPrefixes([
-    ...COUNTRIES.map((country) => ({
-      code: country.code,
-      v4: Math.min(64, 3 + Math.round(country.weight * 3)),
-      v6: IPV6_COUNTRIES.includes(country.code) ? 3 : 0,
-    })),
-    { code: PLANTED.singleMachineCountry, v4: 1, v6: 0 },
-  ]);
+  const prefixes = await countryPrefixes(prefixWants());
   await createVocabularyTables(connection, prefixes);
 
   const { seed, machines, firstDay, lastDay } = settings;
   const span = Math.max(1, lastDay - firstDay + 1);
   const u = (name: string) => uniform(seed, `'${name}'`, 'rank');
+  // A table, not range(): DuckDB scans tables in parallel, range() on one thread.
+  await connection.run(`CREATE OR REPLACE TEMP TABLE machine_ranks AS SELECT range::INTEGER AS rank FROM range(${machines})`);
   await connection.run(`
     CREATE OR REPLACE TABLE machines AS
     WITH m AS (
-      SELECT rank::INTEGER AS rank,
+      SELECT rank,
         ${u('container')} < ${CONTAINER_SHARE} AS is_container,
         ${slot(seed, "'platform'", 'rank')} AS platform_slot,
         ${slot(seed, "'sdk'", 'rank')} AS sdk_slot,
@@ -64,40 +59,38 @@ export async function createMachines(connection: DuckDBConnection, settings: Mac
         ${u('upgrade')} AS upgrade_u, hash(${seed}, 'upgrade_day', rank) AS upgrade_hash,
         -- Most machines work in one to three folders, CI agents in many.
         1 + least(30, floor(-ln(1 - ${u('projects')}) * 2.5))::INTEGER AS projects
-      FROM range(${machines}) r(rank)
+      FROM machine_ranks
     ), picked AS (
       SELECT m.*, p.os_family, p.os_version, CASE WHEN s.portable THEN p.rid_portable ELSE p.rid_legacy END AS runtime_id,
-        s.version AS sdk_version, s.upgrade_to, c.code AS country, c.offsets, c.v4_count, c.v6_count
+        s.version AS sdk_version, s.upgrade_to, c.code AS country, c.v4_count, c.v6_count, c.offset_count,
+        -- Containers and many Linux CI agents keep their clock on UTC.
+        utc_u < CASE WHEN m.is_container THEN 1.0 WHEN p.os_family = 'Linux' THEN 0.35 ELSE 0.08 END AS utc_clock,
+        upgrade_to IS NOT NULL AND upgrade_u < ${SDK_UPGRADE_SHARE} AS upgrades
       FROM m
       JOIN choice_platform p ON p.slot = m.platform_slot AND p.container = m.is_container
       JOIN choice_sdk s ON s.slot = m.sdk_slot
       JOIN choice_country c ON c.slot = m.country_slot
     ), placed AS (
-      SELECT picked.*,
-        CASE WHEN v6_count > 0 AND v6_u < ${IPV6_SHARE} THEN p6.prefix ELSE p4.prefix END AS ip_prefix,
-        -- Containers and many Linux CI agents keep their clock on UTC.
-        utc_u < CASE WHEN is_container THEN 1.0 WHEN os_family = 'Linux' THEN 0.35 ELSE 0.08 END AS utc_clock,
-        offsets[1 + (offset_hash % len(offsets))::INTEGER] AS local_offset
+      SELECT picked.*, x.prefix AS ip_prefix, o.minutes AS local_offset
       FROM picked
-      LEFT JOIN country_prefixes p4 ON p4.code = picked.country AND NOT p4.v6
-        AND p4.idx = (prefix_hash % greatest(v4_count, 1))::INTEGER
-      LEFT JOIN country_prefixes p6 ON p6.code = picked.country AND p6.v6
-        AND p6.idx = (prefix_hash % greatest(v6_count, 1))::INTEGER
+      JOIN country_prefixes x ON x.code = picked.country AND x.v6 = (v6_count > 0 AND v6_u < ${IPV6_SHARE})
+        AND x.idx = (prefix_hash % CASE WHEN v6_count > 0 AND v6_u < ${IPV6_SHARE} THEN v6_count ELSE v4_count END)::INTEGER
+      JOIN country_offsets o ON o.code = picked.country AND o.idx = (offset_hash % offset_count)::INTEGER
     )
     SELECT rank, ${hexId(seed, 'machine', 'rank::VARCHAR')} AS machine_id,
       os_family, os_version, runtime_id, sdk_version,
-      CASE WHEN upgrade_to IS NOT NULL AND upgrade_u < ${SDK_UPGRADE_SHARE} THEN upgrade_to END AS sdk_after,
-      CASE WHEN upgrade_to IS NOT NULL AND upgrade_u < ${SDK_UPGRADE_SHARE}
-        THEN ${firstDay} + 1 + (upgrade_hash % ${Math.max(1, span - 2)})::INTEGER END AS upgrade_day,
+      CASE WHEN upgrades THEN upgrade_to END AS sdk_after,
+      CASE WHEN upgrades THEN ${firstDay} + 1 + (upgrade_hash % ${Math.max(1, span - 2)})::INTEGER END AS upgrade_day,
       country, ip_prefix,
       CASE WHEN utc_clock THEN 0 ELSE local_offset END AS offset_minutes,
       ${offsetText('local_offset', 'utc_clock')} AS offset_text,
       CASE WHEN environment_u < CASE WHEN is_container THEN 0.3 ELSE 0.1 END THEN 'non-production' ELSE 'production' END
         AS environment,
-      is_container,
-      list_transform(range(projects), project -> ${hexId(seed, 'cwd', 'rank::VARCHAR', 'project::VARCHAR')}) AS cwd_hashes
+      is_container, projects
     FROM placed
+    -- Built on all threads: the order makes the table, and any join that probes it, the same every run.
     ORDER BY rank`);
+  await connection.run(`DROP TABLE machine_ranks`);
 
   if (settings.planted) await addPlantedMachines(connection, settings, prefixes);
 }
@@ -125,8 +118,7 @@ async function addPlantedMachines(
   await connection.run(`
     INSERT INTO machines
     SELECT rank, ${hexId(seed, 'machine', 'rank::VARCHAR')}, os_family, os_version, runtime_id, sdk_version, NULL, NULL,
-      country, ip_prefix, offset_minutes, ${offsetText('offset_minutes', 'false')}, 'production', false,
-      [${hexId(seed, 'cwd', 'rank::VARCHAR', "'0'")}]
+      country, ip_prefix, offset_minutes, ${offsetText('offset_minutes', 'false')}, 'production', false, 2
     FROM (VALUES (${values.join('), (')})) v(rank, os_family, os_version, runtime_id, sdk_version, country, ip_prefix, offset_minutes)`);
 }
 
@@ -140,12 +132,9 @@ async function createVocabularyTables(connection: DuckDBConnection, prefixes: Re
     weight: p.weight,
     values: { container, os_family: p.osFamily, os_version: p.osVersion, rid_portable: p.ridPortable, rid_legacy: p.ridLegacy },
   });
-  await createChoiceTable(connection, 'choice_platform_desktop', PLATFORMS.map(platform(false)));
-  await createChoiceTable(connection, 'choice_platform_container', CONTAINER_PLATFORMS.map(platform(true)));
   await connection.run(`
     CREATE OR REPLACE TABLE choice_platform AS
-    SELECT * FROM choice_platform_desktop UNION ALL SELECT * FROM choice_platform_container;
-    DROP TABLE choice_platform_desktop; DROP TABLE choice_platform_container;`);
+    ${choiceSql(PLATFORMS.map(platform(false)))} UNION ALL ${choiceSql(CONTAINER_PLATFORMS.map(platform(true)))}`);
   await createChoiceTable(
     connection,
     'choice_sdk',
@@ -161,17 +150,20 @@ async function createVocabularyTables(connection: DuckDBConnection, prefixes: Re
       weight: country.weight,
       values: {
         code: country.code,
-        offsets: country.offsets,
         v4_count: prefixes.get(country.code)?.v4.length ?? 0,
         v6_count: prefixes.get(country.code)?.v6.length ?? 0,
+        offset_count: country.offsets.length,
       },
     })),
   );
-  const rows = [...prefixes.values()].flatMap((country) => [
+  const prefixRows = [...prefixes.values()].flatMap((country) => [
     ...country.v4.map((prefix, idx) => `(${sqlValue(country.code)}, false, ${idx}, ${sqlValue(prefix)})`),
     ...country.v6.map((prefix, idx) => `(${sqlValue(country.code)}, true, ${idx}, ${sqlValue(prefix)})`),
   ]);
+  const offsetRows = COUNTRIES.flatMap((country) => country.offsets.map((minutes, idx) => `(${sqlValue(country.code)}, ${idx}, ${minutes})`));
   await connection.run(`
     CREATE OR REPLACE TABLE country_prefixes AS
-    SELECT * FROM (VALUES ${rows.join(', ')}) v(code, v6, idx, prefix)`);
+    SELECT code, v6, idx::INTEGER AS idx, prefix FROM (VALUES ${prefixRows.join(', ')}) v(code, v6, idx, prefix);
+    CREATE OR REPLACE TABLE country_offsets AS
+    SELECT code, idx::INTEGER AS idx, minutes::INTEGER AS minutes FROM (VALUES ${offsetRows.join(', ')}) v(code, idx, minutes);`);
 }

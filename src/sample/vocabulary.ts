@@ -1,3 +1,5 @@
+import { PLANTED_COUNTRY } from './countries.js';
+
 /**
  * What the .NET CLI's telemetry looks like: commands, operating systems, runtime ids and SDK versions, with
  * weights that imitate a real mix (a few values carry most events, a long tail carries the rest).
@@ -179,5 +181,5 @@ export const PLANTED = {
   /** An SDK preview used by exactly two machines. */
   previewSdk: '10.0.100-preview.7.25380.108',
   /** Antarctica (the .NET CLI page mentions it): one machine. */
-  singleMachineCountry: 'AQ',
+  singleMachineCountry: PLANTED_COUNTRY,
 } as const;
