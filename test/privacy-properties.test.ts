@@ -78,7 +78,7 @@ describe('privacy properties over random archives', () => {
       }),
       { numRuns: 6, seed: 20261125 },
     );
-  });
+  }, 600_000);
 
   it('raising k never publishes more at full detail', async () => {
     await fc.assert(
@@ -96,5 +96,5 @@ describe('privacy properties over random archives', () => {
       }),
       { numRuns: 3, seed: 7 },
     );
-  });
+  }, 600_000);
 });
