@@ -229,7 +229,7 @@ async function runBuild(golden: GoldenCase, archive: string): Promise<void> {
     if (spec.report) expect(own.report, 'privacy report').toMatchObject(spec.report);
     if (spec.stats) expect(own.stats, 'internal statistics').toMatchObject(spec.stats);
   } finally {
-    await rm(dirname(built.database), { recursive: true, force: true });
+    await rm(dirname(built.outDir), { recursive: true, force: true });
   }
 }
 
