@@ -150,7 +150,8 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     remainder,
     ...(typeof m.population === 'string' ? { population: m.population } : {}),
     buckets,
-    sql,
+    // Used as a subquery: a trailing semicolon would end the statement early.
+    sql: sql.trim().replace(/;\s*$/, ''),
     folder,
   };
 }

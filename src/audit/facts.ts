@@ -16,7 +16,8 @@ export async function loadAuditFacts(duck: Duck, dataset: DatasetDefinition): Pr
   const dims = dataset.dimensions;
   // Dimension values are cleaned first, as published; ladders and scopes then see the cleaned values.
   const cleaned = `SELECT * REPLACE (${dims.map((dimension) => `${value(dimension.column)} AS ${id(dimension.column)}`).join(', ')})
-    FROM (${dataset.sql.trim().replace(/;\s*$/, '')})`;
+    FROM (${dataset.sql}
+    )`;
   const select = [
     `${id(dataset.timeColumn)}::VARCHAR AS t`,
     `machine_id`,

@@ -43,7 +43,7 @@ export async function protectDataset(
   const view = `${prefix}_query`;
   try {
     for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
-    await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${stripTrailingSemicolon(dataset.sql)}`);
+    await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${dataset.sql}`);
     const columns = await duck.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${view}`);
     const names = new Set(columns.map((column) => column.column_name));
     const required = ['machine_id', dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)];
@@ -75,10 +75,6 @@ export async function protectDataset(
   }
   logger.info('protected dataset', { dataset: dataset.name, k: parameters.k, cap: parameters.cap, batches: batches.length });
   return { dataset, parameters, prefix, facts, labels, tables, batches: batches.length };
-}
-
-function stripTrailingSemicolon(sql: string): string {
-  return sql.trim().replace(/;\s*$/, '');
 }
 
 export interface ProtectionStats {
