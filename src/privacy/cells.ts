@@ -18,7 +18,7 @@ export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
 export interface CellTables {
   /** `(time, dims..., _value, _machines, _raw_events, _stage, _published, _secondary)` one row per output row. */
   rows: string;
-  /** `(time, dims..., machine_id, _events, _stage)`: which machine's events ended in which row. */
+  /** `(time, dims..., machine_id, _events, _stage)`: which machine (by hash) ended in which row. */
   assigned: string;
 }
 
@@ -30,7 +30,7 @@ export async function createCellTables(duck: Duck, dataset: DatasetDefinition, p
   const tables = cellTables(prefix);
   const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
   await duck.run(`
-    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id VARCHAR, _events BIGINT, _stage INTEGER);
+    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id UBIGINT, _events BIGINT, _stage INTEGER);
     CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);`);
   return tables;
 }

@@ -52,8 +52,15 @@ export async function protectDataset(
       throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql must return the columns ${missing.join(', ')}`);
     }
     const dimensions = new Set(dataset.dimensions.map((dimension) => dimension.column));
+    // Machine ids (64-hex hashes) are replaced by their 64-bit hash: every later step groups and counts
+    // machines, and integers move far faster than long strings. Two machines whose hashes collide count
+    // as one, which can only suppress more, never publish a row resting on fewer machines.
     const select = columns.map(({ column_name: name }) =>
-      dimensions.has(name) ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}` : id(name),
+      dimensions.has(name)
+        ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}`
+        : name === 'machine_id'
+          ? 'hash(machine_id) AS machine_id'
+          : id(name),
     );
     await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`);
     for (const batch of await batchesOf(duck, dataset.timeColumn, view)) {
