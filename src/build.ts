@@ -83,7 +83,7 @@ export async function buildRelease(
     database,
   );
   try {
-    const ingested = await ingestArchive(duck, files, logger);
+    const ingested = await ingestArchive(duck, files, logger, !settings.revise);
     await failOnTooManyRejects(duck, ingested, settings.maxBadShare);
     const excludedOptOut = settings.optOut ? await applyOptOut(duck, await readOptOut(settings.optOut)) : 0;
     const [nonProduction] = await duck.all<{ n: string; machines: string }>(`
@@ -97,7 +97,7 @@ export async function buildRelease(
     const protectedDatasets: ProtectedDataset[] = [];
     for (const dataset of datasets) {
       const parameters = { k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
-      protectedDatasets.push(await protectDataset(duck, dataset, parameters, logger));
+      protectedDatasets.push(await protectDataset(duck, dataset, { ...parameters, keepTables: settings.revise }, logger));
     }
     for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
     const built: BuiltDataset[] = [];

@@ -39,21 +39,24 @@ const STRING_FIELDS = [
  * `archive_rows` keeps every line or row read, with the reason it cannot be used (NULL when it can):
  * one pass over the files fills it, and `events`, `rejects` and `file_reads` are views of it.
  */
-export const EVENTS_TABLE_SQL = `
-CREATE TABLE IF NOT EXISTS archive_rows (
+export function eventsTableSql(temporary = false): string {
+  const temp = temporary ? 'TEMP ' : '';
+  return `
+CREATE ${temp}TABLE IF NOT EXISTS archive_rows (
   file VARCHAR NOT NULL, reason VARCHAR,
   day DATE, ts TIMESTAMPTZ, machine_id VARCHAR, event VARCHAR,
   command VARCHAR, exit_code BIGINT, os_family VARCHAR, os_version VARCHAR, runtime_id VARCHAR,
   sdk_version VARCHAR, ip_prefix VARCHAR, environment VARCHAR, is_container BOOLEAN,
   product VARCHAR, product_version VARCHAR, metrics JSON
 );
-CREATE OR REPLACE VIEW events AS
+CREATE OR REPLACE ${temp}VIEW events AS
   SELECT day, ts, machine_id, coalesce(event, 'command') AS event, command, exit_code, os_family, os_version, runtime_id,
          sdk_version, ip_prefix, environment, is_container, product, product_version, metrics
   FROM archive_rows WHERE reason IS NULL;
-CREATE OR REPLACE VIEW rejects AS SELECT file, reason, count(*) AS events FROM archive_rows WHERE reason IS NOT NULL GROUP BY ALL;
-CREATE OR REPLACE VIEW file_reads AS SELECT file, count(*) AS events FROM archive_rows GROUP BY ALL;
+CREATE OR REPLACE ${temp}VIEW rejects AS SELECT file, reason, count(*) AS events FROM archive_rows WHERE reason IS NOT NULL GROUP BY ALL;
+CREATE OR REPLACE ${temp}VIEW file_reads AS SELECT file, count(*) AS events FROM archive_rows GROUP BY ALL;
 `;
+}
 
 const DAYS_PER_BATCH = 7;
 
@@ -64,8 +67,12 @@ export interface IngestResult {
   files: number;
 }
 
-export async function ingestArchive(duck: Duck, files: readonly ArchiveFile[], logger: Logger): Promise<IngestResult> {
-  await duck.run(EVENTS_TABLE_SQL);
+/**
+ * `temporary` keeps the events out of the database file (in memory, spilled to temp_directory when
+ * large): nothing after the run reads them, and not writing them out is the cheapest way to hold them.
+ */
+export async function ingestArchive(duck: Duck, files: readonly ArchiveFile[], logger: Logger, temporary = false): Promise<IngestResult> {
+  await duck.run(eventsTableSql(temporary));
   const days = [...new Set(files.map((file) => file.day))].sort();
   // A week of files per statement: few statements, and memory bounded by a week of events.
   for (let start = 0; start < days.length; start += DAYS_PER_BATCH) {

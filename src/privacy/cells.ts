@@ -26,11 +26,15 @@ export function cellTables(prefix: string): CellTables {
   return { rows: `${prefix}_rows`, assigned: `${prefix}_assigned` };
 }
 
-export async function createCellTables(duck: Duck, dataset: DatasetDefinition, prefix: string): Promise<CellTables> {
+/**
+ * `keep` puts the tables in the database file, for a revision that ATTACHes it; otherwise the large
+ * assignment table is a temporary one (kept in memory, spilled to temp_directory), never written out.
+ */
+export async function createCellTables(duck: Duck, dataset: DatasetDefinition, prefix: string, keep = false): Promise<CellTables> {
   const tables = cellTables(prefix);
   const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
   await duck.run(`
-    CREATE OR REPLACE TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id UBIGINT, _events BIGINT, _stage INTEGER);
+    CREATE OR REPLACE ${keep ? '' : 'TEMP '}TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id UBIGINT, _events BIGINT, _stage INTEGER);
     CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);`);
   return tables;
 }

@@ -10,6 +10,8 @@ import { chooseLabels, type DimensionLabels } from './labels.js';
 export interface ProtectionParameters {
   k: number;
   cap: number;
+  /** Keep every working table in the database file (a revision compares two builds' files). */
+  keepTables?: boolean;
 }
 
 export interface ProtectedDataset {
@@ -62,7 +64,9 @@ export async function protectDataset(
           ? 'hash(machine_id) AS machine_id'
           : id(name),
     );
-    await duck.run(`CREATE OR REPLACE TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`);
+    await duck.run(
+      `CREATE OR REPLACE ${parameters.keepTables ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
+    );
     for (const batch of await batchesOf(duck, dataset.timeColumn, view)) {
       await duck.run(
         `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
@@ -75,7 +79,7 @@ export async function protectDataset(
   }
 
   const labels = await chooseLabels(duck, dataset, facts, prefix, parameters.k);
-  const tables = await createCellTables(duck, dataset, prefix);
+  const tables = await createCellTables(duck, dataset, prefix, parameters.keepTables);
   const batches = await batchesOf(duck, dataset.timeColumn, facts);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts, labels, tables, batch, parameters.k, parameters.cap);
