@@ -31,9 +31,16 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   const duck: Duck = {
     connection,
     run: async (sql) => {
+      const t0 = performance.now();
       await connection.run(sql);
+      if (process.env.TP_TRACE_SQL) process.stderr.write(`SQL ${((performance.now() - t0) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
     },
-    all: async <T>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[],
+    all: async <T>(sql: string) => {
+      const t0 = performance.now();
+      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
+      if (process.env.TP_TRACE_SQL) process.stderr.write(`SQL ${((performance.now() - t0) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
+      return rows;
+    },
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -45,7 +52,7 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
     if (settings.threads) await duck.run(`SET threads = ${Number(settings.threads)}`);
     if (settings.tempDirectory) await duck.run(`SET temp_directory = ${quotedString(settings.tempDirectory)}`);
     // Keeps row order stable for byte-identical reruns where an ORDER BY already fixes it.
-    await duck.run(`SET preserve_insertion_order = true`);
+    await duck.run(`SET preserve_insertion_order = false`);
   } catch (error) {
     duck.close();
     throw error;

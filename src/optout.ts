@@ -20,7 +20,9 @@ export async function readOptOut(path: string): Promise<string[]> {
 export async function applyOptOut(duck: Duck, machineIds: readonly string[]): Promise<number> {
   await duck.run('CREATE OR REPLACE TABLE opt_out (machine_id VARCHAR PRIMARY KEY)');
   await appendRows(duck, 'opt_out', machineIds.map((machineId) => [machineId]));
-  const [row] = await duck.all<{ n: string }>('SELECT count(*)::BIGINT AS n FROM events SEMI JOIN opt_out USING (machine_id)');
-  await duck.run('DELETE FROM archive_rows WHERE reason IS NULL AND machine_id IN (SELECT machine_id FROM opt_out)');
+  // `events` holds machines by the hash of their id (see ingest.ts).
+  const optedOut = 'SELECT hash(machine_id) FROM opt_out';
+  const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM events WHERE machine_id IN (${optedOut})`);
+  await duck.run(`DELETE FROM archive_rows WHERE reason IS NULL AND machine_id IN (${optedOut})`);
   return Number(row?.n ?? 0);
 }

@@ -222,4 +222,12 @@ describe('TSV cleaning', () => {
     expect(tsv.charCodeAt(0)).not.toBe(0xfeff);
     expect(tsv).not.toContain('\r');
   });
+
+  it('cleans before counting machines: two raw values that clean alike make one row of their machines together', async () => {
+    // 3 + 3 machines: under k=5 apart, a published row together.
+    const archive = await writeArchive({ [DAY]: [...machines(3, 'a', { command: 'two\twords' }), ...machines(3, 'b', { command: 'two\r\nwords' })] });
+    const { tsv } = await build(archive, { k: '5' });
+    const rows = tsv.trimEnd().split('\n').slice(1).map((line) => line.split('\t'));
+    expect(rows.filter((row) => row[2] === 'two words').map((row) => row[1])).toEqual(['6']);
+  });
 });

@@ -1,4 +1,4 @@
-import { quotedIdentifier as id, quotedString, type Duck } from '../duck.js';
+import { quotedIdentifier as id, type Duck } from '../duck.js';
 import type { DatasetDefinition } from '../dataset.js';
 import type { DimensionLabels } from './labels.js';
 import { OTHER } from './labels.js';
@@ -12,41 +12,120 @@ import { OTHER } from './labels.js';
  * Every event ends in exactly one row, published or suppressed: the published rows are disjoint, so no
  * suppressed row can be derived from published ones by subtraction (there are no totals or marginals).
  * Stages: 0 = full detail, 1 = generalised labels, 2 = holds remainder contributions.
+ *
+ * A row's key (time and labels) travels as one integer: each field's code in its own bit range, with
+ * code 0 meaning "Other", so rolling dimensions into a remainder row is clearing their bits. Grouping and
+ * counting millions of (row, machine) pairs on two integers instead of seven strings is what keeps this
+ * stage close to the cost of the plain cube; the strings come back only for the rows, which are few.
  */
 export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
 
 export interface CellTables {
-  /** `(time, dims..., _value, _machines, _raw_events, _stage, _published, _secondary)` one row per output row. */
+  /** `(time, dims..., _key, _value, _machines, _raw_events, _stage, _published, _secondary)` one row per output row. */
   rows: string;
-  /** `(time, dims..., machine_id, _events, _stage)`: which machine (by hash) ended in which row. */
+  /** `(_key, machine_id, _events, _stage)`: which machine (by hash) ended in which row, by packed key. */
+  packed: string;
+  /** `(time, dims..., machine_id, _events, _stage)`: the same record with the row's key spelled out (a view). */
   assigned: string;
 }
 
 export function cellTables(prefix: string): CellTables {
-  return { rows: `${prefix}_rows`, assigned: `${prefix}_assigned` };
+  return { rows: `${prefix}_rows`, packed: `${prefix}_assigned_packed`, assigned: `${prefix}_assigned` };
+}
+
+/** One field of the packed key: its codes table `(_code, _text)` and its bit range. */
+interface KeyField {
+  column: string;
+  codes: string;
+  shift: number;
+  bits: number;
+}
+
+export interface KeyLayout {
+  /** BIGINT while the fields fit in 63 bits, HUGEINT beyond. */
+  type: 'BIGINT' | 'HUGEINT';
+  time: KeyField;
+  dimensions: KeyField[];
+  /** `(_code, _value)` of the time column, in order: batches are ranges of codes. */
+  timeCodes: string;
 }
 
 /**
- * `keep` puts the tables in the database file, for a revision that ATTACHes it; otherwise the large
- * assignment table is a temporary one (kept in memory, spilled to temp_directory), never written out.
+ * Gives every label of every dimension a code (0 for "Other", 1... for the others in order) and every
+ * value of the time column a code in its order; sizes the bit ranges from the largest codes.
  */
-export async function createCellTables(duck: Duck, dataset: DatasetDefinition, prefix: string, keep = false): Promise<CellTables> {
-  const tables = cellTables(prefix);
-  const dims = dataset.dimensions.map((dimension) => `${id(dimension.column)} VARCHAR`).join(', ');
+export async function createKeyLayout(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  facts: string,
+  labels: readonly DimensionLabels[],
+  prefix: string,
+): Promise<KeyLayout> {
+  const timeCodes = `${prefix}_time_codes`;
   await duck.run(`
-    CREATE OR REPLACE ${keep ? '' : 'TEMP '}TABLE ${tables.assigned} (${id(dataset.timeColumn)} VARCHAR, ${dims}, machine_id UBIGINT, _events BIGINT, _stage INTEGER);
-    CREATE OR REPLACE TABLE ${tables.rows} (${id(dataset.timeColumn)} VARCHAR, ${dims}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);`);
+    CREATE OR REPLACE TABLE ${timeCodes} AS
+      SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+      FROM (SELECT DISTINCT ${id(dataset.timeColumn)} AS _value FROM ${facts});`);
+  for (const label of labels) {
+    await duck.run(`
+      CREATE OR REPLACE TABLE ${label.table}_codes AS
+        SELECT 0::BIGINT AS _code, '${OTHER}' AS _text
+        UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM ${label.table} WHERE _label <> '${OTHER}');
+      CREATE OR REPLACE TABLE ${label.table} AS SELECT l.*, c._code FROM ${label.table} l JOIN ${label.table}_codes c ON c._text = l._label;`);
+  }
+  const largest = async (table: string) =>
+    Number((await duck.all<{ n: string | null }>(`SELECT max(_code)::BIGINT AS n FROM ${table}`))[0]?.n ?? 0);
+  const bitsFor = (largestCode: number) => Math.max(1, Math.ceil(Math.log2(largestCode + 1)));
+  // Dimensions take the low bits, last dimension lowest; time takes the bits above them.
+  let shift = 0;
+  const dimensions: KeyField[] = [];
+  for (const [index, label] of [...labels.entries()].reverse()) {
+    const bits = bitsFor(await largest(`${label.table}_codes`));
+    dimensions[index] = { column: dataset.dimensions[index]!.column, codes: `${label.table}_codes`, shift, bits };
+    shift += bits;
+  }
+  const timeBits = bitsFor(await largest(timeCodes));
+  const time = { column: dataset.timeColumn, codes: timeCodes, shift, bits: timeBits };
+  const total = shift + timeBits;
+  if (total > 127) throw new Error(`dataset "${dataset.name}": row keys need ${total} bits, more than 127: too many distinct labels`);
+  return { type: total <= 63 ? 'BIGINT' : 'HUGEINT', time, dimensions, timeCodes };
+}
+
+const mask = (layout: KeyLayout, bits: bigint): string => (layout.type === 'BIGINT' ? bits.toString() : `'${bits}'::HUGEINT`);
+const fieldBits = (field: KeyField): bigint => ((1n << BigInt(field.bits)) - 1n) << BigInt(field.shift);
+
+/** `<prefix>_rows`, the packed record and its spelled-out view. */
+export async function createCellTables(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  prefix: string,
+  layout: KeyLayout,
+  keep = false,
+): Promise<CellTables> {
+  const tables = cellTables(prefix);
+  const keys = [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)].map(id);
+  const temp = keep ? '' : 'TEMP ';
+  // `keep` puts the record in the database file, for a revision that ATTACHes it; otherwise it is a
+  // temporary table (kept in memory, spilled to temp_directory), never written out.
+  await duck.run(`
+    CREATE OR REPLACE ${temp}TABLE ${tables.packed} (_key ${layout.type}, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+    CREATE OR REPLACE TABLE ${tables.rows} (${keys.map((key) => `${key} VARCHAR`).join(', ')}, _key ${layout.type}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+    CREATE OR REPLACE ${temp}VIEW ${tables.assigned} AS
+      SELECT ${keys.map((key) => `r.${key}`).join(', ')}, a.machine_id, a._events, a._stage::INTEGER AS _stage
+      FROM ${tables.packed} a JOIN ${tables.rows} r USING (_key);`);
   return tables;
 }
 
 /** How many values of the time column (days) one batch holds: few statements, memory bounded by a week. */
 export const VALUES_PER_BATCH = 7;
 
-/** Distinct values of the time column of a table or view, grouped into batches, in order. */
-export async function batchesOf(duck: Duck, timeColumn: string, relation: string): Promise<string[][]> {
-  const rows = await duck.all<{ t: string }>(`SELECT DISTINCT ${id(timeColumn)}::VARCHAR AS t FROM ${relation} ORDER BY 1`);
-  const batches: string[][] = [];
-  for (let start = 0; start < rows.length; start += VALUES_PER_BATCH) batches.push(rows.slice(start, start + VALUES_PER_BATCH).map((row) => row.t));
+/** Batches of time codes, in order: `[first, last]` inclusive. */
+export async function timeBatches(duck: Duck, layout: KeyLayout): Promise<Array<[number, number]>> {
+  const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${layout.timeCodes}`);
+  const batches: Array<[number, number]> = [];
+  for (let start = 0; start < Number(row?.n ?? 0); start += VALUES_PER_BATCH) {
+    batches.push([start, Math.min(Number(row!.n), start + VALUES_PER_BATCH) - 1]);
+  }
   return batches;
 }
 
@@ -55,15 +134,14 @@ export async function buildBatch(
   dataset: DatasetDefinition,
   factsTable: string,
   labels: readonly DimensionLabels[],
+  layout: KeyLayout,
   tables: CellTables,
-  /** Values of the time column built together (rows of different values never mix). */
-  batch: readonly string[],
+  /** Time codes built together (rows of different values never mix). */
+  [first, last]: [number, number],
   k: number,
   cap: number,
 ): Promise<void> {
   const time = id(dataset.timeColumn);
-  const dims = dataset.dimensions.map((dimension) => id(dimension.column));
-  const keys = [time, ...dims];
   const joins = dataset.dimensions
     .map((dimension, index) => {
       const label = labels[index]!;
@@ -73,33 +151,44 @@ export async function buildBatch(
       return `JOIN ${label.table} l${index} ON ${on.join(' AND ')}`;
     })
     .join('\n      ');
+  const shifted = (code: string, field: KeyField) => `(${code}::${layout.type} << ${field.shift})`;
+  const key = [shifted('t._code', layout.time), ...layout.dimensions.map((field, index) => shifted(`l${index}._code`, field))].join(' | ');
   const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
   await duck.run(`
     CREATE OR REPLACE TEMP TABLE cur AS
-      SELECT f.${time}::VARCHAR AS ${time}, ${dims.map((dim, index) => `l${index}._label AS ${dim}`).join(', ')},
-             f.machine_id, sum(f._events)::BIGINT AS _events,
-             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END) AS _stage
+      SELECT ${key} AS _key, f.machine_id, sum(f._events)::BIGINT AS _events,
+             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage
       FROM ${factsTable} f
+      JOIN ${layout.timeCodes} t ON t._value = f.${time}
       ${joins}
-      WHERE f.${time}::VARCHAR IN (${batch.map(quotedString).join(', ')})
+      WHERE t._code BETWEEN ${first} AND ${last}
       GROUP BY ALL;`);
 
   for (const step of dataset.remainder) {
-    const rolled = new Set(step.map(id));
-    // One pass per step: a window count marks the rows under k, which are re-keyed and merged.
+    const rolled = new Set(step);
+    const cleared = layout.dimensions.filter((field) => rolled.has(field.column)).reduce((bits, field) => bits | fieldBits(field), 0n);
+    const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
+    // One pass per step: a window count marks the rows under k, whose rolled fields are cleared to
+    // "Other" (code 0); pairs that now share a key merge.
     await duck.run(`
       CREATE OR REPLACE TEMP TABLE cur AS
-        SELECT ${time}, ${dims.map((dim) => (rolled.has(dim) ? `CASE WHEN _failing THEN '${OTHER}' ELSE ${dim} END AS ${dim}` : dim)).join(', ')},
-               machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END) AS _stage
-        FROM (SELECT *, count(*) OVER (PARTITION BY ${keys.join(', ')}) < ${k} AS _failing FROM cur)
+        SELECT CASE WHEN _failing THEN _key & ${mask(layout, all & ~cleared)} ELSE _key END AS _key,
+               machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END)::TINYINT AS _stage
+        FROM (SELECT *, count(*) OVER (PARTITION BY _key) < ${k} AS _failing FROM cur)
         GROUP BY ALL;`);
   }
 
   const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
+  const decode = (field: KeyField, alias: string) =>
+    `JOIN ${field.codes} ${alias} ON ${alias}._code = ((r._key >> ${field.shift}) & ${mask(layout, (1n << BigInt(field.bits)) - 1n)})`;
+  const fields = [layout.time, ...layout.dimensions];
   await duck.run(`
-    INSERT INTO ${tables.assigned} SELECT ${keys.join(', ')}, machine_id, _events, _stage FROM cur;
+    INSERT INTO ${tables.packed} SELECT _key, machine_id, _events, _stage FROM cur;
     INSERT INTO ${tables.rows}
-      SELECT ${keys.join(', ')}, ${value}::BIGINT, count(*)::BIGINT, sum(_events)::BIGINT, max(_stage), count(*) >= ${k}, false
-      FROM cur GROUP BY ALL;
+      SELECT ${fields.map((field, index) => `d${index}._text`).join(', ')}, r.*, false
+      FROM (SELECT _key, ${value}::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+                   max(_stage)::INTEGER AS _stage, count(*) >= ${k} AS _published
+            FROM cur GROUP BY _key) r
+      ${fields.map((field, index) => decode(field, `d${index}`)).join('\n      ')};
     DROP TABLE cur;`);
 }

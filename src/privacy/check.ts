@@ -38,8 +38,12 @@ export async function checkPublishedFile(duck: Duck, result: ProtectedDataset, t
 
   for (const row of await duck.all(`
       SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
-      LEFT JOIN (SELECT ${keys.join(', ')}, count(DISTINCT machine_id) AS _machines, ${recomputed} AS _value
-                 FROM ${tables.assigned} GROUP BY ALL) r USING (${keys.join(', ')})
+      LEFT JOIN (
+        -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give
+        -- a file row two recounts, and any of them wrong or under k is reported.
+        SELECT ${keys.map((key) => `k.${key}`).join(', ')}, a._machines, a._value
+        FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, ${recomputed} AS _value FROM ${tables.packed} GROUP BY _key) a
+        JOIN ${tables.rows} k USING (_key)) r USING (${keys.join(', ')})
       WHERE r._machines IS NULL OR r._machines < ${parameters.k} OR r._value::VARCHAR <> f.${measure}
       LIMIT ${limit}`)) {
     const rule = row._machines == null ? 'unknown_row' : Number(row._machines) < parameters.k ? 'under_k' : 'value_mismatch';
@@ -49,7 +53,7 @@ export async function checkPublishedFile(duck: Duck, result: ProtectedDataset, t
     violations.push({ rule: 'duplicate_key', detail: describe(row) });
   }
   const [totals] = await duck.all<{ facts: string | null; assigned: string | null }>(
-    `SELECT (SELECT sum(_events) FROM ${result.facts})::BIGINT AS facts, (SELECT sum(_events) FROM ${tables.assigned})::BIGINT AS assigned`,
+    `SELECT (SELECT sum(_events) FROM ${result.facts})::BIGINT AS facts, (SELECT sum(_events) FROM ${tables.packed})::BIGINT AS assigned`,
   );
   if ((totals?.facts ?? '0') !== (totals?.assigned ?? '0')) {
     violations.push({ rule: 'partition', detail: `facts hold ${totals?.facts} events but rows account for ${totals?.assigned}` });
@@ -61,7 +65,8 @@ export async function checkPublishedFile(duck: Duck, result: ProtectedDataset, t
     for (const row of await duck.all(`
         WITH cells AS (SELECT DISTINCT unnest([${textColumns.join(', ')}]) AS cell FROM check_file),
         identifiers AS (
-          SELECT DISTINCT machine_id AS cell FROM events WHERE machine_id IN (SELECT cell FROM cells)
+          -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id.
+          SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
           UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
         )
         -- A value some client also sent in a published field (an SDK version 8.0.100 that is also

@@ -35,8 +35,11 @@ export async function chooseLabels(
   k: number,
 ): Promise<DimensionLabels[]> {
   const result: DimensionLabels[] = [];
+  const factColumns = (await duck.all<{ column_name: string }>(`DESCRIBE ${factsTable}`))
+    .map((column) => column.column_name)
+    .filter((name) => name !== 'machine_id' && name !== '_events');
   for (const [index, dimension] of dataset.dimensions.entries()) {
-    result.push(await chooseDimensionLabels(duck, dimension, factsTable, `${prefix}_label_${index}`, k));
+    result.push(await chooseDimensionLabels(duck, dimension, factsTable, factColumns, `${prefix}_label_${index}`, k));
   }
   return result;
 }
@@ -45,6 +48,8 @@ async function chooseDimensionLabels(
   duck: Duck,
   dimension: Dimension,
   factsTable: string,
+  /** Columns of the facts a ladder expression may read. */
+  factColumns: readonly string[],
   table: string,
   k: number,
 ): Promise<DimensionLabels> {
@@ -60,10 +65,13 @@ async function chooseDimensionLabels(
   const levelColumns = ladder.map((_, index) => `min(${levelExpression(index + 1)}) AS l${index + 1}`);
   const column = id(dimension.column);
 
+  // Ladder expressions run once per distinct combination of the columns they can read, not once per fact.
+  const read = factColumns.filter((name) => name !== dimension.column && ladder.some((step) => step.toLowerCase().includes(name.toLowerCase())));
+  const distinct = [...scope, column, ...read.map(id)].join(', ');
   await duck.run(`
     CREATE OR REPLACE TABLE ${table}_values AS
       SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
-      FROM ${factsTable} GROUP BY ALL;
+      FROM (SELECT DISTINCT ${distinct} FROM ${factsTable}) GROUP BY ALL;
     CREATE OR REPLACE TABLE ${table}_vm AS SELECT DISTINCT ${scopeSelect}${column} AS _value, machine_id FROM ${factsTable};
     CREATE OR REPLACE TABLE ${table} AS
       SELECT ${scopeSelect}_value, _value AS _label, 0 AS _level FROM ${table}_vm

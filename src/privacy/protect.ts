@@ -4,7 +4,7 @@ import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { cleanTextSql } from '../tsv.js';
-import { batchesOf, buildBatch, createCellTables, STAGE, type CellTables } from './cells.js';
+import { buildBatch, createCellTables, createKeyLayout, STAGE, timeBatches, VALUES_PER_BATCH, type CellTables } from './cells.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
 export interface ProtectionParameters {
@@ -46,7 +46,7 @@ export async function protectDataset(
   try {
     for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
     await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${dataset.sql}`);
-    const columns = await duck.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${view}`);
+    const columns = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${view}`);
     const names = new Set(columns.map((column) => column.column_name));
     const required = ['machine_id', dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)];
     const missing = required.filter((column) => !names.has(column));
@@ -54,38 +54,78 @@ export async function protectDataset(
       throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql must return the columns ${missing.join(', ')}`);
     }
     const dimensions = new Set(dataset.dimensions.map((dimension) => dimension.column));
-    // Machine ids (64-hex hashes) are replaced by their 64-bit hash: every later step groups and counts
-    // machines, and integers move far faster than long strings. Two machines whose hashes collide count
-    // as one, which can only suppress more, never publish a row resting on fewer machines.
-    const select = columns.map(({ column_name: name }) =>
+    // `events` carries machines as the 64-bit hash of their id; a query that derives its own privacy
+    // unit (a text id) gets it hashed the same way, so every later step groups integers.
+    const select = columns.map(({ column_name: name, column_type: type }) =>
       dimensions.has(name)
-        ? `coalesce(${cleanTextSql(id(name))}, 'Unknown') AS ${id(name)}`
-        : name === 'machine_id'
+        ? `coalesce(CAST(${id(name)} AS VARCHAR), 'Unknown') AS ${id(name)}`
+        : name === 'machine_id' && type !== 'UBIGINT'
           ? 'hash(machine_id) AS machine_id'
           : id(name),
     );
     await duck.run(
       `CREATE OR REPLACE ${parameters.keepTables ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
     );
-    for (const batch of await batchesOf(duck, dataset.timeColumn, view)) {
+    for (const [first, last] of await timeRanges(duck, dataset.timeColumn, view)) {
       await duck.run(
         `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
-         WHERE ${id(dataset.timeColumn)}::VARCHAR IN (${batch.map(quotedString).join(', ')}) GROUP BY ALL`,
+         WHERE ${id(dataset.timeColumn)} BETWEEN ${first} AND ${last} GROUP BY ALL`,
       );
     }
+    await cleanFacts(duck, facts, [...dimensions]);
   } catch (error) {
     if (error instanceof PublisherError) throw error;
     throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql failed: ${(error as Error).message}`, { cause: error });
   }
 
   const labels = await chooseLabels(duck, dataset, facts, prefix, parameters.k);
-  const tables = await createCellTables(duck, dataset, prefix, parameters.keepTables);
-  const batches = await batchesOf(duck, dataset.timeColumn, facts);
+  const layout = await createKeyLayout(duck, dataset, facts, labels, prefix);
+  const tables = await createCellTables(duck, dataset, prefix, layout, parameters.keepTables);
+  const batches = await timeBatches(duck, layout);
   for (const batch of batches) {
-    await buildBatch(duck, dataset, facts, labels, tables, batch, parameters.k, parameters.cap);
+    await buildBatch(duck, dataset, facts, labels, layout, tables, batch, parameters.k, parameters.cap);
   }
   logger.info('protected dataset', { dataset: dataset.name, k: parameters.k, cap: parameters.cap, batches: batches.length });
   return { dataset, parameters, prefix, facts, labels, tables, batches: batches.length };
+}
+
+/**
+ * Cleans every dimension value as published (tsv.ts) before anything is grouped by it, so two raw values
+ * that clean to the same text become one label. Cleaning runs on each distinct value, not on each fact:
+ * almost no value needs it, and string functions on millions of rows are what cost. Facts that become
+ * equal stay separate rows; every later step sums them.
+ */
+async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string[]): Promise<void> {
+  const columns = dimensions.map(id);
+  // One scan lists every dimension's distinct values: one grouping set per column, in which the other
+  // columns are NULL (facts never hold a NULL dimension), named by the set's GROUPING_ID.
+  const groupingId = (index: number) => 2 ** columns.length - 1 - 2 ** (columns.length - 1 - index);
+  const unclean = await duck.all<{ position: number; raw: string }>(`
+    SELECT position, raw FROM (
+      SELECT CASE GROUPING_ID(${columns.join(', ')}) ${columns.map((_, index) => `WHEN ${groupingId(index)} THEN ${index}`).join(' ')} END AS position,
+             coalesce(${columns.join(', ')}) AS raw
+      FROM ${facts} GROUP BY GROUPING SETS (${columns.map((column) => `(${column})`).join(', ')}))
+    WHERE ${cleanTextSql('raw')} <> raw`);
+  for (const [position, column] of columns.entries()) {
+    const raws = unclean.filter((row) => Number(row.position) === position).map((row) => quotedString(row.raw));
+    if (raws.length > 0) await duck.run(`UPDATE ${facts} SET ${column} = ${cleanTextSql(column)} WHERE ${column} IN (${raws.join(', ')})`);
+  }
+}
+
+/**
+ * The time column's values in order, cut into batches, each as `[first, last]` literals of the column's
+ * own type: a range on the native value lets DuckDB skip the row groups of other days.
+ */
+async function timeRanges(duck: Duck, timeColumn: string, relation: string): Promise<Array<[string, string]>> {
+  const values = await duck.all<{ text: string; type: string }>(
+    `SELECT DISTINCT ${id(timeColumn)} AS v, v::VARCHAR AS text, typeof(v) AS type FROM ${relation} ORDER BY v`,
+  );
+  const literal = (value: { text: string; type: string }) => `CAST(${quotedString(value.text)} AS ${value.type})`;
+  const ranges: Array<[string, string]> = [];
+  for (let start = 0; start < values.length; start += VALUES_PER_BATCH) {
+    ranges.push([literal(values[start]!), literal(values[Math.min(values.length, start + VALUES_PER_BATCH) - 1]!)]);
+  }
+  return ranges;
 }
 
 export interface ProtectionStats {
@@ -109,7 +149,7 @@ export interface ProtectionStats {
 }
 
 export async function protectionStats(duck: Duck, result: ProtectedDataset): Promise<ProtectionStats> {
-  const { rows, assigned } = result.tables;
+  const { rows, packed } = result.tables;
   const [row] = await duck.all<Record<string, string | null>>(`
     SELECT
       (SELECT sum(_events) FROM ${result.facts})::BIGINT AS events,
@@ -124,10 +164,9 @@ export async function protectionStats(duck: Duck, result: ProtectedDataset): Pro
       coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
       min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
       median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
-      (SELECT count(DISTINCT a.machine_id) FROM ${assigned} a SEMI JOIN (SELECT * FROM ${rows} WHERE NOT _published) s
-         USING (${[result.dataset.timeColumn, ...result.dataset.dimensions.map((d) => d.column)].map(id).join(', ')}))::BIGINT AS suppressed_machines,
-      (SELECT count(DISTINCT machine_id) FROM ${assigned} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines,
-      (SELECT max(removed) FROM (SELECT sum(_events - least(_events, ${result.parameters.cap})) AS removed FROM ${assigned} GROUP BY machine_id))::BIGINT AS largest_removed
+      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _key IN (SELECT _key FROM ${rows} WHERE NOT _published))::BIGINT AS suppressed_machines,
+      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines,
+      (SELECT max(removed) FROM (SELECT sum(_events - least(_events, ${result.parameters.cap})) AS removed FROM ${packed} GROUP BY machine_id))::BIGINT AS largest_removed
     FROM ${rows}`);
   const n = (key: string): number => Number(row?.[key] ?? 0);
   return {
