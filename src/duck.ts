@@ -30,17 +30,8 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   const connection = await instance.connect();
   const duck: Duck = {
     connection,
-    run: async (sql) => {
-      const t0 = performance.now();
-      await connection.run(sql);
-      if (process.env.TP_TRACE_SQL) process.stderr.write(`SQL ${((performance.now() - t0) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
-    },
-    all: async <T>(sql: string) => {
-      const t0 = performance.now();
-      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[];
-      if (process.env.TP_TRACE_SQL) process.stderr.write(`SQL ${((performance.now() - t0) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`);
-      return rows;
-    },
+    run: (sql) => traced(sql, () => connection.run(sql).then(() => undefined)),
+    all: <T>(sql: string) => traced(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]),
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -51,13 +42,25 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
     if (settings.memoryLimit) await duck.run(`SET memory_limit = ${quotedString(settings.memoryLimit)}`);
     if (settings.threads) await duck.run(`SET threads = ${Number(settings.threads)}`);
     if (settings.tempDirectory) await duck.run(`SET temp_directory = ${quotedString(settings.tempDirectory)}`);
-    // Keeps row order stable for byte-identical reruns where an ORDER BY already fixes it.
+    // No result depends on the order rows were inserted in (every output is sorted), and keeping that
+    // order costs parallelism on every large insert (measured: ingest 14.5 s -> 10 s on 10M events).
     await duck.run(`SET preserve_insertion_order = false`);
   } catch (error) {
     duck.close();
     throw error;
   }
   return duck;
+}
+
+/** TP_TRACE_SQL=1 prints every statement's duration on stderr: where a slow run spends its time. */
+async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+  if (!process.env.TP_TRACE_SQL) return run();
+  const started = performance.now();
+  try {
+    return await run();
+  } finally {
+    process.stderr.write(`SQL ${((performance.now() - started) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
+  }
 }
 
 /** Appends text rows to a table with DuckDB's appender (fast, and no value is ever spliced into SQL). */
