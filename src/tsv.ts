@@ -17,6 +17,14 @@ export function cleanTextSql(expression: string): string {
   return `(CASE WHEN left(${flattened}, 1) IN ('=', '+', '-', '@') THEN '''' || ${flattened} ELSE ${flattened} END)`;
 }
 
+/**
+ * How every dimension value is published, whatever the dataset's query returns: trimmed of spaces,
+ * `Unknown` when missing or empty, then cleaned as above. The engine applies it once per distinct value.
+ */
+export function dimensionValueSql(expression: string): string {
+  return cleanTextSql(`coalesce(nullif(trim(CAST(${expression} AS VARCHAR)), ''), 'Unknown')`);
+}
+
 /** The same rule in TypeScript, for values cleaned outside DuckDB (and for tests). */
 export function cleanText(value: string): string {
   const flattened = value.replace(/[\t\r\n]+/g, ' ');

@@ -86,6 +86,26 @@ describe('what never leaves the job', () => {
     expect(built.rows[0]?.Geography).toBe('United Kingdom');
   });
 
+  it('keeps no machine id in its working database, only the hashes counting needs (a revision keeps every table)', async () => {
+    const archive = await writeArchive({ [DAY]: machines(12, 'machine-secret-') });
+    const built = await build(archive, { k: '5', revise: true });
+    const instance = await DuckDBInstance.create(built.database, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    try {
+      const columns = (await connection.runAndReadAll(`SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' AND NOT internal`)).getRowObjects();
+      expect(columns.map((column) => column.table_name)).toContain('ds_cli_usage_rows');
+      for (const { table_name: table, column_name: column } of columns) {
+        const found = await connection.runAndReadAll(`SELECT count(*)::INTEGER FROM "${String(table)}" WHERE "${String(column)}" LIKE '%machine-secret-%'`);
+        expect(found.getRows()[0]![0], `${String(table)}.${String(column)}`).toBe(0);
+      }
+      const hashed = await connection.runAndReadAll(`SELECT count(DISTINCT machine_id)::INTEGER FROM ds_cli_usage_facts`);
+      expect(hashed.getRows()[0]![0]).toBe(12);
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it('excludes non-production events and opted-out machines entirely', async () => {
     const archive = await writeArchive({
       [DAY]: [
@@ -221,6 +241,23 @@ describe('TSV cleaning', () => {
     expect(tsv).toContain('\tbad cmd line\t');
     expect(tsv.charCodeAt(0)).not.toBe(0xfeff);
     expect(tsv).not.toContain('\r');
+  });
+
+  it('trims every dimension value and publishes a missing or blank one as Unknown, whatever the query returns', async () => {
+    const archive = await writeArchive({
+      [DAY]: [
+        ...machines(5, 'a', { command: '  build ' }),
+        ...machines(5, 'b', { command: 'build' }),
+        ...machines(3, 'c', { command: '' }),
+        ...machines(3, 'd', { command: '\u00a0 ' }),
+        ...machines(3, 'e', { command: undefined }),
+      ],
+    });
+    const { rows } = await build(archive, { k: '9' });
+    expect(rows.map((row) => [row.Command, row.Occurrences])).toEqual([
+      ['Unknown', '9'],
+      ['build', '10'],
+    ]);
   });
 
   it('cleans before counting machines: two raw values that clean alike make one row of their machines together', async () => {

@@ -4,17 +4,18 @@
 -- (country and continent of each truncated IP prefix). Opted-out machines were removed before this runs.
 -- Whitelist: only the columns named in dataset.json are ever written; `machine_id` is the privacy unit
 -- (used to count distinct machines, never published) and `continent` only feeds the Geography ladder.
--- The IP prefix itself and cwd_hash never leave this query.
+-- The IP prefix itself and cwd_hash never leave this query. The job normalises every dimension value
+-- (trimmed, Unknown when missing or empty, cleaned for TSV): the query returns them raw.
 SELECT
   e.day                                          AS "Timestamp",
   e.machine_id                                   AS machine_id,
-  coalesce(nullif(trim(e.command), ''), 'Unknown')     AS "Command",
-  coalesce(g.country, 'Unknown')                 AS "Geography",
+  e.command                                      AS "Command",
+  g.country                                      AS "Geography",
   coalesce(g.continent, 'Unknown')               AS continent,
-  coalesce(nullif(trim(e.os_family), ''), 'Unknown')   AS "OSFamily",
-  coalesce(nullif(trim(e.runtime_id), ''), 'Unknown')  AS "RuntimeID",
-  coalesce(nullif(trim(e.os_version), ''), 'Unknown')  AS "OSVersion",
-  coalesce(nullif(trim(e.sdk_version), ''), 'Unknown') AS "SDKVersion"
+  e.os_family                                    AS "OSFamily",
+  e.runtime_id                                   AS "RuntimeID",
+  e.os_version                                   AS "OSVersion",
+  e.sdk_version                                  AS "SDKVersion"
 FROM events e
 LEFT JOIN prefix_geo g USING (ip_prefix)
 WHERE e.event = 'command'

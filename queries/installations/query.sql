@@ -13,8 +13,8 @@ SELECT
   (SELECT label FROM release)                                        AS "Quarter",
   machine_id,
   product                                                            AS "Product",
-  coalesce(nullif(trim(product_version), ''), 'Unknown')             AS "ProductVersion",
-  coalesce(nullif(trim(os_family), ''), 'Unknown')                   AS "OSFamily",
+  product_version                                                    AS "ProductVersion",
+  os_family                                                          AS "OSFamily",
   CASE coalesce(TRY_CAST(metrics->>'$.is_container' AS BOOLEAN), is_container)
     WHEN true THEN 'yes' WHEN false THEN 'no' ELSE 'Unknown' END    AS "Container",
   CASE TRY_CAST(metrics->>'$.is_kubernetes' AS BOOLEAN)

@@ -1,7 +1,7 @@
 import { quotedIdentifier as id, type Duck } from '../duck.js';
 import type { DatasetDefinition } from '../dataset.js';
 import { bucketMacroSql } from '../buckets.js';
-import { cleanTextSql } from '../tsv.js';
+import { cleanTextSql, dimensionValueSql } from '../tsv.js';
 import type { AuditFact } from './recompute.js';
 
 /**
@@ -12,9 +12,9 @@ import type { AuditFact } from './recompute.js';
 export async function loadAuditFacts(duck: Duck, dataset: DatasetDefinition): Promise<AuditFact[]> {
   for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
   const clean = (expression: string) => `coalesce(${cleanTextSql(`(${expression})`)}, '')`;
-  const value = (column: string) => `coalesce(${cleanTextSql(id(column))}, 'Unknown')`;
+  const value = (column: string) => dimensionValueSql(id(column));
   const dims = dataset.dimensions;
-  // Dimension values are cleaned first, as published; ladders and scopes then see the cleaned values.
+  // Dimension values are normalised first, as published; ladders and scopes then see the normalised values.
   const cleaned = `SELECT * REPLACE (${dims.map((dimension) => `${value(dimension.column)} AS ${id(dimension.column)}`).join(', ')})
     FROM (${dataset.sql}
     )`;

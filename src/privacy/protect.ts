@@ -3,7 +3,7 @@ import { bucketMacroSql } from '../buckets.js';
 import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { cleanTextSql } from '../tsv.js';
+import { dimensionValueSql } from '../tsv.js';
 import { buildBatch, createCellTables, createKeyLayout, STAGE, timeBatches, VALUES_PER_BATCH, type CellTables } from './cells.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
@@ -90,10 +90,11 @@ export async function protectDataset(
 }
 
 /**
- * Cleans every dimension value as published (tsv.ts) before anything is grouped by it, so two raw values
- * that clean to the same text become one label. Cleaning runs on each distinct value, not on each fact:
- * almost no value needs it, and string functions on millions of rows are what cost. Facts that become
- * equal stay separate rows; every later step sums them.
+ * Normalises every dimension value as published (tsv.ts: trimmed, Unknown when empty, cleaned) before
+ * anything is grouped by it, so two raw values that normalise alike become one label. This runs on each
+ * distinct value, not on each fact: almost no value needs it, and string functions on millions of rows
+ * are what cost (trim and clean on 10M events: 5 s). Facts that become equal stay separate rows; every
+ * later step sums them.
  */
 async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string[]): Promise<void> {
   const columns = dimensions.map(id);
@@ -105,10 +106,10 @@ async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string
       SELECT CASE GROUPING_ID(${columns.join(', ')}) ${columns.map((_, index) => `WHEN ${groupingId(index)} THEN ${index}`).join(' ')} END AS position,
              coalesce(${columns.join(', ')}) AS raw
       FROM ${facts} GROUP BY GROUPING SETS (${columns.map((column) => `(${column})`).join(', ')}))
-    WHERE ${cleanTextSql('raw')} <> raw`);
+    WHERE ${dimensionValueSql('raw')} <> raw`);
   for (const [position, column] of columns.entries()) {
     const raws = unclean.filter((row) => Number(row.position) === position).map((row) => quotedString(row.raw));
-    if (raws.length > 0) await duck.run(`UPDATE ${facts} SET ${column} = ${cleanTextSql(column)} WHERE ${column} IN (${raws.join(', ')})`);
+    if (raws.length > 0) await duck.run(`UPDATE ${facts} SET ${column} = ${dimensionValueSql(column)} WHERE ${column} IN (${raws.join(', ')})`);
   }
 }
 
