@@ -63,26 +63,28 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   const workDir = await mkdtemp(join(settings.tempDirectory ?? tmpdir(), 'telemetry-publisher-'));
   logger.info('run started', { quarter: formatQuarter(quarter), archive: settings.archive, target: target.describe(''), dryRun: settings.dryRun });
   try {
-    const work = () => buildAndPublish(settings, context, quarter, datasets, target, workDir);
-    if (settings.dryRun) return await work();
+    // The build touches only the work folder, so it runs while the target lock settles.
+    const build = () => buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
+    const publish = (built: BuiltRelease) => publishBuilt(settings, context, quarter, datasets, target, workDir, built);
+    if (settings.dryRun) return await publish(await build());
     const holder = `${hostname()} pid ${process.pid} started ${now.toISOString()}`;
-    return await withTargetLock(target, { logger, holder }, work);
+    return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
     if (!settings.dryRun) await rm(workDir, { recursive: true, force: true });
   }
 }
 
 
-async function buildAndPublish(
+async function publishBuilt(
   settings: Settings,
   context: RunContext,
   quarter: Quarter,
   datasets: readonly DatasetDefinition[],
   target: Store,
   workDir: string,
+  built: BuiltRelease,
 ): Promise<RunSummary> {
   const { logger, now } = context;
-  const built = await buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
   const catalog = await readCatalog(target);
   const changelog: ChangelogEntry[] = [];
   const withheld = new Set<string>();

@@ -95,6 +95,53 @@ describe('the target lock', () => {
     expect(Date.parse(later as string)).toBeGreaterThan(Date.parse(first as string));
   });
 
+  it('runs the preparation while the lock settles and hands its result to the work', async () => {
+    const order: string[] = [];
+    const result = await withTargetLock(
+      store,
+      lockOptions('preparing run', { settleMs: 200 }),
+      async (_lock, built: string) => {
+        order.push('work');
+        return `${built} then published`;
+      },
+      async () => {
+        // The lock is written but not yet confirmed: nothing of the target may be touched here.
+        order.push(`prepare sees holder ${(await lockRecord())?.holder}`);
+        return 'built';
+      },
+    );
+    expect(result).toBe('built then published');
+    expect(order).toEqual(['prepare sees holder preparing run', 'work']);
+    expect(await lockRecord()).toBeUndefined();
+  });
+
+  it('refuses after the preparation when another run took the lock during the settle, and never runs the work', async () => {
+    let prepared = false;
+    let worked = false;
+    const error = await withTargetLock(
+      store,
+      lockOptions('slower run', { settleMs: 100 }),
+      async () => {
+        worked = true;
+      },
+      async () => {
+        const record = await lockRecord();
+        await store.putBytes('.publish-lock.json', JSON.stringify({ ...record, holder: 'faster run', token: 'other' }), { contentType: 'application/json' });
+        await new Promise((done) => setTimeout(done, 300)); // still building when the settle ends
+        prepared = true;
+      },
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'E_LOCKED', message: expect.stringContaining('faster run') });
+    expect(prepared).toBe(true);
+    expect(worked).toBe(false);
+    expect((await lockRecord())?.holder).toBe('faster run');
+  });
+
+  it('releases the lock when the preparation fails, and passes the failure on', async () => {
+    await expect(withTargetLock(store, lockOptions('failing build'), async () => 'ran', async () => Promise.reject(new Error('bad archive')))).rejects.toThrow('bad archive');
+    expect(await lockRecord()).toBeUndefined();
+  });
+
   it('releases the lock when the work fails, and passes the failure on', async () => {
     await expect(withTargetLock(store, lockOptions('failing'), async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(await lockRecord()).toBeUndefined();

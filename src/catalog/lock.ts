@@ -58,25 +58,48 @@ export function heldLock(store: Store): HeldLock | undefined {
   return lock?.store === store ? lock : undefined;
 }
 
-export async function withTargetLock<T>(store: Store, options: LockOptions, work: (lock: HeldLock) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the target's lock. `prepare`, when given, starts as soon as the lock is written
+ * and runs while it settles and after (it must not touch the target: a build in the work folder); its
+ * result goes to `work`, which starts once the lock is confirmed ours. If the lock is lost in the
+ * settle, the run waits for `prepare` to end and then refuses, as it would have without it.
+ */
+export async function withTargetLock<T, P = undefined>(
+  store: Store,
+  options: LockOptions,
+  work: (lock: HeldLock, prepared: P) => Promise<T>,
+  prepare?: () => Promise<P>,
+): Promise<T> {
   const already = heldLock(store);
-  if (already) return work(already);
+  if (already) return work(already, (await prepare?.()) as P);
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_LOCK_TTL_SECONDS;
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
     throw new PublisherError('E_CONFIG', `lock option \`ttlSeconds\` must be a number above 0, got ${ttlSeconds}`);
   }
   const now = options.now ?? (() => new Date());
-  const lock = await acquire(store, { ...options, ttlSeconds, now });
+  const claimed = await claim(store, { ...options, ttlSeconds, now });
+  const preparing = prepare?.();
+  preparing?.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  let lock: HeldLock;
+  try {
+    lock = await confirm(store, claimed, options);
+  } catch (error) {
+    await preparing?.catch(() => undefined);
+    throw error;
+  }
+  // Renewed from here on, however long `prepare` still takes.
   const renewal = keepRenewed(store, lock, ttlSeconds, now, options.logger);
   try {
-    return await current.run(lock, () => work(lock));
+    const prepared = (await preparing) as P;
+    return await current.run(lock, () => work(lock, prepared));
   } finally {
     await renewal.stop();
     await release(store, lock, options.logger);
   }
 }
 
-async function acquire(store: Store, options: LockOptions & { ttlSeconds: number; now: () => Date }): Promise<HeldLock> {
+/** Steps 1 and 2: refuses a live lock, writes ours. */
+async function claim(store: Store, options: LockOptions & { ttlSeconds: number; now: () => Date }): Promise<LockRecord> {
   const { logger, now } = options;
   const existing = await readLock(store);
   if (existing === 'unreadable') {
@@ -98,6 +121,12 @@ async function acquire(store: Store, options: LockOptions & { ttlSeconds: number
     expiresAt: new Date(acquiredAt.getTime() + options.ttlSeconds * 1000).toISOString(),
   };
   await writeLock(store, record);
+  return record;
+}
+
+/** Step 3: after the settle, only the run whose token is there goes on. */
+async function confirm(store: Store, record: LockRecord, options: LockOptions): Promise<HeldLock> {
+  const { logger } = options;
   await sleep(options.settleMs ?? DEFAULT_SETTLE_MS);
   const back = await readLock(store);
   if (back === 'unreadable' || back?.token !== record.token) {
@@ -108,7 +137,7 @@ async function acquire(store: Store, options: LockOptions & { ttlSeconds: number
   const lock: HeldLock = {
     store,
     record,
-    acquiredAt,
+    acquiredAt: new Date(record.acquiredAt),
     assertHeld: async () => {
       const seen = await readLock(store);
       if (seen === 'unreadable' || seen?.token !== lock.record.token) {

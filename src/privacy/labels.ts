@@ -72,10 +72,13 @@ async function chooseDimensionLabels(
     CREATE OR REPLACE TABLE ${table}_values AS
       SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
       FROM (SELECT DISTINCT ${distinct} FROM ${factsTable}) GROUP BY ALL;
-    CREATE OR REPLACE TABLE ${table}_vm AS SELECT DISTINCT ${scopeSelect}${column} AS _value, machine_id FROM ${factsTable};
     CREATE OR REPLACE TABLE ${table} AS
-      SELECT ${scopeSelect}_value, _value AS _label, 0 AS _level FROM ${table}_vm
-      GROUP BY ALL HAVING count(*) >= ${k};`);
+      SELECT ${scopeSelect}${column} AS _value, ${column} AS _label, 0 AS _level FROM ${factsTable}
+      GROUP BY ALL HAVING count(DISTINCT machine_id) >= ${k};
+    -- The machines of the values that climb the ladder: rare values, so a small table.
+    CREATE OR REPLACE TABLE ${table}_vm AS
+      SELECT DISTINCT ${scope.map((c) => `f.${c}, `).join('')}f.${column} AS _value, f.machine_id FROM ${factsTable} f
+      ANTI JOIN ${table} t ON t._value = f.${column}${scope.map((c) => ` AND t.${c} = f.${c}`).join('')};`);
 
   for (let level = 1; level <= ladder.length + 1; level++) {
     const group = [...scope, `l${level}`].join(', ');
