@@ -6,7 +6,7 @@ import type { Settings } from './config.js';
 import type { DatasetDefinition } from './dataset.js';
 import { openDuck, type Duck } from './duck.js';
 import { PublisherError } from './errors.js';
-import { buildPrefixGeo } from './geo.js';
+import { buildPrefixGeo, preloadGeography } from './geo.js';
 import { fileDigest } from './hash.js';
 import { ingestArchive, worstFiles, type IngestResult } from './ingest.js';
 import { datasetKey, inputManifestKey, privacyReportKey } from './keys.js';
@@ -66,6 +66,7 @@ export async function buildRelease(
   only?: readonly InputFile[],
 ): Promise<BuiltRelease> {
   const days = quarterDays(quarter);
+  preloadGeography();
   await mkdir(workDir, { recursive: true });
   const listed = await openArchive(settings.archive, days, workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
   const files = only ? selectInputs(listed, only) : listed;

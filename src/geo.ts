@@ -10,27 +10,54 @@ import { appendRows, type Duck } from './duck.js';
  */
 export const UNKNOWN = 'Unknown';
 
-interface RangeTable {
-  starts: bigint[];
-  ends: bigint[];
+/** Address ranges in order, as `[start, end]` pairs; IPv4 as numbers (exact, and far cheaper to parse than BigInt). */
+interface RangeTable<T extends number | bigint> {
+  starts: T[];
+  ends: T[];
   codes: string[];
 }
 
 const require = createRequire(import.meta.url);
-const tableCache = new Map<4 | 6, Promise<RangeTable>>();
+const ipv4Table = lazily(() => readTable(4).then(parseIpv4Table));
+const ipv6Table = lazily(() => readTable(6).then(parseIpv6Table));
 
-function loadTable(version: 4 | 6): Promise<RangeTable> {
-  let table = tableCache.get(version);
-  if (!table) {
-    const path = require.resolve(`@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv${version}-num.csv`);
-    table = readFile(path, 'utf8').then(parseTable);
-    tableCache.set(version, table);
+function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
+
+function readTable(version: 4 | 6): Promise<string> {
+  return readFile(require.resolve(`@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv${version}-num.csv`), 'utf8');
+}
+
+/** `start,end,CC` lines, read with one scan of the text (334k lines: 0.9 s through split and BigInt, 0.1 s so). */
+function parseIpv4Table(text: string): RangeTable<number> {
+  const table: RangeTable<number> = { starts: [], ends: [], codes: [] };
+  let position = 0;
+  const number = (): number => {
+    let value = 0;
+    for (let code = text.charCodeAt(position); code >= 48 && code <= 57; code = text.charCodeAt(++position)) value = value * 10 + code - 48;
+    position++; // the comma
+    return value;
+  };
+  while (position < text.length) {
+    const newline = text.indexOf('\n', position);
+    const lineEnd = newline === -1 ? text.length : newline;
+    const start = number();
+    const end = number();
+    const code = text.slice(position, lineEnd).trim();
+    if (code) {
+      table.starts.push(start);
+      table.ends.push(end);
+      table.codes.push(code);
+    }
+    position = lineEnd + 1;
   }
   return table;
 }
 
-function parseTable(text: string): RangeTable {
-  const table: RangeTable = { starts: [], ends: [], codes: [] };
+function parseIpv6Table(text: string): RangeTable<bigint> {
+  const table: RangeTable<bigint> = { starts: [], ends: [], codes: [] };
   for (const line of text.split('\n')) {
     const [start, end, code] = line.split(',');
     if (!start || !end || !code) continue;
@@ -39,6 +66,11 @@ function parseTable(text: string): RangeTable {
     table.codes.push(code.trim());
   }
   return table;
+}
+
+/** Starts reading the IPv4 table (the one nearly every run needs) while DuckDB reads the archive. */
+export function preloadGeography(): void {
+  void ipv4Table().catch(() => undefined); // a failure shows again, with its message, at the lookup
 }
 
 /** Parses a prefix into the inclusive address range it stands for, or undefined when malformed. */
@@ -60,7 +92,7 @@ export function prefixRange(prefix: string): { version: 4 | 6; first: bigint; la
 }
 
 /** Country code covering the whole range, or undefined when none or when the range spans several countries. */
-function lookup(table: RangeTable, first: bigint, last: bigint): string | undefined {
+function lookup<T extends number | bigint>(table: RangeTable<T>, first: T, last: T, next: (address: T) => T): string | undefined {
   let low = 0;
   let high = table.starts.length - 1;
   let found = -1;
@@ -74,9 +106,9 @@ function lookup(table: RangeTable, first: bigint, last: bigint): string | undefi
   if (found < 0 || table.ends[found]! < first) return undefined;
   const code = table.codes[found]!;
   let covered = table.ends[found]!;
-  for (let next = found + 1; covered < last; next++) {
-    if (next >= table.starts.length || table.starts[next]! !== covered + 1n || table.codes[next] !== code) return undefined;
-    covered = table.ends[next]!;
+  for (let index = found + 1; covered < last; index++) {
+    if (index >= table.starts.length || table.starts[index]! !== next(covered) || table.codes[index] !== code) return undefined;
+    covered = table.ends[index]!;
   }
   return code;
 }
@@ -95,7 +127,8 @@ export function placeOfCode(code: string | undefined): Place {
 export async function placeOfPrefix(prefix: string): Promise<Place> {
   const range = prefixRange(prefix.trim());
   if (!range) return placeOfCode(undefined);
-  return placeOfCode(lookup(await loadTable(range.version), range.first, range.last));
+  if (range.version === 4) return placeOfCode(lookup(await ipv4Table(), Number(range.first), Number(range.last), (address) => address + 1));
+  return placeOfCode(lookup(await ipv6Table(), range.first, range.last, (address) => address + 1n));
 }
 
 /** Builds `prefix_geo` for every distinct `ip_prefix` of the `events` table. */
