@@ -6,6 +6,13 @@ import type { PrivacyReport } from '../src/privacy/report.js';
 import { event, type ArchiveEvent } from './helpers/archive.js';
 import { tempDir, writeArchive } from './helpers/build.js';
 import { cli } from './helpers/cli.js';
+import { listLocalArchive } from '../src/archive/local.js';
+import { loadDataset } from '../src/dataset.js';
+import { openDuck } from '../src/duck.js';
+import { buildPrefixGeo } from '../src/geo.js';
+import { ingestArchive } from '../src/ingest.js';
+import { createMemoryLogger } from '../src/log.js';
+import { protectDataset } from '../src/privacy/protect.js';
 
 
 const days = ['2026-07-01', '2026-07-02'];
@@ -97,4 +104,33 @@ describe('privacy properties over random archives', () => {
       { numRuns: 3, seed: 7 },
     );
   }, 600_000);
+
+  it('gives the same rows whether row keys travel as 64-bit or 128-bit integers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandEvent, { minLength: 1, maxLength: 120 }), fc.array(snapshotEvent, { maxLength: 40 }), async (commands, snapshots) => {
+        const archive = await writeArchive(toArchive(commands, snapshots));
+        const rows = async (narrowKeyBits: number) => {
+          const logger = createMemoryLogger();
+          const duck = await openDuck();
+          try {
+            await ingestArchive(duck, await listLocalArchive(archive, days, logger), logger);
+            await buildPrefixGeo(duck);
+            await duck.run(`CREATE TABLE release AS SELECT 2026 AS year, 3 AS quarter, '2026-Q3' AS label`);
+            const all: unknown[] = [];
+            for (const name of ['cli-usage', 'installations', 'feature-usage']) {
+              const result = await protectDataset(duck, await loadDataset(name), { k: 3, cap: 2, narrowKeyBits }, logger);
+              const [key] = await duck.all<{ type: string }>(`SELECT typeof(_key) AS type FROM ${result.tables.packed} LIMIT 1`);
+              if (key) expect(key.type).toBe(narrowKeyBits === 0 ? 'HUGEINT' : 'BIGINT');
+              all.push(await duck.all(`SELECT * EXCLUDE (_key) FROM ${result.tables.rows} ORDER BY ALL`));
+            }
+            return all;
+          } finally {
+            duck.close();
+          }
+        };
+        expect(await rows(0)).toEqual(await rows(63));
+      }),
+      { numRuns: 12 },
+    );
+  });
 });

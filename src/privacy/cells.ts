@@ -60,6 +60,8 @@ export async function createKeyLayout(
   facts: string,
   labels: readonly DimensionLabels[],
   prefix: string,
+  /** Keys up to this many bits are BIGINT (tests lower it to exercise the 128-bit key). */
+  narrowBits = 63,
 ): Promise<KeyLayout> {
   const timeCodes = `${prefix}_time_codes`;
   await duck.run(`
@@ -88,10 +90,12 @@ export async function createKeyLayout(
   const time = { column: dataset.timeColumn, codes: timeCodes, shift, bits: timeBits };
   const total = shift + timeBits;
   if (total > 127) throw new Error(`dataset "${dataset.name}": row keys need ${total} bits, more than 127: too many distinct labels`);
-  return { type: total <= 63 ? 'BIGINT' : 'HUGEINT', time, dimensions, timeCodes };
+  return { type: total <= narrowBits ? 'BIGINT' : 'HUGEINT', time, dimensions, timeCodes };
 }
 
-const mask = (layout: KeyLayout, bits: bigint): string => (layout.type === 'BIGINT' ? bits.toString() : `'${bits}'::HUGEINT`);
+/** A key-typed literal. */
+/** An integer as a literal of the key type. */
+const keyLiteral = (layout: KeyLayout, bits: bigint): string => (layout.type === 'BIGINT' ? bits.toString() : `'${bits}'::HUGEINT`);
 const fieldBits = (field: KeyField): bigint => ((1n << BigInt(field.bits)) - 1n) << BigInt(field.shift);
 
 /** `<prefix>_rows`, the packed record and its spelled-out view. */
@@ -154,41 +158,43 @@ export async function buildBatch(
   const shifted = (code: string, field: KeyField) => `(${code}::${layout.type} << ${field.shift})`;
   const key = [shifted('t._code', layout.time), ...layout.dimensions.map((field, index) => shifted(`l${index}._code`, field))].join(' | ');
   const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
-  await duck.run(`
-    CREATE OR REPLACE TEMP TABLE cur AS
-      SELECT ${key} AS _key, f.machine_id, sum(f._events)::BIGINT AS _events,
-             max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage
-      FROM ${factsTable} f
-      JOIN ${layout.timeCodes} t ON t._value = f.${time}
-      ${joins}
-      WHERE t._code BETWEEN ${first} AND ${last}
-      GROUP BY ALL;`);
-
-  for (const step of dataset.remainder) {
+  const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
+  // One statement: the labelled pairs, then one pass per remainder step, where a window count marks
+  // the rows under k, whose rolled fields are cleared to "Other" (code 0) and pairs that now share a
+  // key merge.
+  const steps = dataset.remainder.map((step, index) => {
     const rolled = new Set(step);
     const cleared = layout.dimensions.filter((field) => rolled.has(field.column)).reduce((bits, field) => bits | fieldBits(field), 0n);
-    const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
-    // One pass per step: a window count marks the rows under k, whose rolled fields are cleared to
-    // "Other" (code 0); pairs that now share a key merge.
-    await duck.run(`
-      CREATE OR REPLACE TEMP TABLE cur AS
-        SELECT CASE WHEN _failing THEN _key & ${mask(layout, all & ~cleared)} ELSE _key END AS _key,
+    return `step${index + 1} AS (
+        SELECT CASE WHEN _failing THEN _key & ${keyLiteral(layout, all & ~cleared)} ELSE _key END AS _key,
                machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END)::TINYINT AS _stage
-        FROM (SELECT *, count(*) OVER (PARTITION BY _key) < ${k} AS _failing FROM cur)
-        GROUP BY ALL;`);
-  }
+        FROM (SELECT *, count(*) OVER (PARTITION BY _key) < ${k} AS _failing FROM step${index})
+        GROUP BY ALL)`;
+  });
+  await duck.run(`
+    INSERT INTO ${tables.packed}
+      WITH step0 AS (
+        SELECT ${key} AS _key, f.machine_id, sum(f._events)::BIGINT AS _events,
+               max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage
+        FROM ${factsTable} f
+        JOIN ${layout.timeCodes} t ON t._value = f.${time}
+        ${joins}
+        WHERE t._code BETWEEN ${first} AND ${last}
+        GROUP BY ALL)${steps.map((step) => `,
+      ${step}`).join('')}
+      SELECT _key, machine_id, _events, _stage FROM step${steps.length};`);
 
   const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
   const decode = (field: KeyField, alias: string) =>
-    `JOIN ${field.codes} ${alias} ON ${alias}._code = ((r._key >> ${field.shift}) & ${mask(layout, (1n << BigInt(field.bits)) - 1n)})`;
+    `JOIN ${field.codes} ${alias} ON ${alias}._code = ((r._key >> ${field.shift}) & ${keyLiteral(layout, (1n << BigInt(field.bits)) - 1n)})`;
   const fields = [layout.time, ...layout.dimensions];
+  // The batch's pairs by their key range: time takes the top bits, and batches are inserted in order.
+  const [low, high] = [BigInt(first) << BigInt(layout.time.shift), (BigInt(last + 1) << BigInt(layout.time.shift)) - 1n];
   await duck.run(`
-    INSERT INTO ${tables.packed} SELECT _key, machine_id, _events, _stage FROM cur;
     INSERT INTO ${tables.rows}
       SELECT ${fields.map((field, index) => `d${index}._text`).join(', ')}, r.*, false
       FROM (SELECT _key, ${value}::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
                    max(_stage)::INTEGER AS _stage, count(*) >= ${k} AS _published
-            FROM cur GROUP BY _key) r
-      ${fields.map((field, index) => decode(field, `d${index}`)).join('\n      ')};
-    DROP TABLE cur;`);
+            FROM ${tables.packed} WHERE _key BETWEEN ${keyLiteral(layout, low)} AND ${keyLiteral(layout, high)} GROUP BY _key) r
+      ${fields.map((field, index) => decode(field, `d${index}`)).join('\n      ')};`);
 }

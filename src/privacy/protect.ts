@@ -12,6 +12,8 @@ export interface ProtectionParameters {
   cap: number;
   /** Keep every working table in the database file (a revision compares two builds' files). */
   keepTables?: boolean;
+  /** Row keys up to this many bits travel as BIGINT, longer ones as HUGEINT (default 63; tests set 0). */
+  narrowKeyBits?: number;
 }
 
 export interface ProtectedDataset {
@@ -79,7 +81,7 @@ export async function protectDataset(
   }
 
   const labels = await chooseLabels(duck, dataset, facts, prefix, parameters.k);
-  const layout = await createKeyLayout(duck, dataset, facts, labels, prefix);
+  const layout = await createKeyLayout(duck, dataset, facts, labels, prefix, parameters.narrowKeyBits);
   const tables = await createCellTables(duck, dataset, prefix, layout, parameters.keepTables);
   const batches = await timeBatches(duck, layout);
   for (const batch of batches) {
