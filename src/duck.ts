@@ -59,7 +59,7 @@ async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } finally {
-    process.stderr.write(`SQL ${((performance.now() - started) / 1000).toFixed(2)}s ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
+    process.stderr.write(`SQL ${((performance.now() - started) / 1000).toFixed(2)}s ${new Date().toISOString()} ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`);
   }
 }
 

@@ -68,9 +68,15 @@ function parseIpv6Table(text: string): RangeTable<bigint> {
   return table;
 }
 
-/** Starts reading the IPv4 table (the one nearly every run needs) while DuckDB reads the archive. */
+/**
+ * Starts reading both range tables while DuckDB reads the archive (the JavaScript thread is idle then):
+ * nearly every archive holds IPv4 and some IPv6 prefixes, and the IPv6 table alone takes 0.6 s.
+ */
 export function preloadGeography(): void {
-  void ipv4Table().catch(() => undefined); // a failure shows again, with its message, at the lookup
+  // A failure shows again, with its message, at the first lookup.
+  void ipv4Table()
+    .then(() => ipv6Table())
+    .catch(() => undefined);
 }
 
 /** Parses a prefix into the inclusive address range it stands for, or undefined when malformed. */
