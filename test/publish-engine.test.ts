@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance, quotedString } from '@duckdb/node-api';
@@ -7,7 +7,6 @@ import { build, tempDir, writeArchive } from './helpers/build.js';
 import { PublisherError } from '../src/errors.js';
 
 const DAY = '2026-07-01';
-const at = (time: string, day = DAY) => `${day}T${time}`;
 
 describe('k-anonymity of published rows', () => {
   it('publishes a row shared by exactly k machines and drops one shared by k-1', async () => {
@@ -120,6 +119,20 @@ describe('what never leaves the job', () => {
     expect(tsv).not.toMatch(/staging-only|opted-out-only/);
     expect(events.excludedOptOut).toBe(10);
     expect(events.excludedNonProduction).toBe(10);
+  });
+});
+
+describe('a dataset query that breaks the contract', () => {
+  it('stops with a configuration error naming the dataset when some rows have no time', async () => {
+    const queriesDir = await tempDir();
+    await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
+    const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
+    const sql = await readFile(sqlPath, 'utf8');
+    await writeFile(sqlPath, sql.replace(/e\.day\s+AS "Timestamp"/, `CASE WHEN e.command = 'run' THEN NULL ELSE e.day END AS "Timestamp"`));
+    const archive = await writeArchive({ [DAY]: [...machines(5, 'a'), ...machines(5, 'b', { command: 'run' })] });
+    const error = await build(archive, { k: '5', queriesDir }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PublisherError);
+    expect(error).toMatchObject({ code: 'E_CONFIG', message: expect.stringContaining('dataset "cli-usage": query.sql returns rows without a Timestamp') });
   });
 });
 

@@ -68,7 +68,7 @@ export async function protectDataset(
     await duck.run(
       `CREATE OR REPLACE ${parameters.keepTables ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
     );
-    for (const [first, last] of await timeRanges(duck, dataset.timeColumn, view)) {
+    for (const [first, last] of await timeRanges(duck, dataset, view)) {
       await duck.run(
         `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
          WHERE ${id(dataset.timeColumn)} BETWEEN ${first} AND ${last} GROUP BY ALL`,
@@ -119,11 +119,15 @@ async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string
  * The time column's values in order, cut into batches, each as `[first, last]` literals of the column's
  * own type: a range on the native value lets DuckDB skip the row groups of other days.
  */
-async function timeRanges(duck: Duck, timeColumn: string, relation: string): Promise<Array<[string, string]>> {
-  const values = await duck.all<{ text: string; type: string }>(
+async function timeRanges(duck: Duck, dataset: DatasetDefinition, relation: string): Promise<Array<[string, string]>> {
+  const timeColumn = dataset.timeColumn;
+  const values = await duck.all<{ text: string | null; type: string }>(
     `SELECT DISTINCT ${id(timeColumn)} AS v, v::VARCHAR AS text, typeof(v) AS type FROM ${relation} ORDER BY v`,
   );
-  const literal = (value: { text: string; type: string }) => `CAST(${quotedString(value.text)} AS ${value.type})`;
+  if (values.some((value) => value.text === null)) {
+    throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql returns rows without a ${timeColumn}; every fact needs its time`);
+  }
+  const literal = (value: { text: string | null; type: string }) => `CAST(${quotedString(value.text!)} AS ${value.type})`;
   const ranges: Array<[string, string]> = [];
   for (let start = 0; start < values.length; start += VALUES_PER_BATCH) {
     ranges.push([literal(values[start]!), literal(values[Math.min(values.length, start + VALUES_PER_BATCH) - 1]!)]);
