@@ -3,7 +3,8 @@
  * process, peak RSS included) against DuckDB alone running the same aggregation on the same files, and
  * the information kept at k=10 against the naive "drop rows under k" baseline.
  *
- * BENCH_EVENTS=2000000 npm run bench   for a quicker run.
+ * BENCH_EVENTS=2000000 npm run bench        for a quicker run;
+ * BENCH_FORMATS=parquet npm run bench        for one format.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,10 @@ import { writeBenchQuarter } from '../src/sample/bench.js';
 import { secondarySuppression, type SuppressionCell } from '../src/privacy/gauss-suppression.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
+const FORMATS = (process.env.BENCH_FORMATS ?? 'parquet,ndjson.gz').split(',').map((format) => {
+  if (format !== 'parquet' && format !== 'ndjson.gz') throw new Error(`BENCH_FORMATS: parquet and/or ndjson.gz, got ${format}`);
+  return format;
+});
 const QUARTER = { year: 2026, quarter: 3 as const };
 const K = 10;
 const root = resolve('.bench');
@@ -100,7 +105,7 @@ const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2
 
 await mkdir(join(root, 'tmp'), { recursive: true });
 console.log(`benchmark: ${EVENTS.toLocaleString('en')} command events in ${QUARTER.year}-Q${QUARTER.quarter}, k=${K}, ${(await import('node:os')).cpus().length} cores`);
-for (const format of ['parquet', 'ndjson.gz'] as const) {
+for (const format of FORMATS) {
   const archive = await ensureArchive(format);
   const target = join(root, `output-${format}`);
   await rm(target, { recursive: true, force: true });

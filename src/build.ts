@@ -66,7 +66,6 @@ export async function buildRelease(
   only?: readonly InputFile[],
 ): Promise<BuiltRelease> {
   const days = quarterDays(quarter);
-  preloadGeography();
   await mkdir(workDir, { recursive: true });
   const listed = await openArchive(settings.archive, days, workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
   const files = only ? selectInputs(listed, only) : listed;
@@ -84,7 +83,10 @@ export async function buildRelease(
     database,
   );
   try {
-    const ingested = await ingestArchive(duck, files, logger, !settings.revise);
+    const ingesting = ingestArchive(duck, files, logger, !settings.revise);
+    // The IP range tables are parsed in JavaScript while DuckDB reads the archive, not before it starts.
+    preloadGeography();
+    const ingested = await ingesting;
     await failOnTooManyRejects(duck, ingested, settings.maxBadShare);
     const excludedOptOut = settings.optOut ? await applyOptOut(duck, await readOptOut(settings.optOut)) : 0;
     const [nonProduction] = await duck.all<{ n: string; machines: string }>(`
