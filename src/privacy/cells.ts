@@ -1,5 +1,6 @@
 import { quotedIdentifier as id, type Duck } from '../duck.js';
 import type { DatasetDefinition } from '../dataset.js';
+import { PublisherError } from '../errors.js';
 import type { DimensionLabels } from './labels.js';
 import { OTHER } from './labels.js';
 
@@ -89,11 +90,12 @@ export async function createKeyLayout(
   const timeBits = bitsFor(await largest(timeCodes));
   const time = { column: dataset.timeColumn, codes: timeCodes, shift, bits: timeBits };
   const total = shift + timeBits;
-  if (total > 127) throw new Error(`dataset "${dataset.name}": row keys need ${total} bits, more than 127: too many distinct labels`);
+  if (total > 127) {
+    throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": row keys need ${total} bits, more than 127: too many distinct labels or dimensions`);
+  }
   return { type: total <= narrowBits ? 'BIGINT' : 'HUGEINT', time, dimensions, timeCodes };
 }
 
-/** A key-typed literal. */
 /** An integer as a literal of the key type. */
 const keyLiteral = (layout: KeyLayout, bits: bigint): string => (layout.type === 'BIGINT' ? bits.toString() : `'${bits}'::HUGEINT`);
 const fieldBits = (field: KeyField): bigint => ((1n << BigInt(field.bits)) - 1n) << BigInt(field.shift);
