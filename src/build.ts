@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { openArchive, type ArchiveFile } from './archive/index.js';
 import { dayFolder } from './archive/files.js';
 import type { Settings } from './config.js';
-import type { DatasetDefinition } from './dataset.js';
+import { createReleaseTable, type DatasetDefinition } from './dataset.js';
 import { openDuck, type Duck } from './duck.js';
 import { PublisherError } from './errors.js';
 import { buildPrefixGeo, preloadGeography } from './geo.js';
@@ -94,7 +94,7 @@ export async function buildRelease(
       FROM (SELECT machine_id, count(*) AS events, count(*) FILTER (WHERE environment IS DISTINCT FROM 'production') AS outside
             FROM events GROUP BY machine_id)`);
     await buildPrefixGeo(duck);
-    await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
+    await createReleaseTable(duck, quarter);
     const outDir = join(workDir, 'out');
     await mkdir(outDir, { recursive: true });
     const protectedDatasets: ProtectedDataset[] = [];

@@ -1,8 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Duck } from './duck.js';
 import { PublisherError } from './errors.js';
-import type { ColumnSpec, ColumnType } from './release.js';
+import { formatQuarter } from './quarter.js';
+import type { ColumnSpec, ColumnType, Quarter } from './release.js';
 import { validateEdges } from './buckets.js';
 
 /**
@@ -154,4 +156,9 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     sql: sql.trim().replace(/;\s*$/, ''),
     folder,
   };
+}
+
+/** The table `release(year, quarter, label)` that dataset queries read the published quarter from. */
+export async function createReleaseTable(duck: Duck, quarter: Quarter): Promise<void> {
+  await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
 }

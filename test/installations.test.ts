@@ -1,16 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { listLocalArchive } from '../src/archive/local.js';
 import { loadDataset } from '../src/dataset.js';
-import { openDuck } from '../src/duck.js';
-import { buildPrefixGeo } from '../src/geo.js';
-import { ingestArchive } from '../src/ingest.js';
 import { createMemoryLogger } from '../src/log.js';
 import { protectLinkedRows } from '../src/privacy/linked.js';
 import { protectDataset } from '../src/privacy/protect.js';
 import { quarterDays } from '../src/quarter.js';
 import { event, type ArchiveEvent } from './helpers/archive.js';
-import { build, Q3, writeArchive } from './helpers/build.js';
+import { build, ingestedDuck, Q3, writeArchive } from './helpers/build.js';
 
 function snapshot(machine: string, day: string, overrides: ArchiveEvent = {}, metrics: Record<string, unknown> = {}): ArchiveEvent {
   return event({
@@ -98,11 +94,8 @@ describe('differencing between linked rows', () => {
       [day]: Array.from({ length: 10 }, (_, i) => snapshot(`i${i}`, day, {}, { users: 1, projects: i < 8 ? 3 : 500, projections_running: undefined })),
     });
     const logger = createMemoryLogger();
-    const duck = await openDuck();
+    const duck = await ingestedDuck(archive, [day]);
     try {
-      await ingestArchive(duck, await listLocalArchive(archive, [day], logger), logger);
-      await buildPrefixGeo(duck);
-      await duck.run(`CREATE TABLE release AS SELECT 2026 AS year, 3 AS quarter, '2026-Q3' AS label`);
       const features = await protectDataset(duck, await loadDataset('feature-usage'), { k: 3, cap: 1 }, logger);
       const installations = await protectDataset(duck, await loadDataset('installations'), { k: 3, cap: 1 }, logger);
       const published = () =>

@@ -1,17 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listLocalArchive } from '../src/archive/local.js';
 import { loadDataset } from '../src/dataset.js';
-import { openDuck, type Duck } from '../src/duck.js';
-import { buildPrefixGeo } from '../src/geo.js';
-import { ingestArchive } from '../src/ingest.js';
+import type { Duck } from '../src/duck.js';
 import { createMemoryLogger } from '../src/log.js';
 import { checkPublishedFile } from '../src/privacy/check.js';
 import { protectDataset, type ProtectedDataset } from '../src/privacy/protect.js';
 import { writeDatasetTsv } from '../src/write.js';
 import { machines } from './helpers/archive.js';
-import { tempDir, writeArchive } from './helpers/build.js';
+import { ingestedDuck, tempDir, writeArchive } from './helpers/build.js';
 
 // The independent check is the last gate: these tests tamper with a file the engine wrote and expect
 // the check to notice. If the check could not fail, these tests would.
@@ -25,11 +22,8 @@ describe('the independent privacy check', () => {
     const archive = await writeArchive({
       '2026-07-01': [...machines(6, 'a'), ...machines(5, 'b', { command: 'run' }), ...machines(2, 'c', { command: 'test' })],
     });
-    const logger = createMemoryLogger();
-    duck = await openDuck();
-    await ingestArchive(duck, await listLocalArchive(archive, ['2026-07-01'], logger), logger);
-    await buildPrefixGeo(duck);
-    result = await protectDataset(duck, await loadDataset('cli-usage'), { k: 5, cap: 100 }, logger);
+    duck = await ingestedDuck(archive, ['2026-07-01']);
+    result = await protectDataset(duck, await loadDataset('cli-usage'), { k: 5, cap: 100 }, createMemoryLogger());
     path = join(await tempDir(), 'cli-usage.tsv');
     await writeDatasetTsv(duck, result, path);
     original = await readFile(path, 'utf8');

@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PrivacyReport } from '../src/privacy/report.js';
 import { event, type ArchiveEvent } from './helpers/archive.js';
-import { tempDir, writeArchive } from './helpers/build.js';
+import { ingestedDuck, tempDir, writeArchive } from './helpers/build.js';
 import { cli } from './helpers/cli.js';
-import { listLocalArchive } from '../src/archive/local.js';
 import { loadDataset } from '../src/dataset.js';
-import { openDuck } from '../src/duck.js';
-import { buildPrefixGeo } from '../src/geo.js';
-import { ingestArchive } from '../src/ingest.js';
 import { createMemoryLogger } from '../src/log.js';
 import { protectDataset } from '../src/privacy/protect.js';
 
@@ -111,11 +107,8 @@ describe('privacy properties over random archives', () => {
         const archive = await writeArchive(toArchive(commands, snapshots));
         const rows = async (narrowKeyBits: number) => {
           const logger = createMemoryLogger();
-          const duck = await openDuck();
+          const duck = await ingestedDuck(archive, days);
           try {
-            await ingestArchive(duck, await listLocalArchive(archive, days, logger), logger);
-            await buildPrefixGeo(duck);
-            await duck.run(`CREATE TABLE release AS SELECT 2026 AS year, 3 AS quarter, '2026-Q3' AS label`);
             const all: unknown[] = [];
             for (const name of ['cli-usage', 'installations', 'feature-usage']) {
               const result = await protectDataset(duck, await loadDataset(name), { k: 3, cap: 2, narrowKeyBits }, logger);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openArchive } from '../archive/index.js';
 import type { Settings } from '../config.js';
-import { loadDatasets, type DatasetDefinition } from '../dataset.js';
+import { createReleaseTable, loadDatasets, type DatasetDefinition } from '../dataset.js';
 import { openDuck } from '../duck.js';
 import { buildPrefixGeo } from '../geo.js';
 import { ingestArchive } from '../ingest.js';
@@ -84,7 +84,7 @@ async function auditQuarter(
     await ingestArchive(duck, files, logger);
     if (settings.optOut) await applyOptOut(duck, await readOptOut(settings.optOut));
     await buildPrefixGeo(duck);
-    await duck.run(`CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`);
+    await createReleaseTable(duck, quarter);
     const tables: PublishedTable[] = [];
     for (const { dataset, text, k, cap } of published) {
       const facts = await loadAuditFacts(duck, dataset);

@@ -123,16 +123,19 @@ export async function createCellTables(
 }
 
 /** How many values of the time column (days) one batch holds: few statements, memory bounded by a week. */
-export const VALUES_PER_BATCH = 7;
+const VALUES_PER_BATCH = 7;
+
+/** `count` time values in order, cut into batches: `[first, last]` indexes, inclusive. */
+export function batchRanges(count: number): Array<[number, number]> {
+  const batches: Array<[number, number]> = [];
+  for (let start = 0; start < count; start += VALUES_PER_BATCH) batches.push([start, Math.min(count, start + VALUES_PER_BATCH) - 1]);
+  return batches;
+}
 
 /** Batches of time codes, in order: `[first, last]` inclusive. */
 export async function timeBatches(duck: Duck, layout: KeyLayout): Promise<Array<[number, number]>> {
   const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${layout.timeCodes}`);
-  const batches: Array<[number, number]> = [];
-  for (let start = 0; start < Number(row?.n ?? 0); start += VALUES_PER_BATCH) {
-    batches.push([start, Math.min(Number(row!.n), start + VALUES_PER_BATCH) - 1]);
-  }
-  return batches;
+  return batchRanges(Number(row?.n ?? 0));
 }
 
 export async function buildBatch(

@@ -4,7 +4,7 @@ import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { dimensionValueSql } from '../tsv.js';
-import { buildBatch, createCellTables, createKeyLayout, STAGE, timeBatches, VALUES_PER_BATCH, type CellTables } from './cells.js';
+import { batchRanges, buildBatch, createCellTables, createKeyLayout, STAGE, timeBatches, type CellTables } from './cells.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
 export interface ProtectionParameters {
@@ -128,11 +128,7 @@ async function timeRanges(duck: Duck, dataset: DatasetDefinition, relation: stri
     throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql returns rows without a ${timeColumn}; every fact needs its time`);
   }
   const literal = (value: { text: string | null; type: string }) => `CAST(${quotedString(value.text!)} AS ${value.type})`;
-  const ranges: Array<[string, string]> = [];
-  for (let start = 0; start < values.length; start += VALUES_PER_BATCH) {
-    ranges.push([literal(values[start]!), literal(values[Math.min(values.length, start + VALUES_PER_BATCH) - 1]!)]);
-  }
-  return ranges;
+  return batchRanges(values.length).map(([first, last]) => [literal(values[first]!), literal(values[last]!)]);
 }
 
 export interface ProtectionStats {

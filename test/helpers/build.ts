@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { resolveSettings, type Settings } from '../../src/config.js';
 import { createMemoryLogger } from '../../src/log.js';
 import { buildRelease, type BuiltRelease } from '../../src/build.js';
-import { loadDatasets } from '../../src/dataset.js';
+import { listLocalArchive } from '../../src/archive/local.js';
+import { createReleaseTable, loadDatasets } from '../../src/dataset.js';
+import { openDuck, type Duck } from '../../src/duck.js';
+import { buildPrefixGeo } from '../../src/geo.js';
+import { ingestArchive } from '../../src/ingest.js';
 import type { Quarter } from '../../src/release.js';
 import { writeDayFile, type ArchiveEvent, type FileFormat } from './archive.js';
 
@@ -45,6 +49,24 @@ export async function build(archive: string, flags: Partial<Record<keyof Setting
   const first = release.datasets[0]!;
   const tsv = await readFile(first.file.localPath, 'utf8');
   return { ...release, tsv, rows: parseTsv(tsv), logLines: logger.lines };
+}
+
+/**
+ * A DuckDB holding the archive's events of `days`, the prefix geography and the release table: what
+ * dataset queries read, for tests that drive the privacy engine step by step. The caller closes it.
+ */
+export async function ingestedDuck(archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
+  const logger = createMemoryLogger();
+  const duck = await openDuck();
+  try {
+    await ingestArchive(duck, await listLocalArchive(archive, days, logger), logger);
+    await buildPrefixGeo(duck);
+    await createReleaseTable(duck, quarter);
+  } catch (error) {
+    duck.close();
+    throw error;
+  }
+  return duck;
 }
 
 export function parseTsv(tsv: string): Array<Record<string, string>> {
