@@ -164,30 +164,55 @@ export async function buildBatch(
   const key = [shifted('t._code', layout.time), ...layout.dimensions.map((field, index) => shifted(`l${index}._code`, field))].join(' | ');
   const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
   const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
-  // One statement: the labelled pairs, then one pass per remainder step, where a window count marks
-  // the rows under k, whose rolled fields are cleared to "Other" (code 0) and pairs that now share a
-  // key merge.
-  const steps = dataset.remainder.map((step, index) => {
+  const masks = dataset.remainder.map((step) => {
     const rolled = new Set(step);
     const cleared = layout.dimensions.filter((field) => rolled.has(field.column)).reduce((bits, field) => bits | fieldBits(field), 0n);
-    return `step${index + 1} AS (
-        SELECT CASE WHEN _failing THEN _key & ${keyLiteral(layout, all & ~cleared)} ELSE _key END AS _key,
-               machine_id, sum(_events)::BIGINT AS _events, max(CASE WHEN _failing THEN ${STAGE.remainder} ELSE _stage END)::TINYINT AS _stage
-        FROM (SELECT *, count(*) OVER (PARTITION BY _key) < ${k} AS _failing FROM step${index})
-        GROUP BY ALL)`;
+    return keyLiteral(layout, all & ~cleared);
   });
-  await duck.run(`
-    INSERT INTO ${tables.packed}
-      WITH step0 AS (
+  // One statement. Step i counts the machines of each key among the pairs still moving (pairs_i): a key
+  // with k of them, or one a previous step already kept, keeps its pairs for good; the others' pairs have
+  // their rolled fields cleared to "Other" (code 0) and merge by key as pairs_{i+1}. Most pairs settle
+  // at the first steps, so later steps touch only the few still under k. A key kept at one step can
+  // receive pairs again later: those keys (`merged`) are regrouped by machine at the end.
+  const steps = masks.length;
+  const ctes = [
+    `pairs0 AS MATERIALIZED (
         SELECT ${key} AS _key, f.machine_id, sum(f._events)::BIGINT AS _events,
                max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage
         FROM ${factsTable} f
         JOIN ${layout.timeCodes} t ON t._value = f.${time}
         ${joins}
         WHERE t._code BETWEEN ${first} AND ${last}
-        GROUP BY ALL)${steps.map((step) => `,
-      ${step}`).join('')}
-      SELECT _key, machine_id, _events, _stage FROM step${steps.length};`);
+        GROUP BY ALL)`,
+  ];
+  for (let step = 0; step <= steps; step++) {
+    const merges = step === 0 ? 'false' : `_key IN (SELECT _key FROM kept${step - 1})`;
+    ctes.push(`counted${step} AS MATERIALIZED (
+        SELECT _key, count(*) >= ${k} AS _enough, ${merges} AS _merges FROM pairs${step} GROUP BY _key)`);
+    if (step === steps) break;
+    ctes.push(
+      `kept${step} AS MATERIALIZED (
+        ${step === 0 ? '' : `SELECT _key FROM kept${step - 1} UNION ALL `}SELECT _key FROM counted${step} WHERE _enough AND NOT _merges)`,
+      `pairs${step + 1} AS MATERIALIZED (
+        SELECT _key & ${masks[step]} AS _key, machine_id, sum(_events)::BIGINT AS _events, ${STAGE.remainder}::TINYINT AS _stage
+        FROM pairs${step} SEMI JOIN (SELECT _key FROM counted${step} WHERE NOT (_enough OR _merges)) USING (_key)
+        GROUP BY ALL)`,
+    );
+  }
+  const settled = (step: number) =>
+    step === steps ? `SELECT * FROM pairs${step}` : `SELECT * FROM pairs${step} SEMI JOIN (SELECT _key FROM counted${step} WHERE _enough OR _merges) USING (_key)`;
+  ctes.push(
+    `settled AS (${Array.from({ length: steps + 1 }, (_, step) => settled(step)).join(`
+        UNION ALL `)})`,
+    `merged AS MATERIALIZED (${Array.from({ length: steps + 1 }, (_, step) => `SELECT _key FROM counted${step} WHERE _merges`).join(' UNION ALL ')})`,
+  );
+  await duck.run(`
+    INSERT INTO ${tables.packed}
+      WITH ${ctes.join(`,
+      `)}
+      SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+      UNION ALL
+      SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;`);
 
   const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
   const decode = (field: KeyField, alias: string) =>

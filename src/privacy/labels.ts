@@ -72,13 +72,18 @@ async function chooseDimensionLabels(
     CREATE OR REPLACE TABLE ${table}_values AS
       SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
       FROM (SELECT DISTINCT ${distinct} FROM ${factsTable}) GROUP BY ALL;
+    -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer
+    -- machines than all of them, so a value with k machines in a tenth of the facts keeps its label;
+    -- the machines of the other values (the rare ones, so a small table) are listed from all facts,
+    -- which settles the values the sample missed and feeds the ladder. (Counting every value's machines
+    -- over all facts cost 2.4 s per 10M events, mostly for the common values.)
     CREATE OR REPLACE TABLE ${table} AS
-      SELECT ${scopeSelect}${column} AS _value, ${column} AS _label, 0 AS _level FROM ${factsTable}
+      SELECT ${scopeSelect}${column} AS _value, ${column} AS _label, 0 AS _level FROM ${factsTable} TABLESAMPLE 10% (system, 1)
       GROUP BY ALL HAVING count(DISTINCT machine_id) >= ${k};
-    -- The machines of the values that climb the ladder: rare values, so a small table.
     CREATE OR REPLACE TABLE ${table}_vm AS
       SELECT DISTINCT ${scope.map((c) => `f.${c}, `).join('')}f.${column} AS _value, f.machine_id FROM ${factsTable} f
-      ANTI JOIN ${table} t ON t._value = f.${column}${scope.map((c) => ` AND t.${c} = f.${c}`).join('')};`);
+      ANTI JOIN ${table} t ON t._value = f.${column}${scope.map((c) => ` AND t.${c} = f.${c}`).join('')};
+    INSERT INTO ${table} SELECT ${scopeSelect}_value, _value, 0 FROM ${table}_vm GROUP BY ALL HAVING count(*) >= ${k};`);
 
   for (let level = 1; level <= ladder.length + 1; level++) {
     const group = [...scope, `l${level}`].join(', ');
