@@ -136,6 +136,31 @@ describe('a dataset query that breaks the contract', () => {
   });
 });
 
+describe('a dataset query returning more columns than its dimensions', () => {
+  // Facts are distinct over every column the query returns. Two facts of one machine that differ only in
+  // a column no label pins (here through the exit code) must still count that machine once.
+  const variants = {
+    'a column no dimension uses': (sql: string) => sql.replace(/e\.machine_id\s+AS machine_id,/, 'e.machine_id AS machine_id, e.exit_code AS exit_code,'),
+    'a ladder input that varies within one value': (sql: string) =>
+      sql.replace(/coalesce\(g\.continent, 'Unknown'\)\s+AS continent/, `CASE WHEN e.exit_code = 1 THEN 'Elsewhere' ELSE coalesce(g.continent, 'Unknown') END AS continent`),
+  };
+  for (const [name, rewrite] of Object.entries(variants)) {
+    it(`counts a machine once across facts that differ only in ${name}`, async () => {
+      const queriesDir = await tempDir();
+      await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
+      const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
+      const sql = await readFile(sqlPath, 'utf8');
+      expect(rewrite(sql)).not.toBe(sql);
+      await writeFile(sqlPath, rewrite(sql));
+      // 5 machines, each with exit codes 0 and 1: one row of 5 machines and 10 events; under k=6, none.
+      const events = [...machines(5, 'a', { exit_code: 0 }), ...machines(5, 'a', { exit_code: 1 })];
+      const { rows } = await build(await writeArchive({ [DAY]: events }), { k: '5', queriesDir });
+      expect(rows.map((row) => [row.Command, row.Geography, row.Occurrences])).toEqual([['build', 'United Kingdom', '10']]);
+      expect((await build(await writeArchive({ [DAY]: events }), { k: '6', queriesDir })).rows).toEqual([]);
+    });
+  }
+});
+
 describe('bad input', () => {
   it('counts bad events by reason and completes', async () => {
     const good = machines(200, 'm');
@@ -279,5 +304,29 @@ describe('TSV cleaning', () => {
     const { tsv } = await build(archive, { k: '5' });
     const rows = tsv.trimEnd().split('\n').slice(1).map((line) => line.split('\t'));
     expect(rows.filter((row) => row[2] === 'two words').map((row) => row[1])).toEqual(['6']);
+  });
+
+  it('counts a machine once when two of its values share a label, and caps their events together', async () => {
+    // 10.12.6 (a, b) and 10.12.5 (a, c) each have 2 machines, under k=3; together they are 10.12, 3 machines.
+    const archive = await writeArchive({
+      [DAY]: [
+        event({ machine_id: 'a', os_version: '10.12.6' }),
+        event({ machine_id: 'a', os_version: '10.12.5' }),
+        event({ machine_id: 'b', os_version: '10.12.6' }),
+        event({ machine_id: 'c', os_version: '10.12.5' }),
+      ],
+    });
+    const { rows } = await build(archive, { k: '3', contributionCap: '1' });
+    // a's two events are one machine's contribution to the row, capped at 1: 1 (a) + 1 (b) + 1 (c).
+    expect(rows.map((row) => [row.OSVersion, row.Occurrences])).toEqual([['10.12', '3']]);
+  });
+
+  it('counts a machine once when it sent both a raw value and its cleaned form', async () => {
+    // 5 machines, each sending " build" and "build": one row of 5 machines, 10 events; under k=6, none.
+    const events = [...machines(5, 'a', { command: ' build' }), ...machines(5, 'a', { command: 'build' })];
+    const { rows } = await build(await writeArchive({ [DAY]: events }), { k: '5' });
+    expect(rows.map((row) => [row.Command, row.Occurrences])).toEqual([['build', '10']]);
+    const under = await build(await writeArchive({ [DAY]: events }), { k: '6' });
+    expect(under.rows).toEqual([]);
   });
 });

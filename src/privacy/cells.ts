@@ -74,7 +74,8 @@ export async function createKeyLayout(
       CREATE OR REPLACE TABLE ${label.table}_codes AS
         SELECT 0::BIGINT AS _code, '${OTHER}' AS _text
         UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM ${label.table} WHERE _label <> '${OTHER}');
-      CREATE OR REPLACE TABLE ${label.table} AS SELECT l.*, c._code FROM ${label.table} l JOIN ${label.table}_codes c ON c._text = l._label;`);
+      CREATE OR REPLACE TABLE ${label.table} AS
+        SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM ${label.table} l JOIN ${label.table}_codes c ON c._text = l._label;`);
   }
   const largest = async (table: string) =>
     Number((await duck.all<{ n: string | null }>(`SELECT max(_code)::BIGINT AS n FROM ${table}`))[0]?.n ?? 0);
@@ -122,6 +123,18 @@ export async function createCellTables(
   return tables;
 }
 
+/**
+ * Whether two facts of one time and machine always differ in some dimension's label row (scope and
+ * value). Facts are distinct over all their columns; this holds when every column besides the time,
+ * the machine and the dimensions is pinned by some dimension's label row (a ladder's input such as a
+ * country's continent). Then two facts with the same labels can only meet through a shared label.
+ */
+export async function labelRowsIdentifyFacts(duck: Duck, dataset: DatasetDefinition, facts: string, labels: readonly DimensionLabels[]): Promise<boolean> {
+  const pinned = new Set([dataset.timeColumn, 'machine_id', '_events', ...labels.flatMap((label) => label.determines)]);
+  const columns = await duck.all<{ column_name: string }>(`DESCRIBE ${facts}`);
+  return columns.every((column) => pinned.has(column.column_name));
+}
+
 /** How many values of the time column (days) one batch holds: few statements, memory bounded by a week. */
 const VALUES_PER_BATCH = 7;
 
@@ -149,6 +162,8 @@ export async function buildBatch(
   [first, last]: [number, number],
   k: number,
   cap: number,
+  /** Two facts of one time and machine never share all their label rows (see `labelRowsIdentifyFacts`). */
+  labelRowsIdentifyFacts = false,
 ): Promise<void> {
   const time = id(dataset.timeColumn);
   const joins = dataset.dimensions
@@ -175,15 +190,22 @@ export async function buildBatch(
   // at the first steps, so later steps touch only the few still under k. A key kept at one step can
   // receive pairs again later: those keys (`merged`) are regrouped by machine at the end.
   const steps = masks.length;
+  // The labelled facts become (key, machine) pairs. Facts can share a pair only through a label that
+  // several values share (rare values gone to "Other", versions generalised together): only those facts
+  // are grouped, the others are pairs already. (Grouping all of them was a third of this statement.)
+  const shared = labelRowsIdentifyFacts ? dataset.dimensions.map((_, index) => `l${index}._shared`).join(' OR ') || 'false' : 'true';
   const ctes = [
-    `pairs0 AS MATERIALIZED (
-        SELECT ${key} AS _key, f.machine_id, sum(f._events)::BIGINT AS _events,
-               max(CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage
+    `labelled AS MATERIALIZED (
+        SELECT ${key} AS _key, f.machine_id, f._events,
+               (CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage, ${shared} AS _shared
         FROM ${factsTable} f
         JOIN ${layout.timeCodes} t ON t._value = f.${time}
         ${joins}
-        WHERE t._code BETWEEN ${first} AND ${last}
-        GROUP BY ALL)`,
+        WHERE t._code BETWEEN ${first} AND ${last})`,
+    `pairs0 AS MATERIALIZED (
+        SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+        UNION ALL
+        SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id)`,
   ];
   for (let step = 0; step <= steps; step++) {
     const merges = step === 0 ? 'false' : `_key IN (SELECT _key FROM kept${step - 1})`;

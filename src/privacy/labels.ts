@@ -24,6 +24,11 @@ export interface DimensionLabels {
   column: string;
   table: string;
   levels: LabelLevelStats[];
+  /**
+   * Fact columns that one row of the label table (a scope and a value) pins to one value: the scope,
+   * the column, and the columns its ladder reads when every value comes with one combination of them.
+   */
+  determines: string[];
 }
 
 /** Builds `<prefix>_label_<i>(scope..., _value, _label, _level)` for every dimension of the dataset. */
@@ -70,7 +75,8 @@ async function chooseDimensionLabels(
   const distinct = [...scope, column, ...read.map(id)].join(', ');
   await duck.run(`
     CREATE OR REPLACE TABLE ${table}_values AS
-      SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1}
+      SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1},
+             count(*) AS _combinations
       FROM (SELECT DISTINCT ${distinct} FROM ${factsTable}) GROUP BY ALL;
     -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer
     -- machines than all of them, so a value with k machines in a tenth of the facts keeps its label;
@@ -102,6 +108,8 @@ async function chooseDimensionLabels(
         FROM unresolved u SEMI JOIN passing p USING (${group});
       DROP TABLE unresolved; DROP TABLE passing;`);
   }
+  const [combinations] = await duck.all<{ n: string | null }>(`SELECT max(_combinations)::BIGINT AS n FROM ${table}_values`);
+  const readsDetermined = Number(combinations?.n ?? 0) <= 1;
   await duck.run(`DROP TABLE ${table}_values; DROP TABLE ${table}_vm;`);
 
   const stats = await duck.all<{ level: number; values: string; labels: string }>(
@@ -112,5 +120,6 @@ async function chooseDimensionLabels(
     column: dimension.column,
     table,
     levels: stats.map((row) => ({ level: row.level, rule: rule(row.level), values: Number(row.values), labels: Number(row.labels) })),
+    determines: [...(dimension.scope ?? []), dimension.column, ...(readsDetermined ? read : [])],
   };
 }

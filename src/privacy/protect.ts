@@ -4,7 +4,7 @@ import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { dimensionValueSql } from '../tsv.js';
-import { batchRanges, buildBatch, createCellTables, createKeyLayout, STAGE, timeBatches, type CellTables } from './cells.js';
+import { batchRanges, buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches, type CellTables } from './cells.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
 export interface ProtectionParameters {
@@ -84,8 +84,9 @@ export async function protectDataset(
   const layout = await createKeyLayout(duck, dataset, facts, labels, prefix, parameters.narrowKeyBits);
   const tables = await createCellTables(duck, dataset, prefix, layout, parameters.keepTables);
   const batches = await timeBatches(duck, layout);
+  const identified = await labelRowsIdentifyFacts(duck, dataset, facts, labels);
   for (const batch of batches) {
-    await buildBatch(duck, dataset, facts, labels, layout, tables, batch, parameters.k, parameters.cap);
+    await buildBatch(duck, dataset, facts, labels, layout, tables, batch, parameters.k, parameters.cap, identified);
   }
   logger.info('protected dataset', { dataset: dataset.name, k: parameters.k, cap: parameters.cap, batches: batches.length });
   return { dataset, parameters, prefix, facts, labels, tables, batches: batches.length };
@@ -95,24 +96,32 @@ export async function protectDataset(
  * Normalises every dimension value as published (tsv.ts: trimmed, Unknown when empty, cleaned) before
  * anything is grouped by it, so two raw values that normalise alike become one label. This runs on each
  * distinct value, not on each fact: almost no value needs it, and string functions on millions of rows
- * are what cost (trim and clean on 10M events: 5 s). Facts that become equal stay separate rows; every
- * later step sums them.
+ * are what cost (trim and clean on 10M events: 5 s). The facts holding a value that changes, or the
+ * value it changes to, are regrouped, so facts stay distinct over their columns (cells.ts relies on it).
  */
 async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string[]): Promise<void> {
   const columns = dimensions.map(id);
   // One scan lists every dimension's distinct values: one grouping set per column, in which the other
   // columns are NULL (facts never hold a NULL dimension), named by the set's GROUPING_ID.
   const groupingId = (index: number) => 2 ** columns.length - 1 - 2 ** (columns.length - 1 - index);
-  const unclean = await duck.all<{ position: number; raw: string }>(`
-    SELECT position, raw FROM (
+  const unclean = await duck.all<{ position: number; raw: string; clean: string }>(`
+    SELECT position, raw, ${dimensionValueSql('raw')} AS clean FROM (
       SELECT CASE GROUPING_ID(${columns.join(', ')}) ${columns.map((_, index) => `WHEN ${groupingId(index)} THEN ${index}`).join(' ')} END AS position,
              coalesce(${columns.join(', ')}) AS raw
       FROM ${facts} GROUP BY GROUPING SETS (${columns.map((column) => `(${column})`).join(', ')}))
-    WHERE ${dimensionValueSql('raw')} <> raw`);
-  for (const [position, column] of columns.entries()) {
-    const raws = unclean.filter((row) => Number(row.position) === position).map((row) => quotedString(row.raw));
-    if (raws.length > 0) await duck.run(`UPDATE ${facts} SET ${column} = ${dimensionValueSql(column)} WHERE ${column} IN (${raws.join(', ')})`);
-  }
+    WHERE clean <> raw`);
+  if (unclean.length === 0) return;
+  const touched = columns.flatMap((column, position) => {
+    const values = unclean.filter((row) => Number(row.position) === position).flatMap((row) => [row.raw, row.clean]);
+    return values.length ? [`${column} IN (${[...new Set(values)].map(quotedString).join(', ')})`] : [];
+  });
+  const cleaned = columns.map((column) => `${dimensionValueSql(column)} AS ${column}`).join(', ');
+  await duck.run(`
+    CREATE OR REPLACE TEMP TABLE _cleaned AS
+      SELECT * EXCLUDE (_events) REPLACE (${cleaned}), sum(_events)::BIGINT AS _events FROM ${facts} WHERE ${touched.join(' OR ')} GROUP BY ALL;
+    DELETE FROM ${facts} WHERE ${touched.join(' OR ')};
+    INSERT INTO ${facts} BY NAME SELECT * FROM _cleaned;
+    DROP TABLE _cleaned;`);
 }
 
 /**
