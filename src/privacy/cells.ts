@@ -151,55 +151,38 @@ export async function timeBatches(duck: Duck, layout: KeyLayout): Promise<Array<
   return batchRanges(Number(row?.n ?? 0));
 }
 
-export async function buildBatch(
-  duck: Duck,
+/**
+ * `pairs0`: the batch's facts as (key, machine) pairs, labels from the quarter-wide choice. Facts can
+ * share a pair only through a label that several values share (rare values gone to "Other", versions
+ * generalised together): only those facts are grouped, the others are pairs already. (Grouping all of
+ * them was a third of the cell stage.)
+ */
+function labelledPairs(
   dataset: DatasetDefinition,
   factsTable: string,
   labels: readonly DimensionLabels[],
   layout: KeyLayout,
-  tables: CellTables,
-  /** Time codes built together (rows of different values never mix). */
   [first, last]: [number, number],
-  k: number,
-  cap: number,
-  /** Two facts of one time and machine never share all their label rows (see `labelRowsIdentifyFacts`). */
-  labelRowsIdentifyFacts = false,
-): Promise<void> {
-  const time = id(dataset.timeColumn);
+  identifiedByLabelRows: boolean,
+): string[] {
   const joins = dataset.dimensions
     .map((dimension, index) => {
-      const label = labels[index]!;
       const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
         column === dimension.column ? `l${index}._value = f.${id(column)}` : `l${index}.${id(column)} = f.${id(column)}`,
       );
-      return `JOIN ${label.table} l${index} ON ${on.join(' AND ')}`;
+      return `JOIN ${labels[index]!.table} l${index} ON ${on.join(' AND ')}`;
     })
-    .join('\n      ');
+    .join('\n        ');
   const shifted = (code: string, field: KeyField) => `(${code}::${layout.type} << ${field.shift})`;
   const key = [shifted('t._code', layout.time), ...layout.dimensions.map((field, index) => shifted(`l${index}._code`, field))].join(' | ');
   const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
-  const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
-  const masks = dataset.remainder.map((step) => {
-    const rolled = new Set(step);
-    const cleared = layout.dimensions.filter((field) => rolled.has(field.column)).reduce((bits, field) => bits | fieldBits(field), 0n);
-    return keyLiteral(layout, all & ~cleared);
-  });
-  // One statement. Step i counts the machines of each key among the pairs still moving (pairs_i): a key
-  // with k of them, or one a previous step already kept, keeps its pairs for good; the others' pairs have
-  // their rolled fields cleared to "Other" (code 0) and merge by key as pairs_{i+1}. Most pairs settle
-  // at the first steps, so later steps touch only the few still under k. A key kept at one step can
-  // receive pairs again later: those keys (`merged`) are regrouped by machine at the end.
-  const steps = masks.length;
-  // The labelled facts become (key, machine) pairs. Facts can share a pair only through a label that
-  // several values share (rare values gone to "Other", versions generalised together): only those facts
-  // are grouped, the others are pairs already. (Grouping all of them was a third of this statement.)
-  const shared = labelRowsIdentifyFacts ? dataset.dimensions.map((_, index) => `l${index}._shared`).join(' OR ') || 'false' : 'true';
-  const ctes = [
+  const shared = identifiedByLabelRows ? dataset.dimensions.map((_, index) => `l${index}._shared`).join(' OR ') || 'false' : 'true';
+  return [
     `labelled AS MATERIALIZED (
         SELECT ${key} AS _key, f.machine_id, f._events,
                (CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage, ${shared} AS _shared
         FROM ${factsTable} f
-        JOIN ${layout.timeCodes} t ON t._value = f.${time}
+        JOIN ${layout.timeCodes} t ON t._value = f.${id(dataset.timeColumn)}
         ${joins}
         WHERE t._code BETWEEN ${first} AND ${last})`,
     `pairs0 AS MATERIALIZED (
@@ -207,6 +190,25 @@ export async function buildBatch(
         UNION ALL
         SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id)`,
   ];
+}
+
+/**
+ * From `pairs0` to `settled` (every pair in its final row) and `merged` (the keys whose pairs need
+ * regrouping by machine). Step i counts the machines of each key among the pairs still moving
+ * (pairs_i): a key with k of them, or one a previous step already kept, keeps its pairs for good; the
+ * others' pairs have the step's fields cleared to "Other" (code 0) and merge by key as pairs_{i+1}.
+ * Most pairs settle at the first steps, so the later ones touch only the few still under k. A key kept
+ * at one step can receive pairs again at a later one: those are the `merged` keys.
+ */
+function remainderSteps(dataset: DatasetDefinition, layout: KeyLayout, k: number): string[] {
+  const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
+  const masks = dataset.remainder.map((step) => {
+    const rolled = new Set(step);
+    const cleared = layout.dimensions.filter((field) => rolled.has(field.column)).reduce((bits, field) => bits | fieldBits(field), 0n);
+    return keyLiteral(layout, all & ~cleared);
+  });
+  const steps = masks.length;
+  const ctes: string[] = [];
   for (let step = 0; step <= steps; step++) {
     const merges = step === 0 ? 'false' : `_key IN (SELECT _key FROM kept${step - 1})`;
     ctes.push(`counted${step} AS MATERIALIZED (
@@ -223,11 +225,33 @@ export async function buildBatch(
   }
   const settled = (step: number) =>
     step === steps ? `SELECT * FROM pairs${step}` : `SELECT * FROM pairs${step} SEMI JOIN (SELECT _key FROM counted${step} WHERE _enough OR _merges) USING (_key)`;
-  ctes.push(
-    `settled AS (${Array.from({ length: steps + 1 }, (_, step) => settled(step)).join(`
+  const everyStep = Array.from({ length: steps + 1 }, (_, step) => step);
+  return [
+    ...ctes,
+    `settled AS (${everyStep.map(settled).join(`
         UNION ALL `)})`,
-    `merged AS MATERIALIZED (${Array.from({ length: steps + 1 }, (_, step) => `SELECT _key FROM counted${step} WHERE _merges`).join(' UNION ALL ')})`,
-  );
+    `merged AS MATERIALIZED (${everyStep.map((step) => `SELECT _key FROM counted${step} WHERE _merges`).join(' UNION ALL ')})`,
+  ];
+}
+
+export async function buildBatch(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  factsTable: string,
+  labels: readonly DimensionLabels[],
+  layout: KeyLayout,
+  tables: CellTables,
+  /** Time codes built together (rows of different values never mix). */
+  [first, last]: [number, number],
+  k: number,
+  cap: number,
+  /** Two facts of one time and machine never share all their label rows (`labelRowsIdentifyFacts`). */
+  identifiedByLabelRows = false,
+): Promise<void> {
+  const ctes = [
+    ...labelledPairs(dataset, factsTable, labels, layout, [first, last], identifiedByLabelRows),
+    ...remainderSteps(dataset, layout, k),
+  ];
   await duck.run(`
     INSERT INTO ${tables.packed}
       WITH ${ctes.join(`,
