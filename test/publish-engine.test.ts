@@ -136,6 +136,22 @@ describe('a dataset query that breaks the contract', () => {
   });
 });
 
+describe('a dataset query whose time falls outside the quarter', () => {
+  it('loses none of its rows: days outside the quarter are built in a batch of their own', async () => {
+    const queriesDir = await tempDir();
+    await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
+    const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
+    const sql = await readFile(sqlPath, 'utf8');
+    await writeFile(sqlPath, sql.replace(/e\.day\s+AS "Timestamp"/, `CASE WHEN e.command = 'run' THEN DATE '2026-06-30' ELSE e.day END AS "Timestamp"`));
+    const archive = await writeArchive({ [DAY]: [...machines(5, 'a'), ...machines(5, 'b', { command: 'run' })] });
+    const { rows } = await build(archive, { k: '5', queriesDir });
+    expect(rows.map((row) => [row.Timestamp, row.Command, row.Occurrences])).toEqual([
+      ['2026-06-30', 'run', '5'],
+      [DAY, 'build', '5'],
+    ]);
+  });
+});
+
 describe('a dataset query returning more columns than its dimensions', () => {
   // Facts are distinct over every column the query returns. Two facts of one machine that differ only in
   // a column no label pins (here through the exit code) must still count that machine once.

@@ -3,6 +3,8 @@ import { bucketMacroSql } from '../buckets.js';
 import type { DatasetDefinition } from '../dataset.js';
 import { PublisherError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { quarterDays } from '../quarter.js';
+import type { Quarter } from '../release.js';
 import { dimensionValueSql } from '../tsv.js';
 import { batchRanges, buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches, type CellTables } from './cells.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
@@ -68,11 +70,13 @@ export async function protectDataset(
     await duck.run(
       `CREATE OR REPLACE ${parameters.keepTables ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
     );
-    for (const [first, last] of await timeRanges(duck, dataset, view)) {
-      await duck.run(
-        `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view}
-         WHERE ${id(dataset.timeColumn)} BETWEEN ${first} AND ${last} GROUP BY ALL`,
-      );
+    const timeType = columns.find((column) => column.column_name === dataset.timeColumn)!.column_type;
+    for (const batch of await timeBatchFilters(duck, dataset, view, timeType)) {
+      await duck.run(`INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view} WHERE ${batch} GROUP BY ALL`);
+    }
+    const [untimed] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${facts} WHERE ${id(dataset.timeColumn)} IS NULL`);
+    if (Number(untimed?.n) > 0) {
+      throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql returns rows without a ${dataset.timeColumn}; every fact needs its time`);
     }
     await cleanFacts(duck, facts, [...dimensions]);
   } catch (error) {
@@ -125,19 +129,31 @@ async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string
 }
 
 /**
- * The time column's values in order, cut into batches, each as `[first, last]` literals of the column's
- * own type: a range on the native value lets DuckDB skip the row groups of other days.
+ * Filters that cut the query's rows into batches of time values, every row in exactly one (rows without
+ * a time in the last). Each batch is a range on the column's native type, which lets DuckDB skip the
+ * row groups of other days. A DATE column is cut along the published quarter's days without a pass over
+ * the query; days outside the quarter, if a query makes any, go in the last batch. Other types are cut
+ * along their distinct values.
  */
-async function timeRanges(duck: Duck, dataset: DatasetDefinition, relation: string): Promise<Array<[string, string]>> {
-  const timeColumn = dataset.timeColumn;
-  const values = await duck.all<{ text: string | null; type: string }>(
-    `SELECT DISTINCT ${id(timeColumn)} AS v, v::VARCHAR AS text, typeof(v) AS type FROM ${relation} ORDER BY v`,
-  );
-  if (values.some((value) => value.text === null)) {
-    throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql returns rows without a ${timeColumn}; every fact needs its time`);
+async function timeBatchFilters(duck: Duck, dataset: DatasetDefinition, relation: string, type: string): Promise<string[]> {
+  const column = id(dataset.timeColumn);
+  if (type === 'DATE') {
+    const [release] = await duck.all<{ year: number; quarter: Quarter['quarter'] }>('SELECT year, quarter FROM release');
+    const days = quarterDays({ year: Number(release!.year), quarter: Number(release!.quarter) as Quarter['quarter'] });
+    const day = (index: number) => `DATE '${days[index]}'`;
+    return [
+      ...batchRanges(days.length).map(([first, last]) => `${column} BETWEEN ${day(first)} AND ${day(last)}`),
+      `${column} IS NULL OR ${column} NOT BETWEEN ${day(0)} AND ${day(days.length - 1)}`,
+    ];
   }
-  const literal = (value: { text: string | null; type: string }) => `CAST(${quotedString(value.text!)} AS ${value.type})`;
-  return batchRanges(values.length).map(([first, last]) => [literal(values[first]!), literal(values[last]!)]);
+  const values = await duck.all<{ text: string; type: string }>(
+    `SELECT DISTINCT ${column} AS v, v::VARCHAR AS text, typeof(v) AS type FROM ${relation} WHERE v IS NOT NULL ORDER BY v`,
+  );
+  const literal = (value: { text: string; type: string }) => `CAST(${quotedString(value.text)} AS ${value.type})`;
+  return [
+    ...batchRanges(values.length).map(([first, last]) => `${column} BETWEEN ${literal(values[first]!)} AND ${literal(values[last]!)}`),
+    `${column} IS NULL`,
+  ];
 }
 
 export interface ProtectionStats {
