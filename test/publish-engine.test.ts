@@ -122,13 +122,23 @@ describe('what never leaves the job', () => {
   });
 });
 
+/** A queries folder holding cli-usage with its query.sql rewritten; the rewrite must change it. */
+async function cliUsageQuery(rewrite: (sql: string) => string): Promise<string> {
+  const queriesDir = await tempDir();
+  await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
+  const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
+  const sql = await readFile(sqlPath, 'utf8');
+  expect(rewrite(sql)).not.toBe(sql);
+  await writeFile(sqlPath, rewrite(sql));
+  return queriesDir;
+}
+
+const timestampWhenRun = (whenRun: string) => (sql: string) =>
+  sql.replace(/e\.day\s+AS "Timestamp"/, `CASE WHEN e.command = 'run' THEN ${whenRun} ELSE e.day END AS "Timestamp"`);
+
 describe('a dataset query that breaks the contract', () => {
   it('stops with a configuration error naming the dataset when some rows have no time', async () => {
-    const queriesDir = await tempDir();
-    await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
-    const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
-    const sql = await readFile(sqlPath, 'utf8');
-    await writeFile(sqlPath, sql.replace(/e\.day\s+AS "Timestamp"/, `CASE WHEN e.command = 'run' THEN NULL ELSE e.day END AS "Timestamp"`));
+    const queriesDir = await cliUsageQuery(timestampWhenRun('NULL'));
     const archive = await writeArchive({ [DAY]: [...machines(5, 'a'), ...machines(5, 'b', { command: 'run' })] });
     const error = await build(archive, { k: '5', queriesDir }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PublisherError);
@@ -138,11 +148,7 @@ describe('a dataset query that breaks the contract', () => {
 
 describe('a dataset query whose time falls outside the quarter', () => {
   it('loses none of its rows: days outside the quarter are built in a batch of their own', async () => {
-    const queriesDir = await tempDir();
-    await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
-    const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
-    const sql = await readFile(sqlPath, 'utf8');
-    await writeFile(sqlPath, sql.replace(/e\.day\s+AS "Timestamp"/, `CASE WHEN e.command = 'run' THEN DATE '2026-06-30' ELSE e.day END AS "Timestamp"`));
+    const queriesDir = await cliUsageQuery(timestampWhenRun(`DATE '2026-06-30'`));
     const archive = await writeArchive({ [DAY]: [...machines(5, 'a'), ...machines(5, 'b', { command: 'run' })] });
     const { rows } = await build(archive, { k: '5', queriesDir });
     expect(rows.map((row) => [row.Timestamp, row.Command, row.Occurrences])).toEqual([
@@ -162,12 +168,7 @@ describe('a dataset query returning more columns than its dimensions', () => {
   };
   for (const [name, rewrite] of Object.entries(variants)) {
     it(`counts a machine once across facts that differ only in ${name}`, async () => {
-      const queriesDir = await tempDir();
-      await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
-      const sqlPath = join(queriesDir, 'cli-usage', 'query.sql');
-      const sql = await readFile(sqlPath, 'utf8');
-      expect(rewrite(sql)).not.toBe(sql);
-      await writeFile(sqlPath, rewrite(sql));
+      const queriesDir = await cliUsageQuery(rewrite);
       // 5 machines, each with exit codes 0 and 1: one row of 5 machines and 10 events; under k=6, none.
       const events = [...machines(5, 'a', { exit_code: 0 }), ...machines(5, 'a', { exit_code: 1 })];
       const { rows } = await build(await writeArchive({ [DAY]: events }), { k: '5', queriesDir });
