@@ -129,10 +129,9 @@ export async function createCellTables(
  * the machine and the dimensions is pinned by some dimension's label row (a ladder's input such as a
  * country's continent). Then two facts with the same labels can only meet through a shared label.
  */
-export async function labelRowsIdentifyFacts(duck: Duck, dataset: DatasetDefinition, facts: string, labels: readonly DimensionLabels[]): Promise<boolean> {
-  const pinned = new Set([dataset.timeColumn, 'machine_id', '_events', ...labels.flatMap((label) => label.determines)]);
-  const columns = await duck.all<{ column_name: string }>(`DESCRIBE ${facts}`);
-  return columns.every((column) => pinned.has(column.column_name));
+export function labelRowsIdentifyFacts(dataset: DatasetDefinition, factColumns: readonly string[], labels: readonly DimensionLabels[]): boolean {
+  const pinned = new Set([dataset.timeColumn, 'machine_id', ...labels.flatMap((label) => label.determines)]);
+  return factColumns.every((column) => pinned.has(column));
 }
 
 /** How many values of the time column (days) one batch holds: few statements, memory bounded by a week. */

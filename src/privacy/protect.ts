@@ -47,11 +47,14 @@ export async function protectDataset(
   const prefix = tablePrefix(dataset);
   const facts = `${prefix}_facts`;
   const view = `${prefix}_query`;
+  /** The query's columns: the facts' columns, besides `_events`. */
+  let queryColumns: string[] = [];
   try {
     for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
     await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${dataset.sql}`);
     const columns = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${view}`);
-    const names = new Set(columns.map((column) => column.column_name));
+    queryColumns = columns.map((column) => column.column_name);
+    const names = new Set(queryColumns);
     const required = ['machine_id', dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)];
     const missing = required.filter((column) => !names.has(column));
     if (missing.length) {
@@ -88,7 +91,7 @@ export async function protectDataset(
   const layout = await createKeyLayout(duck, dataset, facts, labels, prefix, parameters.narrowKeyBits);
   const tables = await createCellTables(duck, dataset, prefix, layout, parameters.keepTables);
   const batches = await timeBatches(duck, layout);
-  const identified = await labelRowsIdentifyFacts(duck, dataset, facts, labels);
+  const identified = labelRowsIdentifyFacts(dataset, queryColumns, labels);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts, labels, layout, tables, batch, parameters.k, parameters.cap, identified);
   }
