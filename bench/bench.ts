@@ -11,16 +11,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { appendRows, openDuck, quotedString } from '../src/duck.js';
-import { placeOfPrefix } from '../src/geo.js';
-import type { PrivacyReport } from '../src/privacy/report.js';
-import { writeBenchQuarter } from '../src/sample/bench.js';
-import { secondarySuppression, type SuppressionCell } from '../src/privacy/gauss-suppression.js';
+import { appendRows, openDuck, quotedString } from '../src/engine/duck.js';
+import { placeOfPrefix } from '../src/ingest/geo.js';
+import { type SuppressionCell, secondarySuppression } from '../src/protect/exact/gauss-suppression.js';
+import type { PrivacyReport } from '../src/write/privacy-report.js';
+import { writeBenchQuarter } from '../tools/sample/bench.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'parquet,ndjson.gz').split(',').map((format) => {
-  if (format !== 'parquet' && format !== 'ndjson.gz') throw new Error(`BENCH_FORMATS: parquet and/or ndjson.gz, got ${format}`);
+  if (format !== 'parquet' && format !== 'ndjson.gz')
+    throw new Error(`BENCH_FORMATS: parquet and/or ndjson.gz, got ${format}`);
   return format;
 });
 const QUARTER = { year: 2026, quarter: 3 as const };
@@ -38,14 +39,33 @@ async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
   const started = performance.now();
   const result = await writeBenchQuarter({ out: dir, quarter: QUARTER, events: EVENTS, format });
   await writeFile(join(dir, '.complete'), '');
-  console.log(`generated ${format}: ${result.files} files, ${(result.bytes / 2 ** 20).toFixed(0)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${format}: ${result.files} files, ${(result.bytes / 2 ** 20).toFixed(0)} MiB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   return dir;
 }
 
 function publish(archive: string, target: string): Timing {
   const child = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'bench/run-publish.ts', 'publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', String(K), '--temp-dir', join(root, 'tmp')],
+    [
+      '--import',
+      'tsx',
+      'bench/run-publish.ts',
+      'publish',
+      '--archive',
+      archive,
+      '--target',
+      target,
+      '--quarter',
+      '2026-Q3',
+      '--dataset',
+      'cli-usage',
+      '--k',
+      String(K),
+      '--temp-dir',
+      join(root, 'tmp'),
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
   );
   const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH '));
@@ -54,7 +74,10 @@ function publish(archive: string, target: string): Timing {
 }
 
 /** The same aggregation with DuckDB alone: read, keep production, the day x dimensions cube with distinct machines, write TSV. */
-async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Promise<Timing & { baselineDetail: number; total: number }> {
+async function duckdbAlone(
+  archive: string,
+  format: 'parquet' | 'ndjson.gz',
+): Promise<Timing & { baselineDetail: number; total: number }> {
   const files: string[] = [];
   for (const day of (await readdir(archive)).filter((name) => name.startsWith('date=')).sort()) {
     for (const name of (await readdir(join(archive, day))).sort()) files.push(join(archive, day, name));
@@ -67,8 +90,12 @@ async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Pr
       format === 'parquet'
         ? `read_parquet(${list}, union_by_name = true, hive_partitioning = false)`
         : `read_json(${list}, format = 'newline_delimited', columns = {timestamp: 'VARCHAR', machine_id: 'VARCHAR', event: 'VARCHAR', command: 'VARCHAR', os_family: 'VARCHAR', os_version: 'VARCHAR', runtime_id: 'VARCHAR', sdk_version: 'VARCHAR', ip_prefix: 'VARCHAR', environment: 'VARCHAR'})`;
-    await duck.run(`CREATE TABLE e AS SELECT CAST(timezone('UTC', CAST("timestamp" AS TIMESTAMPTZ)) AS DATE) AS day, machine_id, command, os_family, os_version, runtime_id, sdk_version, ip_prefix FROM ${source} WHERE environment = 'production' AND coalesce(event, 'command') = 'command'`);
-    const prefixes = await duck.all<{ ip_prefix: string }>('SELECT DISTINCT ip_prefix FROM e WHERE ip_prefix IS NOT NULL');
+    await duck.run(
+      `CREATE TABLE e AS SELECT CAST(timezone('UTC', CAST("timestamp" AS TIMESTAMPTZ)) AS DATE) AS day, machine_id, command, os_family, os_version, runtime_id, sdk_version, ip_prefix FROM ${source} WHERE environment = 'production' AND coalesce(event, 'command') = 'command'`,
+    );
+    const prefixes = await duck.all<{ ip_prefix: string }>(
+      'SELECT DISTINCT ip_prefix FROM e WHERE ip_prefix IS NOT NULL',
+    );
     await duck.run('CREATE TABLE g (ip_prefix VARCHAR, country VARCHAR)');
     const rows: string[][] = [];
     for (const { ip_prefix } of prefixes) rows.push([ip_prefix, (await placeOfPrefix(ip_prefix)).country]);
@@ -79,10 +106,19 @@ async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Pr
       FROM (SELECT day, command, coalesce(g.country, 'Unknown') AS country, os_family, runtime_id, os_version, sdk_version, machine_id, count(*) AS n
             FROM e LEFT JOIN g USING (ip_prefix) GROUP BY ALL)
       GROUP BY ALL`);
-    await duck.run(`COPY (SELECT * FROM cube WHERE machines >= ${K} ORDER BY ALL) TO ${quotedString(join(root, 'tmp', 'alone.tsv'))} (FORMAT csv, DELIMITER E'\\t', HEADER true)`);
+    await duck.run(
+      `COPY (SELECT * FROM cube WHERE machines >= ${K} ORDER BY ALL) TO ${quotedString(join(root, 'tmp', 'alone.tsv'))} (FORMAT csv, DELIMITER E'\\t', HEADER true)`,
+    );
     const seconds = (performance.now() - started) / 1000;
-    const [row] = await duck.all<{ kept: string; total: string }>(`SELECT sum(occurrences) FILTER (WHERE machines >= ${K})::BIGINT AS kept, sum(occurrences)::BIGINT AS total FROM cube`);
-    return { seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, baselineDetail: Number(row?.kept), total: Number(row?.total) };
+    const [row] = await duck.all<{ kept: string; total: string }>(
+      `SELECT sum(occurrences) FILTER (WHERE machines >= ${K})::BIGINT AS kept, sum(occurrences)::BIGINT AS total FROM cube`,
+    );
+    return {
+      seconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      baselineDetail: Number(row?.kept),
+      total: Number(row?.total),
+    };
   } finally {
     duck.close();
   }
@@ -91,13 +127,29 @@ async function duckdbAlone(archive: string, format: 'parquet' | 'ndjson.gz'): Pr
 /** Secondary suppression at the scale of a large linked release: 20,000 rows over 50,000 inner cells plus marginals. */
 function timeSecondarySuppression(): number {
   let state = 1;
-  const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
+  const random = () => {
+    state = (state * 48271) % 2147483647;
+    return state / 2147483647;
+  };
   const cells: SuppressionCell[] = [];
   for (let i = 0; i < 20_000; i++) {
-    const inner = Array.from({ length: 2 + Math.floor(random() * 3) }, (_, j) => Math.min(49_999, Math.floor(i * 2.5) + j));
-    cells.push({ id: `c${i}`, inner: [...new Set(inner)], primary: random() < 0.05, cost: Math.floor(random() * 1000) });
+    const inner = Array.from({ length: 2 + Math.floor(random() * 3) }, (_, j) =>
+      Math.min(49_999, Math.floor(i * 2.5) + j),
+    );
+    cells.push({
+      id: `c${i}`,
+      inner: [...new Set(inner)],
+      primary: random() < 0.05,
+      cost: Math.floor(random() * 1000),
+    });
   }
-  for (let g = 0; g < 100; g++) cells.push({ id: `g${g}`, inner: [...new Set(cells.slice(g * 200, (g + 1) * 200).flatMap((c) => c.inner))].sort((a, b) => a - b), primary: false, cost: 1e6 });
+  for (let g = 0; g < 100; g++)
+    cells.push({
+      id: `g${g}`,
+      inner: [...new Set(cells.slice(g * 200, (g + 1) * 200).flatMap((c) => c.inner))].sort((a, b) => a - b),
+      primary: false,
+      cost: 1e6,
+    });
   const started = performance.now();
   secondarySuppression({ cells });
   return (performance.now() - started) / 1000;
@@ -106,7 +158,9 @@ function timeSecondarySuppression(): number {
 const pct = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
 
 await mkdir(join(root, 'tmp'), { recursive: true });
-console.log(`benchmark: ${EVENTS.toLocaleString('en')} command events in ${QUARTER.year}-Q${QUARTER.quarter}, k=${K}, ${(await import('node:os')).cpus().length} cores`);
+console.log(
+  `benchmark: ${EVENTS.toLocaleString('en')} command events in ${QUARTER.year}-Q${QUARTER.quarter}, k=${K}, ${(await import('node:os')).cpus().length} cores`,
+);
 for (const format of FORMATS) {
   const archive = await ensureArchive(format);
   const target = join(root, `output-${format}`);

@@ -4,5 +4,7 @@ import { main } from '../src/cli.js';
 
 const started = performance.now();
 const code = await main(process.argv.slice(2), undefined, { write: () => true } as unknown as NodeJS.WritableStream);
-process.stderr.write(`BENCH ${JSON.stringify({ code, seconds: (performance.now() - started) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stderr.write(
+  `BENCH ${JSON.stringify({ code, seconds: (performance.now() - started) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+);
 process.exitCode = code;

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { access } from 'node:fs/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolveSettings, type Settings } from './config.js';
-import { EXIT_CODES, PublisherError } from './errors.js';
-import { createLogger, type Logger } from './log.js';
-import { runPublish } from './publish.js';
-import { parseQuarter } from './quarter.js';
-import { formatAudit, formatSummary } from './summary.js';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { runAudit } from './audit/audit.js';
+import { resolveSettings, type Settings } from './config.js';
+import { EXIT_CODES, PublisherError } from './core/errors.js';
+import { createLogger, type Logger } from './core/log.js';
+import { parseQuarter } from './core/quarter.js';
+import { runPublish } from './publish/publish.js';
+import { formatAudit, formatSummary } from './summary.js';
 
 const USAGE = `Usage: telemetry-publisher <command> [options]
 
@@ -91,7 +91,11 @@ function settingsFlags(values: PublishFlags): Partial<Record<keyof Settings, str
   };
 }
 
-export async function main(argv: string[], logger: Logger = createLogger(), stdout: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function main(
+  argv: string[],
+  logger: Logger = createLogger(),
+  stdout: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -105,7 +109,7 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
           flags.target ??= 'output';
           if (!(await exists(flags.archive as string))) {
             logger.info('no sample archive yet: writing one', { out: flags.archive });
-            const { writeSampleArchive } = await import('./sample/generate.js');
+            const { writeSampleArchive } = await import('../tools/sample/generate.js');
             await writeSampleArchive({ out: flags.archive as string, logger });
           }
         }
@@ -117,25 +121,40 @@ export async function main(argv: string[], logger: Logger = createLogger(), stdo
       case 'audit': {
         const values = parseUsage(() => parsePublishFlags(rest));
         if (values.help) return help(stdout);
-        const settings = await resolveSettings(settingsFlags(values), process.env, values.config ?? process.env.TP_CONFIG);
+        const settings = await resolveSettings(
+          settingsFlags(values),
+          process.env,
+          values.config ?? process.env.TP_CONFIG,
+        );
         const result = await runAudit(settings, { logger, now: new Date() });
         stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
         if (result.violations.length > 0) {
-          throw new PublisherError('E_AUDIT', `the audit found ${result.violations.length} violation(s) in ${settings.target}`);
+          throw new PublisherError(
+            'E_AUDIT',
+            `the audit found ${result.violations.length} violation(s) in ${settings.target}`,
+          );
         }
         return 0;
       }
       case 'sample': {
-        const values = parseUsage(() =>
-          parseArgs({
-            args: rest,
-            options: { out: { type: 'string' }, seed: { type: 'string' }, events: { type: 'string' }, quarters: { type: 'string' }, 'end-quarter': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-            strict: true,
-          }).values,
+        const values = parseUsage(
+          () =>
+            parseArgs({
+              args: rest,
+              options: {
+                out: { type: 'string' },
+                seed: { type: 'string' },
+                events: { type: 'string' },
+                quarters: { type: 'string' },
+                'end-quarter': { type: 'string' },
+                help: { type: 'boolean', short: 'h' },
+              },
+              strict: true,
+            }).values,
         );
         if (values.help) return help(stdout);
         if (!values.out) throw new PublisherError('E_USAGE', 'sample needs --out DIR');
-        const { writeSampleArchive } = await import('./sample/generate.js');
+        const { writeSampleArchive } = await import('../tools/sample/generate.js');
         const summary = await writeSampleArchive({
           out: values.out,
           ...(values.seed !== undefined ? { seed: positiveInteger('seed', values.seed) } : {}),
@@ -169,7 +188,8 @@ function parseUsage<T>(parse: () => T): T {
 }
 
 function positiveInteger(name: string, value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new PublisherError('E_USAGE', `--${name} must be an integer from 1 up, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new PublisherError('E_USAGE', `--${name} must be an integer from 1 up, got "${value}"`);
   return Number(value);
 }
 
@@ -191,7 +211,9 @@ function report(error: unknown, logger: Logger): number {
     logger.error(error.message, { code: error.code });
     return EXIT_CODES[error.code];
   }
-  logger.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, { code: 'E_INTERNAL' });
+  logger.error(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, {
+    code: 'E_INTERNAL',
+  });
   return EXIT_CODES.E_INTERNAL;
 }
 

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { PublisherError } from './errors.js';
-import { parseQuarter } from './quarter.js';
-import type { Quarter } from './release.js';
+import { PublisherError } from './core/errors.js';
+import { parseQuarter } from './core/quarter.js';
+import type { Quarter } from './core/release.js';
+import type { DatasetDefinition } from './query/dataset.js';
 
 /**
  * Settings come from, in order of precedence: command-line flags, environment variables (TP_*), an
@@ -46,31 +47,43 @@ interface Spec {
   parse: (value: RawValue, where: string) => Settings[keyof Settings];
 }
 
-const text = (name: string) => (value: RawValue, where: string): string => {
-  if (typeof value !== 'string' || value.trim() === '') throw invalid(name, value, where, 'a non-empty string');
-  return value.trim();
-};
-const integer = (name: string, min: number) => (value: RawValue, where: string): number => {
-  const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isInteger(number) || number < min) throw invalid(name, value, where, `an integer from ${min} up`);
-  return number;
-};
-const share = (name: string) => (value: RawValue, where: string): number => {
-  const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 1) throw invalid(name, value, where, 'a number from 0 to 1, e.g. 0.01');
-  return number;
-};
-const bool = (name: string) => (value: RawValue, where: string): boolean => {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string' && /^(1|true|yes)$/i.test(value)) return true;
-  if (typeof value === 'string' && /^(0|false|no|)$/i.test(value)) return false;
-  throw invalid(name, value, where, 'true or false');
-};
-const list = (name: string) => (value: RawValue, where: string): string[] => {
-  const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-  if (!items || items.some((item) => typeof item !== 'string')) throw invalid(name, value, where, 'a list of names');
-  return items.map((item) => item.trim()).filter(Boolean);
-};
+const text =
+  (name: string) =>
+  (value: RawValue, where: string): string => {
+    if (typeof value !== 'string' || value.trim() === '') throw invalid(name, value, where, 'a non-empty string');
+    return value.trim();
+  };
+const integer =
+  (name: string, min: number) =>
+  (value: RawValue, where: string): number => {
+    const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number < min)
+      throw invalid(name, value, where, `an integer from ${min} up`);
+    return number;
+  };
+const share =
+  (name: string) =>
+  (value: RawValue, where: string): number => {
+    const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 1)
+      throw invalid(name, value, where, 'a number from 0 to 1, e.g. 0.01');
+    return number;
+  };
+const bool =
+  (name: string) =>
+  (value: RawValue, where: string): boolean => {
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string' && /^(1|true|yes)$/i.test(value)) return true;
+    if (typeof value === 'string' && /^(0|false|no|)$/i.test(value)) return false;
+    throw invalid(name, value, where, 'true or false');
+  };
+const list =
+  (name: string) =>
+  (value: RawValue, where: string): string[] => {
+    const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+    if (!items || items.some((item) => typeof item !== 'string')) throw invalid(name, value, where, 'a list of names');
+    return items.map((item) => item.trim()).filter(Boolean);
+  };
 const quarter = (value: RawValue, where: string): Quarter => {
   if (typeof value !== 'string') throw invalid('quarter', value, where, 'a quarter such as 2026-Q3');
   try {
@@ -81,8 +94,17 @@ const quarter = (value: RawValue, where: string): Quarter => {
 };
 const keyTemplate = (value: RawValue, where: string): string => {
   const template = typeof value === 'string' ? value.trim() : '';
-  const ok = ['{dataset}', '{year}', '{quarter}'].every((part) => template.includes(part)) && template.endsWith('.tsv') && !template.startsWith('/');
-  if (!ok) throw invalid('key-template', value, where, 'a relative key with {dataset}, {year} and {quarter} ending in .tsv, e.g. {dataset}-{year}-q{quarter}.tsv');
+  const ok =
+    ['{dataset}', '{year}', '{quarter}'].every((part) => template.includes(part)) &&
+    template.endsWith('.tsv') &&
+    !template.startsWith('/');
+  if (!ok)
+    throw invalid(
+      'key-template',
+      value,
+      where,
+      'a relative key with {dataset}, {year} and {quarter} ending in .tsv, e.g. {dataset}-{year}-q{quarter}.tsv',
+    );
   return template;
 };
 const memory = (value: RawValue, where: string): string => {
@@ -100,7 +122,11 @@ const SPECS: Spec[] = [
   { key: 'k', env: 'TP_K', parse: integer('k', 2) },
   { key: 'contributionCap', env: 'TP_CONTRIBUTION_CAP', parse: integer('contribution-cap', 1) },
   { key: 'optOut', env: 'TP_OPT_OUT', parse: text('opt-out') },
-  { key: 'publicBaseUrl', env: 'TP_PUBLIC_BASE_URL', parse: (value, where) => url(text('public-base-url')(value, where), where) },
+  {
+    key: 'publicBaseUrl',
+    env: 'TP_PUBLIC_BASE_URL',
+    parse: (value, where) => url(text('public-base-url')(value, where), where),
+  },
   { key: 'keyTemplate', env: 'TP_KEY_TEMPLATE', parse: keyTemplate },
   { key: 'maxBadShare', env: 'TP_MAX_BAD_SHARE', parse: share('max-bad-share') },
   { key: 'memoryLimit', env: 'TP_MEMORY_LIMIT', parse: memory },
@@ -130,7 +156,10 @@ function url(value: string, where: string): string {
 }
 
 function invalid(name: string, value: RawValue, where: string, accepted: string): PublisherError {
-  return new PublisherError('E_CONFIG', `setting \`${name}\` (${where}) must be ${accepted}, got ${JSON.stringify(value)}`);
+  return new PublisherError(
+    'E_CONFIG',
+    `setting \`${name}\` (${where}) must be ${accepted}, got ${JSON.stringify(value)}`,
+  );
 }
 
 export async function resolveSettings(
@@ -166,7 +195,9 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new PublisherError('E_CONFIG', `config file ${path} cannot be read as JSON: ${(error as Error).message}`, { cause: error });
+    throw new PublisherError('E_CONFIG', `config file ${path} cannot be read as JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new PublisherError('E_CONFIG', `config file ${path} must hold a JSON object`);
@@ -174,7 +205,28 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
   const known = new Set<string>(SPECS.map((spec) => spec.key));
   const unknown = Object.keys(parsed).filter((key) => !known.has(key));
   if (unknown.length) {
-    throw new PublisherError('E_CONFIG', `config file ${path}: unknown setting ${unknown.map((key) => `\`${key}\``).join(', ')} (known: ${[...known].join(', ')})`);
+    throw new PublisherError(
+      'E_CONFIG',
+      `config file ${path}: unknown setting ${unknown.map((key) => `\`${key}\``).join(', ')} (known: ${[...known].join(', ')})`,
+    );
   }
   return parsed as Record<string, unknown>;
+}
+
+/** One dataset's settings for one run, resolved once from the settings and the dataset's defaults. */
+export interface DatasetRun {
+  dataset: DatasetDefinition;
+  quarter: Quarter;
+  /** Minimum distinct machines behind every published row. */
+  k: number;
+  /** Events one machine may contribute to one row. */
+  cap: number;
+}
+
+export function datasetRun(
+  settings: Pick<Settings, 'k' | 'contributionCap'>,
+  dataset: DatasetDefinition,
+  quarter: Quarter,
+): DatasetRun {
+  return { dataset, quarter, k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
 }

@@ -1,5 +1,5 @@
 import type { AuditResult } from './audit/audit.js';
-import type { RunSummary } from './publish.js';
+import type { RunSummary } from './publish/publish.js';
 
 /** The run summary printed on stdout: what a maintainer reads in cron mail. */
 export function formatSummary(summary: RunSummary): string {
@@ -10,7 +10,8 @@ export function formatSummary(summary: RunSummary): string {
     `${summary.dryRun ? 'Dry run for' : 'Published'} ${summary.quarter} from ${summary.archive} to ${summary.target}`,
     `events: ${events.eventsRead} read in ${events.files} files, ${rejectedTotal} rejected${rejected.length ? ` (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, ${events.excludedOptOut} excluded by opt-out, ${events.excludedNonProduction} not production (${events.excludedNonProductionMachines} machines or installations seen only outside production)`,
   ];
-  if (events.daysWithoutData > 0) lines.push(`warning: ${events.daysWithoutData} day(s) of the quarter have no archive folder`);
+  if (events.daysWithoutData > 0)
+    lines.push(`warning: ${events.daysWithoutData} day(s) of the quarter have no archive folder`);
   for (const dataset of summary.datasets) {
     const { stats } = dataset;
     const published = stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder;
@@ -30,9 +31,12 @@ export function formatSummary(summary: RunSummary): string {
 /** The audit's report on stdout: one line per table, one per violation. */
 export function formatAudit(result: AuditResult): string {
   const lines = [`Audited ${result.quarters.join(', ') || 'nothing (no published quarter found)'}`];
-  for (const table of result.tables) lines.push(`${table.dataset} ${table.quarter}: ${table.rows} rows checked, k=${table.k}`);
+  for (const table of result.tables)
+    lines.push(`${table.dataset} ${table.quarter}: ${table.rows} rows checked, k=${table.k}`);
   for (const violation of result.violations) {
-    lines.push(`VIOLATION ${violation.rule} ${violation.dataset} ${violation.quarter}${violation.row ? ` [${violation.row.replaceAll('\t', ' | ')}]` : ''}: ${violation.detail}`);
+    lines.push(
+      `VIOLATION ${violation.rule} ${violation.dataset} ${violation.quarter}${violation.row ? ` [${violation.row.replaceAll('\t', ' | ')}]` : ''}: ${violation.detail}`,
+    );
   }
   lines.push(result.violations.length === 0 ? 'no violations' : `${result.violations.length} violation(s)`);
   return `${lines.join('\n')}\n`;

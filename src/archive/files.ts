@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 /** The archive contract: `<archive>/date=YYYY-MM-DD/<any name>` with these extensions, mixed freely. */
 export type ArchiveFormat = 'ndjson' | 'parquet';
 
@@ -32,4 +34,14 @@ export function isIgnoredName(name: string): boolean {
 
 export function dayFolder(day: string): string {
   return `date=${day}`;
+}
+
+/** An archive file as the input manifest records it: path under the archive root and size. */
+export interface InputFile {
+  path: string;
+  bytes: number;
+}
+
+export function inputOf(file: ArchiveFile): InputFile {
+  return { path: `${dayFolder(file.day)}/${basename(file.path)}`, bytes: file.bytes };
 }

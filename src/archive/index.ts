@@ -1,13 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PublisherError } from '../errors.js';
-import type { Logger } from '../log.js';
-import type { OpenStoreOptions } from '../store/index.js';
+import { PublisherError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import type { OpenStoreOptions } from '../publish/store/index.js';
 import type { ArchiveFile } from './files.js';
 import { listLocalArchive } from './local.js';
 import { stageS3Archive } from './s3.js';
 
-export type { ArchiveFile } from './files.js';
+export { type ArchiveFile, type InputFile, inputOf } from './files.js';
 
 /** The files of the given days, from a local folder or staged from `s3://bucket/prefix`. */
 export async function openArchive(
@@ -19,14 +19,16 @@ export async function openArchive(
 ): Promise<ArchiveFile[]> {
   if (location.startsWith('s3://')) {
     // Loaded on demand: a local archive never pays for the AWS SDK.
-    const { openStore } = await import('../store/index.js');
+    const { openStore } = await import('../publish/store/index.js');
     const store = openStore(location, { ...storeOptions, logger });
     const staging = await mkdtemp(join(workDir, 'archive-'));
     try {
       return await stageS3Archive(store, days, staging, logger);
     } catch (error) {
       if (error instanceof PublisherError && error.code === 'E_ARCHIVE') throw error;
-      throw new PublisherError('E_ARCHIVE', `archive ${location} cannot be read: ${(error as Error).message}`, { cause: error });
+      throw new PublisherError('E_ARCHIVE', `archive ${location} cannot be read: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   return listLocalArchive(location, days, logger);

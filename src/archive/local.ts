@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PublisherError } from '../errors.js';
-import type { Logger } from '../log.js';
-import { dayFolder, formatOf, isIgnoredName, type ArchiveFile } from './files.js';
+import { PublisherError } from '../core/errors.js';
+import type { Logger } from '../core/log.js';
+import { type ArchiveFile, dayFolder, formatOf, isIgnoredName } from './files.js';
 
 /** Lists the archive files of the given days in a local archive folder. Missing day folders are allowed. */
 export async function listLocalArchive(root: string, days: readonly string[], logger: Logger): Promise<ArchiveFile[]> {

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
-import { dayFolder, formatOf, isIgnoredName, type ArchiveFile } from './files.js';
+import type { Logger } from '../core/log.js';
+import type { Store } from '../publish/store/index.js';
+import { type ArchiveFile, dayFolder, formatOf, isIgnoredName } from './files.js';
 
 /**
  * Stages the given days of an S3 archive into a local folder with bounded concurrency (DuckDB's httpfs
@@ -36,10 +36,19 @@ export async function stageS3Archive(
       limit(async (): Promise<ArchiveFile> => {
         const path = join(stagingDir, dayFolder(object.day), object.name);
         await store.download(object.key, path);
-        return { day: object.day, path, source: store.describe(object.key), format: formatOf(object.name)!, bytes: object.bytes };
+        return {
+          day: object.day,
+          path,
+          source: store.describe(object.key),
+          format: formatOf(object.name)!,
+          bytes: object.bytes,
+        };
       }),
     ),
   );
-  logger.info('staged archive objects', { objects: staged.length, bytes: staged.reduce((sum, file) => sum + file.bytes, 0) });
+  logger.info('staged archive objects', {
+    objects: staged.length,
+    bytes: staged.reduce((sum, file) => sum + file.bytes, 0),
+  });
   return staged.sort((a, b) => a.day.localeCompare(b.day) || a.path.localeCompare(b.path));
 }

@@ -3,20 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openArchive } from '../archive/index.js';
 import type { Settings } from '../config.js';
-import { createReleaseTable, loadDatasets, type DatasetDefinition } from '../dataset.js';
-import { openDuck } from '../duck.js';
-import { buildPrefixGeo } from '../geo.js';
-import { ingestArchive } from '../ingest.js';
-import { datasetKey, privacyReportKey } from '../keys.js';
-import type { Logger } from '../log.js';
-import { applyOptOut, readOptOut } from '../optout.js';
-import { formatQuarter, lastCompleteQuarter, previousQuarter, quarterDays } from '../quarter.js';
-import type { Quarter } from '../release.js';
-import { openStore, type Store } from '../store/index.js';
-import { compareTable, derivableRows, type AuditViolation, type PublishedTable } from './compare.js';
+import { datasetKey, privacyReportKey } from '../core/keys.js';
+import type { Logger } from '../core/log.js';
+import { formatQuarter, lastCompleteQuarter, previousQuarter, quarterDays } from '../core/quarter.js';
+import type { Quarter } from '../core/release.js';
+import { loadEvents, openWorkDatabase } from '../pipeline.js';
+import { openStore, type Store } from '../publish/store/index.js';
+import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
+import { catalogViolations } from './catalog-check.js';
+import { type AuditViolation, compareTable, derivableRows, type PublishedTable } from './compare.js';
 import { loadAuditFacts } from './facts.js';
 import { recompute } from './recompute.js';
-import { catalogViolations } from './catalog-check.js';
 
 export interface AuditResult {
   quarters: string[];
@@ -51,7 +48,13 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
   }
   result.violations.push(...(await catalogViolations(target, datasets)));
   for (const violation of result.violations) {
-    logger.error('audit violation', { rule: violation.rule, dataset: violation.dataset, quarter: violation.quarter, row: violation.row, detail: violation.detail });
+    logger.error('audit violation', {
+      rule: violation.rule,
+      dataset: violation.dataset,
+      quarter: violation.quarter,
+      row: violation.row,
+      detail: violation.detail,
+    });
   }
   return result;
 }
@@ -70,21 +73,38 @@ async function auditQuarter(
     const key = datasetKey(settings.keyTemplate, dataset.name, quarter);
     const body = await target.getBytes(key);
     if (!body) continue;
-    const report = JSON.parse((await target.getBytes(privacyReportKey(key)))?.toString('utf8') ?? '{}') as { k?: number; contributionCap?: number | null };
-    published.push({ dataset, text: body.toString('utf8'), k: report.k ?? settings.k ?? dataset.k, cap: report.contributionCap ?? dataset.contributionCap });
+    const report = JSON.parse((await target.getBytes(privacyReportKey(key)))?.toString('utf8') ?? '{}') as {
+      k?: number;
+      contributionCap?: number | null;
+    };
+    published.push({
+      dataset,
+      text: body.toString('utf8'),
+      k: report.k ?? settings.k ?? dataset.k,
+      cap: report.contributionCap ?? dataset.contributionCap,
+    });
   }
   if (published.length === 0) {
-    if (required) logger.warn('nothing published for this quarter', { quarter: formatQuarter(quarter), target: target.describe('') });
+    if (required)
+      logger.warn('nothing published for this quarter', {
+        quarter: formatQuarter(quarter),
+        target: target.describe(''),
+      });
     return undefined;
   }
   const workDir = await mkdtemp(join(settings.tempDirectory ?? tmpdir(), 'telemetry-audit-'));
-  const duck = await openDuck({ memoryLimit: settings.memoryLimit, threads: settings.threads, tempDirectory: join(workDir, 'spill') }, join(workDir, 'audit.duckdb'));
+  const { duck } = await openWorkDatabase(settings, workDir, 'audit.duckdb');
   try {
-    const files = await openArchive(settings.archive, quarterDays(quarter), workDir, logger, { forcePathStyle: settings.s3ForcePathStyle });
-    await ingestArchive(duck, files, logger);
-    if (settings.optOut) await applyOptOut(duck, await readOptOut(settings.optOut));
-    await buildPrefixGeo(duck);
-    await createReleaseTable(duck, quarter);
+    const files = await openArchive(settings.archive, quarterDays(quarter), workDir, logger, {
+      forcePathStyle: settings.s3ForcePathStyle,
+    });
+    await loadEvents(
+      duck,
+      files,
+      quarter,
+      { temporary: false, ...(settings.optOut ? { optOut: settings.optOut } : {}) },
+      logger,
+    );
     const tables: PublishedTable[] = [];
     for (const { dataset, text, k, cap } of published) {
       const facts = await loadAuditFacts(duck, dataset);
@@ -95,7 +115,14 @@ async function auditQuarter(
         count: dataset.measure.count,
         remainder: dataset.remainder.map((step) => step.map((column) => dimensionIndex.get(column)!)),
       });
-      tables.push({ dataset: dataset.name, quarter: formatQuarter(quarter), count: dataset.measure.count, k, lines: canonicalLines(dataset, text), recomputed });
+      tables.push({
+        dataset: dataset.name,
+        quarter: formatQuarter(quarter),
+        count: dataset.measure.count,
+        k,
+        lines: canonicalLines(dataset, text),
+        recomputed,
+      });
     }
     return tables;
   } finally {
@@ -108,7 +135,11 @@ async function auditQuarter(
 function canonicalLines(dataset: DatasetDefinition, text: string): string[] {
   const [header, ...lines] = text.split('\n').filter((line) => line !== '');
   const position = new Map(header!.split('\t').map((name, index) => [name, index]));
-  const order = [dataset.timeColumn, dataset.measure.column, ...dataset.dimensions.map((dimension) => dimension.column)].map((name) => position.get(name) ?? -1);
+  const order = [
+    dataset.timeColumn,
+    dataset.measure.column,
+    ...dataset.dimensions.map((dimension) => dimension.column),
+  ].map((name) => position.get(name) ?? -1);
   return lines.map((line) => {
     const cells = line.split('\t');
     return order.map((index) => cells[index] ?? '').join('\t');

@@ -1,5 +1,5 @@
-import type { CellVector } from '../privacy/span.js';
-import { findDerivableCells } from '../privacy/disclosure-audit.js';
+import { findDerivableCells } from '../protect/exact/disclosure-audit.js';
+import type { CellVector } from '../protect/exact/span.js';
 import type { AuditRow } from './recompute.js';
 
 /**
@@ -41,16 +41,29 @@ export function compareTable(table: PublishedTable): AuditViolation[] {
     seen.add(key);
     const row = recomputed.get(key);
     const base = { dataset: table.dataset, quarter: table.quarter, row: line };
-    if (!row) violations.push({ ...base, rule: 'unknown_row', detail: 'no such row in the recomputation: its machines cannot be counted' });
-    else if (row.machines.size < table.k) violations.push({ ...base, rule: 'under_k', detail: `rests on ${row.machines.size} machines, k=${table.k}` });
-    else if (String(row.value) !== value) violations.push({ ...base, rule: 'value_mismatch', detail: `recomputed value ${row.value}` });
+    if (!row)
+      violations.push({
+        ...base,
+        rule: 'unknown_row',
+        detail: 'no such row in the recomputation: its machines cannot be counted',
+      });
+    else if (row.machines.size < table.k)
+      violations.push({ ...base, rule: 'under_k', detail: `rests on ${row.machines.size} machines, k=${table.k}` });
+    else if (String(row.value) !== value)
+      violations.push({ ...base, rule: 'value_mismatch', detail: `recomputed value ${row.value}` });
   }
   // Counting events, every row that passes k must be published: nothing else is suppressed.
   if (table.count === 'events') {
     for (const row of table.recomputed) {
       const key = rowKey(row.time, row.labels);
       if (row.published && !seen.has(key)) {
-        violations.push({ dataset: table.dataset, quarter: table.quarter, row: key, rule: 'missing_row', detail: `recomputed with ${row.machines.size} machines but not published` });
+        violations.push({
+          dataset: table.dataset,
+          quarter: table.quarter,
+          row: key,
+          rule: 'missing_row',
+          detail: `recomputed with ${row.machines.size} machines but not published`,
+        });
       }
     }
   }
@@ -71,8 +84,14 @@ export function derivableRows(tables: readonly PublishedTable[]): AuditViolation
     for (const row of table.recomputed) {
       const key = rowKey(row.time, row.labels);
       const id = `${table.dataset}\t${table.quarter}\t${key}`;
-      cells.push({ id, machines: row.machines.keys(), published: publishedKeys.has(key), underK: row.machines.size < table.k });
-      for (const machine of row.machines.keys()) rowsOfMachine.set(machine, [...(rowsOfMachine.get(machine) ?? []), id]);
+      cells.push({
+        id,
+        machines: row.machines.keys(),
+        published: publishedKeys.has(key),
+        underK: row.machines.size < table.k,
+      });
+      for (const machine of row.machines.keys())
+        rowsOfMachine.set(machine, [...(rowsOfMachine.get(machine) ?? []), id]);
     }
   }
   const innerOf = new Map<string, number>();

@@ -1,7 +1,7 @@
-import { quotedIdentifier as id, type Duck } from '../duck.js';
-import type { DatasetDefinition } from '../dataset.js';
-import { bucketMacroSql } from '../buckets.js';
-import { cleanTextSql, dimensionValueSql } from '../tsv.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { cleanTextSql, dimensionValueSql } from '../ingest/values.js';
+import { bucketMacroSql } from '../query/buckets.js';
+import type { DatasetDefinition } from '../query/dataset.js';
 import type { AuditFact } from './recompute.js';
 
 /**
@@ -23,7 +23,9 @@ export async function loadAuditFacts(duck: Duck, dataset: DatasetDefinition): Pr
     `machine_id`,
     ...dims.map((dimension, d) => `${id(dimension.column)} AS v${d}`),
     ...dims.map((dimension, d) => `[${dimension.ladder.map(clean).join(', ')}]::VARCHAR[] AS l${d}`),
-    ...dims.map((dimension, d) => `concat_ws(chr(30), '', ${(dimension.scope ?? []).map(id).join(', ') || "''"}) AS s${d}`),
+    ...dims.map(
+      (dimension, d) => `concat_ws(chr(30), '', ${(dimension.scope ?? []).map(id).join(', ') || "''"}) AS s${d}`,
+    ),
   ];
   const rows = await duck.all<Record<string, unknown>>(`
     SELECT ${dims.map((_, d) => `v${d}, l${d}, s${d}`).join(', ')}, t, machine_id, count(*)::BIGINT AS n

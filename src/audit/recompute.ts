@@ -50,7 +50,11 @@ export function recompute(facts: readonly AuditFact[], dimensions: number, rules
   const rows: AuditRow[] = [];
   for (const [time, batch] of [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let cells = new Map<string, Map<string, number>>();
-    const add = (target: Map<string, Map<string, number>>, labels: readonly string[], machines: Map<string, number>) => {
+    const add = (
+      target: Map<string, Map<string, number>>,
+      labels: readonly string[],
+      machines: Map<string, number>,
+    ) => {
       const key = labels.join(SEP);
       const row = target.get(key) ?? new Map<string, number>();
       for (const [machine, events] of machines) row.set(machine, (row.get(machine) ?? 0) + events);
@@ -64,13 +68,19 @@ export function recompute(facts: readonly AuditFact[], dimensions: number, rules
       const next = new Map<string, Map<string, number>>();
       for (const [key, machines] of cells) {
         const labels = key.split(SEP);
-        add(next, machines.size < rules.k ? labels.map((label, d) => (step.includes(d) ? OTHER : label)) : labels, machines);
+        add(
+          next,
+          machines.size < rules.k ? labels.map((label, d) => (step.includes(d) ? OTHER : label)) : labels,
+          machines,
+        );
       }
       cells = next;
     }
     for (const [key, machines] of cells) {
       const value =
-        rules.count === 'events' ? [...machines.values()].reduce((sum, events) => sum + Math.min(events, rules.cap), 0) : machines.size;
+        rules.count === 'events'
+          ? [...machines.values()].reduce((sum, events) => sum + Math.min(events, rules.cap), 0)
+          : machines.size;
       rows.push({ time, labels: key.split(SEP), value, machines, published: machines.size >= rules.k });
     }
   }
@@ -93,9 +103,9 @@ function chooseLabels(facts: readonly AuditFact[], dimensions: number, k: number
         laddersOf.set(key, ladder);
       }
     }
-    const valueOf = (key: string): string => key.slice(key.indexOf(SEP) + 1);
+    const rawValueOf = (key: string): string => key.slice(key.indexOf(SEP) + 1);
     const labels = new Map<string, string>();
-    for (const [key, machines] of machinesOf) if (machines.size >= k) labels.set(key, valueOf(key));
+    for (const [key, machines] of machinesOf) if (machines.size >= k) labels.set(key, rawValueOf(key));
     const levels = laddersOf.values().next().value?.length ?? 1;
     for (let level = 0; level < levels; level++) {
       const groups = new Map<string, { label: string; keys: string[]; machines: Set<string> }>();

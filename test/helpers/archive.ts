@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, quotedString } from '@duckdb/node-api';
 
 /** An event as the archive contract spells it; tests build them with `event()`. */
@@ -47,15 +47,18 @@ export async function writeDayFile(
   const folder = join(root, `date=${day}`);
   await mkdir(folder, { recursive: true });
   const path = join(folder, `${name}.${format}`);
-  const text = entries.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry))).join('\n') + '\n';
+  const text = `${entries.map((entry) => (typeof entry === 'string' ? entry : JSON.stringify(entry))).join('\n')}\n`;
   if (format === 'parquet') {
-    if (entries.some((entry) => typeof entry === 'string')) throw new Error('a Parquet file cannot hold a raw (bad) line');
+    if (entries.some((entry) => typeof entry === 'string'))
+      throw new Error('a Parquet file cannot hold a raw (bad) line');
     const ndjson = `${path}.tmp.ndjson`;
     await writeFile(ndjson, text);
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     try {
-      await connection.run(`COPY (SELECT * FROM read_json(${quotedString(ndjson)}, format = 'newline_delimited')) TO ${quotedString(path)} (FORMAT parquet)`);
+      await connection.run(
+        `COPY (SELECT * FROM read_json(${quotedString(ndjson)}, format = 'newline_delimited')) TO ${quotedString(path)} (FORMAT parquet)`,
+      );
     } finally {
       connection.closeSync();
       instance.closeSync();

@@ -1,16 +1,16 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveSettings, type Settings } from '../../src/config.js';
-import { createMemoryLogger } from '../../src/log.js';
-import { buildRelease, type BuiltRelease } from '../../src/build.js';
 import { listLocalArchive } from '../../src/archive/local.js';
-import { createReleaseTable, loadDatasets } from '../../src/dataset.js';
-import { openDuck, type Duck } from '../../src/duck.js';
-import { buildPrefixGeo } from '../../src/geo.js';
-import { ingestArchive } from '../../src/ingest.js';
-import type { Quarter } from '../../src/release.js';
-import { writeDayFile, type ArchiveEvent, type FileFormat } from './archive.js';
+import { resolveSettings, type Settings } from '../../src/config.js';
+import { createMemoryLogger, type Logger } from '../../src/core/log.js';
+import type { Quarter } from '../../src/core/release.js';
+import { type Duck, openDuck } from '../../src/engine/duck.js';
+import { type BuiltRelease, buildRelease, loadEvents } from '../../src/pipeline.js';
+import { type ProtectedDataset, protectDataset } from '../../src/protect/protect.js';
+import { type DatasetDefinition, loadDatasets } from '../../src/query/dataset.js';
+import { queryFacts } from '../../src/query/facts.js';
+import { type ArchiveEvent, type FileFormat, writeDayFile } from './archive.js';
 
 export const Q3: Quarter = { year: 2026, quarter: 3 };
 
@@ -29,7 +29,9 @@ export async function writeArchive(
   return archive;
 }
 
-export async function settingsFor(flags: Partial<Record<keyof Settings, string | boolean | string[]>>): Promise<Settings> {
+export async function settingsFor(
+  flags: Partial<Record<keyof Settings, string | boolean | string[]>>,
+): Promise<Settings> {
   return resolveSettings({ datasets: ['cli-usage'], ...flags }, {}, undefined);
 }
 
@@ -42,10 +44,20 @@ export interface Built extends BuiltRelease {
 }
 
 /** Runs everything up to the files that would be published (no target). */
-export async function build(archive: string, flags: Partial<Record<keyof Settings, string | boolean | string[]>> = {}, quarter = Q3): Promise<Built> {
+export async function build(
+  archive: string,
+  flags: Partial<Record<keyof Settings, string | boolean | string[]>> = {},
+  quarter = Q3,
+): Promise<Built> {
   const settings = await settingsFor({ archive, ...flags });
   const logger = createMemoryLogger();
-  const release = await buildRelease(settings, logger, quarter, await loadDatasets(settings.datasets, settings.queriesDir), await tempDir());
+  const release = await buildRelease(
+    settings,
+    logger,
+    quarter,
+    await loadDatasets(settings.datasets, settings.queriesDir),
+    await tempDir(),
+  );
   const first = release.datasets[0]!;
   const tsv = await readFile(first.file.localPath, 'utf8');
   return { ...release, tsv, rows: parseTsv(tsv), logLines: logger.lines };
@@ -59,9 +71,7 @@ export async function ingestedDuck(archive: string, days: readonly string[], qua
   const logger = createMemoryLogger();
   const duck = await openDuck();
   try {
-    await ingestArchive(duck, await listLocalArchive(archive, days, logger), logger);
-    await buildPrefixGeo(duck);
-    await createReleaseTable(duck, quarter);
+    await loadEvents(duck, await listLocalArchive(archive, days, logger), quarter, { temporary: false }, logger);
   } catch (error) {
     duck.close();
     throw error;
@@ -73,4 +83,23 @@ export function parseTsv(tsv: string): Array<Record<string, string>> {
   const [header, ...lines] = tsv.split('\n').filter((line) => line !== '');
   const names = header!.split('\t');
   return lines.map((line) => Object.fromEntries(line.split('\t').map((value, index) => [names[index]!, value])));
+}
+
+/** The query and protect stages of one dataset over an ingested DuckDB (`ingestedDuck`). */
+export async function queryAndProtect(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  parameters: { k: number; cap: number; narrowKeyBits?: number },
+  logger: Logger,
+  quarter = Q3,
+): Promise<ProtectedDataset> {
+  const facts = await queryFacts(duck, dataset, quarter);
+  const run = { dataset, quarter, k: parameters.k, cap: parameters.cap };
+  return protectDataset(
+    duck,
+    run,
+    facts,
+    parameters.narrowKeyBits === undefined ? {} : { narrowKeyBits: parameters.narrowKeyBits },
+    logger,
+  );
 }

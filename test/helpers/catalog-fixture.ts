@@ -1,25 +1,40 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { fileDigest } from '../../src/core/hash.js';
+import type { Logger } from '../../src/core/log.js';
+import type { ColumnSpec, DatasetFile, Quarter, ReleaseWithChangelog } from '../../src/core/release.js';
 import {
+  type Catalog,
   objectProblem,
+  type PublishOptions,
+  type PublishOutcome,
   publishRelease,
   readCatalog,
   withTargetLock,
-  type Catalog,
-  type PublishOptions,
-  type PublishOutcome,
-} from '../../src/catalog/index.js';
-import { fileDigest } from '../../src/hash.js';
-import type { Logger } from '../../src/log.js';
-import type { ColumnSpec, DatasetFile, Quarter, ReleaseWithChangelog } from '../../src/release.js';
-import type { Store } from '../../src/store/store.js';
+} from '../../src/publish/catalog/index.js';
+import type { Store } from '../../src/publish/store/store.js';
 
 /** Releases made of real files in a folder, in the shape the pipeline hands to the publishing stage. */
 export const COLUMNS: ColumnSpec[] = [
-  { name: 'Timestamp', type: 'date', description: 'UTC day of the invocations (YYYY-MM-DD).', derivation: 'The event timestamp truncated to the UTC day.' },
-  { name: 'Occurrences', type: 'integer', description: 'Invocations that day with these values.', derivation: 'Count of events, capped per machine.' },
-  { name: 'Command', type: 'string', description: 'CLI command | verb invoked.', derivation: 'The event command; rare commands become Other.' },
+  {
+    name: 'Timestamp',
+    type: 'date',
+    description: 'UTC day of the invocations (YYYY-MM-DD).',
+    derivation: 'The event timestamp truncated to the UTC day.',
+  },
+  {
+    name: 'Occurrences',
+    type: 'integer',
+    description: 'Invocations that day with these values.',
+    derivation: 'Count of events, capped per machine.',
+  },
+  {
+    name: 'Command',
+    type: 'string',
+    description: 'CLI command | verb invoked.',
+    derivation: 'The event command; rare commands become Other.',
+  },
 ];
 
 export interface FileSpec {
@@ -38,7 +53,11 @@ export async function writeLicense(folder: string): Promise<string> {
   return path;
 }
 
-export async function makeRelease(folder: string, specs: FileSpec[], changelog: ReleaseWithChangelog['changelog'] = []): Promise<ReleaseWithChangelog> {
+export async function makeRelease(
+  folder: string,
+  specs: FileSpec[],
+  changelog: ReleaseWithChangelog['changelog'] = [],
+): Promise<ReleaseWithChangelog> {
   await mkdir(folder, { recursive: true });
   const files: DatasetFile[] = [];
   for (const spec of specs) {
@@ -49,13 +68,19 @@ export async function makeRelease(folder: string, specs: FileSpec[], changelog: 
     const rowCount = spec.rows ?? 3;
     const month = String((quarter - 1) * 3 + 1).padStart(2, '0');
     const lines = ['Timestamp\tOccurrences\tCommand'];
-    for (let row = 0; row < rowCount; row++) lines.push(`${year}-${month}-${String((row % 28) + 1).padStart(2, '0')}\t${10 + row + version * 1000}\tbuild-${row % 7}`);
+    for (let row = 0; row < rowCount; row++)
+      lines.push(
+        `${year}-${month}-${String((row % 28) + 1).padStart(2, '0')}\t${10 + row + version * 1000}\tbuild-${row % 7}`,
+      );
     const localPath = join(folder, `v${version}-${key}`);
     await writeFile(localPath, `${lines.join('\n')}\n`);
     const reportKey = key.replace(/\.tsv$/, '.privacy.json');
     const reportPath = join(folder, `v${version}-${reportKey}`);
     const summary = { k: 10, contributionCap: 100, rowsPublished: rowCount, rowsSuppressed: version };
-    await writeFile(reportPath, `${JSON.stringify({ dataset, quarter: `${year}-Q${quarter}`, ...summary }, null, 2)}\n`);
+    await writeFile(
+      reportPath,
+      `${JSON.stringify({ dataset, quarter: `${year}-Q${quarter}`, ...summary }, null, 2)}\n`,
+    );
     files.push({
       key,
       localPath,
@@ -70,7 +95,12 @@ export async function makeRelease(folder: string, specs: FileSpec[], changelog: 
       columns: COLUMNS,
       schemaVersion: 1,
       privacySummary: summary,
-      privacyReport: { key: reportKey, localPath: reportPath, contentType: 'application/json', ...(await fileDigest(reportPath)) },
+      privacyReport: {
+        key: reportKey,
+        localPath: reportPath,
+        contentType: 'application/json',
+        ...(await fileDigest(reportPath)),
+      },
     });
   }
   const quarter = specs[0]?.quarter ?? { year: 2026, quarter: 3 };
@@ -78,9 +108,15 @@ export async function makeRelease(folder: string, specs: FileSpec[], changelog: 
 }
 
 /** publishRelease under a lock with a short settle time, as the orchestrator would call it. */
-export function publishLocked(store: Store, release: ReleaseWithChangelog, options: PublishOptions): Promise<PublishOutcome> {
+export function publishLocked(
+  store: Store,
+  release: ReleaseWithChangelog,
+  options: PublishOptions,
+): Promise<PublishOutcome> {
   if (options.dryRun) return publishRelease(store, release, options);
-  return withTargetLock(store, { logger: options.logger, holder: 'test run', settleMs: 20 }, () => publishRelease(store, release, options));
+  return withTargetLock(store, { logger: options.logger, holder: 'test run', settleMs: 20 }, () =>
+    publishRelease(store, release, options),
+  );
 }
 
 export function fixedClock(iso: string): () => Date {
@@ -96,13 +132,19 @@ export const quietLogger: Logger = { info: () => undefined, warn: () => undefine
  * catalog still lists every (dataset, quarter) in `mustList`. After a complete run (`complete`), the
  * three files agree with each other exactly and each `latest` copy is the newest quarter.
  */
-export async function expectCatalogInvariants(store: Store, mustList: string[] = [], { complete = true } = {}): Promise<Catalog | undefined> {
+export async function expectCatalogInvariants(
+  store: Store,
+  mustList: string[] = [],
+  { complete = true } = {},
+): Promise<Catalog | undefined> {
   const catalog = await readCatalog(store);
   if (!catalog) expect(mustList, 'no index.json, but quarters had been published').toEqual([]);
   const objects = catalog
     ? [
         catalog.license.file,
-        ...catalog.datasets.flatMap((dataset) => dataset.quarters.flatMap((quarter) => [quarter, quarter.privacyReport])),
+        ...catalog.datasets.flatMap((dataset) =>
+          dataset.quarters.flatMap((quarter) => [quarter, quarter.privacyReport]),
+        ),
       ]
     : [];
   for (const object of objects) {
@@ -115,7 +157,9 @@ export async function expectCatalogInvariants(store: Store, mustList: string[] =
     expect(copied, `${dataset.latest.alias.key} copies a listed quarter`).toBeDefined();
     if (complete) expect(copied?.quarter, `${dataset.latest.alias.key} copies the newest quarter`).toBe(newest.quarter);
   }
-  const listed = (catalog?.datasets ?? []).flatMap((dataset) => dataset.quarters.map((quarter) => `${dataset.name} ${quarter.quarter}`));
+  const listed = (catalog?.datasets ?? []).flatMap((dataset) =>
+    dataset.quarters.map((quarter) => `${dataset.name} ${quarter.quarter}`),
+  );
   for (const entry of mustList) expect(listed, 'the catalog never shrinks').toContain(entry);
 
   const sums = new Map(
@@ -124,18 +168,28 @@ export async function expectCatalogInvariants(store: Store, mustList: string[] =
       .filter((line) => line !== '')
       .map((line) => [line.slice(66), line.slice(0, 64)] as const),
   );
-  for (const [key, sha256] of sums) expect((await store.head(key))?.sha256, `${key} as listed in SHA256SUMS`).toBe(sha256);
-  const datapackage = JSON.parse((await store.getBytes('datapackage.json'))?.toString('utf8') ?? '{}') as { resources?: Array<{ path: string; hash: string; bytes: number }> };
+  for (const [key, sha256] of sums)
+    expect((await store.head(key))?.sha256, `${key} as listed in SHA256SUMS`).toBe(sha256);
+  const datapackage = JSON.parse((await store.getBytes('datapackage.json'))?.toString('utf8') ?? '{}') as {
+    resources?: Array<{ path: string; hash: string; bytes: number }>;
+  };
   for (const resource of datapackage.resources ?? []) {
-    const problem = await objectProblem(store, { key: resource.path, bytes: resource.bytes, sha256: resource.hash.replace(/^sha256:/, '') });
+    const problem = await objectProblem(store, {
+      key: resource.path,
+      bytes: resource.bytes,
+      sha256: resource.hash.replace(/^sha256:/, ''),
+    });
     expect(problem, `${resource.path} as listed in datapackage.json`).toBeUndefined();
   }
   if (complete && catalog) {
-    expect([...sums.entries()].sort(), 'SHA256SUMS = index.json').toEqual(objects.map((object) => [object.key, object.sha256] as const).sort());
-    const quarters = catalog.datasets.flatMap((dataset) => dataset.quarters);
-    expect(datapackage.resources?.map((resource) => [resource.path, resource.hash, resource.bytes]).sort(), 'datapackage.json = index.json').toEqual(
-      quarters.map((quarter) => [quarter.key, `sha256:${quarter.sha256}`, quarter.bytes]).sort(),
+    expect([...sums.entries()].sort(), 'SHA256SUMS = index.json').toEqual(
+      objects.map((object) => [object.key, object.sha256] as const).sort(),
     );
+    const quarters = catalog.datasets.flatMap((dataset) => dataset.quarters);
+    expect(
+      datapackage.resources?.map((resource) => [resource.path, resource.hash, resource.bytes]).sort(),
+      'datapackage.json = index.json',
+    ).toEqual(quarters.map((quarter) => [quarter.key, `sha256:${quarter.sha256}`, quarter.bytes]).sort());
   }
   return catalog;
 }

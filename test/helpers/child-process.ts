@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from './publish-child.js';
 
 const CHILD = fileURLToPath(new URL('./publish-child.ts', import.meta.url));
@@ -13,7 +13,11 @@ export interface RunningChild {
 }
 
 /** Starts publish-child.ts with `spec` in a process of its own, with `env` added to this one's. */
-export async function startPublishChild(folder: string, spec: ChildSpec, env: Record<string, string>): Promise<RunningChild> {
+export async function startPublishChild(
+  folder: string,
+  spec: ChildSpec,
+  env: Record<string, string>,
+): Promise<RunningChild> {
   const specPath = join(folder, `child-${spec.runId}.json`);
   await writeFile(specPath, JSON.stringify(spec));
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, specPath], {
@@ -25,8 +29,8 @@ export async function startPublishChild(folder: string, spec: ChildSpec, env: Re
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   // 'close' comes after the process has exited and its pipes have drained.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((done) =>
-    child.on('close', (code, signal) => done({ code, signal, stdout, stderr })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (done) => child.on('close', (code, signal) => done({ code, signal, stdout, stderr })),
   );
   return { process: child, exited };
 }

@@ -1,10 +1,15 @@
 import { main } from '../../src/cli.js';
-import { createMemoryLogger } from '../../src/log.js';
+import { createMemoryLogger } from '../../src/core/log.js';
 
 /** Runs the CLI in-process, as cron would run it; returns its exit code, stdout and log lines. */
 export async function cli(args: string[]): Promise<{ code: number; stdout: string; log: string[] }> {
   const logger = createMemoryLogger();
   let stdout = '';
-  const code = await main(args, logger, { write: (text: string) => ((stdout += text), true) } as unknown as NodeJS.WritableStream);
+  const code = await main(args, logger, {
+    write: (text: string) => {
+      stdout += text;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream);
   return { code, stdout, log: logger.lines };
 }

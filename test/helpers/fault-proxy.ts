@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * An HTTP proxy on 127.0.0.1 that sits between the job and a loopback S3 server (s3rver) and injects
@@ -93,7 +92,14 @@ export async function startFaultProxy(upstream: string, options: { lifetimeMs?: 
     delete headers.expect; // unsigned; the proxy answers 100-continue itself
     delete headers.connection;
     const upstreamRequest = httpRequest(
-      { hostname: target.hostname.replace(/^\[|\]$/g, ''), port: target.port, method: req.method, path: req.url, headers, agent },
+      {
+        hostname: target.hostname.replace(/^\[|\]$/g, ''),
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent,
+      },
       (upstreamResponse) => {
         res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
         const length = Number(upstreamResponse.headers['content-length'] ?? 0);
@@ -137,10 +143,13 @@ export async function startFaultProxy(upstream: string, options: { lifetimeMs?: 
     req.on('data', (chunk: Buffer) => {
       req.pause();
       out.write(chunk);
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        req.resume();
-      }, (chunk.length / rate) * 1000);
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          req.resume();
+        },
+        (chunk.length / rate) * 1000,
+      );
       timers.add(timer);
     });
     req.on('end', () => out.end());
@@ -165,7 +174,9 @@ export async function startFaultProxy(upstream: string, options: { lifetimeMs?: 
       req.resume();
       req.on('end', () => {
         const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.code}</Code><Message>injected by the fault proxy</Message></Error>`;
-        res.writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
+        res
+          .writeHead(fault.status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) })
+          .end(body);
       });
       return;
     }
@@ -212,7 +223,8 @@ export async function startFaultProxy(upstream: string, options: { lifetimeMs?: 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     inject: (fault, { times = MAX_TIMES, match = {} } = {}) => {
-      if (!Number.isInteger(times) || times < 1 || times > MAX_TIMES) throw new Error(`times must be 1..${MAX_TIMES}, got ${times}`);
+      if (!Number.isInteger(times) || times < 1 || times > MAX_TIMES)
+        throw new Error(`times must be 1..${MAX_TIMES}, got ${times}`);
       rules.push({ fault, remaining: times, match });
     },
     throttle: (rate) => {
@@ -230,7 +242,11 @@ export async function startFaultProxy(upstream: string, options: { lifetimeMs?: 
         if (past) return found(past);
         const timer = setTimeout(() => {
           events.off('request', listener);
-          failed(new Error(`no request matching ${JSON.stringify({ ...match, key: String(match.key ?? '') })} within ${timeoutMs} ms`));
+          failed(
+            new Error(
+              `no request matching ${JSON.stringify({ ...match, key: String(match.key ?? '') })} within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
         const listener = (seen: SeenRequest): void => {
           if (!matches(match, seen)) return;

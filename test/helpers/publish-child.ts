@@ -5,11 +5,11 @@
  * the real job. Exits with the job's exit code for a PublisherError.
  */
 import { readFile } from 'node:fs/promises';
-import { publishRelease, withTargetLock } from '../../src/catalog/index.js';
-import { EXIT_CODES, isPublisherError } from '../../src/errors.js';
-import { createLogger } from '../../src/log.js';
-import type { ReleaseWithChangelog } from '../../src/release.js';
-import { openStore } from '../../src/store/index.js';
+import { EXIT_CODES, isPublisherError } from '../../src/core/errors.js';
+import { createLogger } from '../../src/core/log.js';
+import type { ReleaseWithChangelog } from '../../src/core/release.js';
+import { publishRelease, withTargetLock } from '../../src/publish/catalog/index.js';
+import { openStore } from '../../src/publish/store/index.js';
 
 export interface ChildSpec {
   target: string;
@@ -33,8 +33,17 @@ const store = openStore(spec.target, {
   ...(spec.socketTimeoutMs !== undefined ? { socketTimeoutMs: spec.socketTimeoutMs } : {}),
 });
 try {
-  const outcome = await withTargetLock(store, { logger, holder: spec.holder, ttlSeconds: spec.lockTtlSeconds, settleMs: 50 }, () =>
-    publishRelease(store, spec.release, { logger, dryRun: false, licensePath: spec.licensePath, now: () => new Date(spec.now), runId: spec.runId }),
+  const outcome = await withTargetLock(
+    store,
+    { logger, holder: spec.holder, ttlSeconds: spec.lockTtlSeconds, settleMs: 50 },
+    () =>
+      publishRelease(store, spec.release, {
+        logger,
+        dryRun: false,
+        licensePath: spec.licensePath,
+        now: () => new Date(spec.now),
+        runId: spec.runId,
+      }),
   );
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
   process.exit(0);

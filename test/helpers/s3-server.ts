@@ -79,7 +79,7 @@ export async function startS3Server(options: { bucket?: string } = {}): Promise<
       // No instance metadata service on a test machine: do not wait for one.
       AWS_EC2_METADATA_DISABLED: 'true',
     },
-    pendingUploads: async () => (await exists(uploadsDir(bucket)) ? (await readdir(uploadsDir(bucket))).sort() : []),
+    pendingUploads: async () => ((await exists(uploadsDir(bucket))) ? (await readdir(uploadsDir(bucket))).sort() : []),
     stop: async () => {
       await server.close();
       await rm(directory, { recursive: true, force: true });
@@ -94,7 +94,9 @@ async function listUploadsXml(folder: string, bucket: string, prefix: string): P
     const key = await readFile(join(folder, id, 'key'), 'utf8').catch(() => undefined);
     if (key === undefined || !key.startsWith(prefix)) continue;
     const initiated = (await stat(join(folder, id))).mtime.toISOString();
-    uploads.push(`<Upload><Key>${escapeXml(key)}</Key><UploadId>${id}</UploadId><Initiated>${initiated}</Initiated></Upload>`);
+    uploads.push(
+      `<Upload><Key>${escapeXml(key)}</Key><UploadId>${id}</UploadId><Initiated>${initiated}</Initiated></Upload>`,
+    );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,0 +1,203 @@
+import { PublisherError } from '../../core/errors.js';
+import {
+  type CellVector,
+  checkCellVectors,
+  EchelonBasis,
+  eliminateAt,
+  isMultiple,
+  makePrimitive,
+  type SparseVector,
+} from './span.js';
+
+export type { CellVector } from './span.js';
+
+export interface SuppressionCell extends CellVector {
+  /** Primary-suppressed: rests on fewer than k contributors. Never published, always protected. */
+  primary: boolean;
+  /** Information lost if this cell is suppressed (e.g. its Occurrences): costlier cells are decided first. */
+  cost: number;
+  /** Must be published (e.g. it was published in an earlier release). Decided before all others. */
+  forcePublish?: boolean;
+}
+
+export interface SuppressionInput {
+  cells: ReadonlyArray<SuppressionCell>;
+}
+
+/** Ids, each list sorted by id (UTF-16 code units), so the result does not depend on input order. */
+export interface SuppressionResult {
+  published: string[];
+  primary: string[];
+  secondary: string[];
+}
+
+/**
+ * The non-primary cells in the order `secondarySuppression` decides them, i.e. order of preference to publish:
+ * 1. `forcePublish` cells first;
+ * 2. higher `cost` first: the cells whose suppression loses most are decided while little is published, so they are
+ *    published whenever that is safe, and the *cheapest* cells, decided last, are the ones that end up secondary;
+ * 3. more inner cells first (totals before their children: SSBtools' `CandidatesDefault` tie rule);
+ * 4. id ascending (code-unit order, not locale), so the order is total and the result deterministic.
+ */
+export function publicationOrder(cells: ReadonlyArray<SuppressionCell>): SuppressionCell[] {
+  return cells
+    .filter((cell) => !cell.primary)
+    .sort(
+      (a, b) =>
+        Number(b.forcePublish === true) - Number(a.forcePublish === true) ||
+        b.cost - a.cost ||
+        b.inner.length - a.inner.length ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+/**
+ * Secondary suppression by Gaussian elimination, after Statistics Norway's GaussSuppression (SSBtools, MIT).
+ *
+ * Guarantee: no primary cell's vector is a linear combination (rational coefficients, exact arithmetic) of the
+ * published cells' vectors, across every table the cells come from. This is PS1 (exact disclosure) only: it says
+ * nothing about intervals (non-negativity) or about contributors of a suppressed cell recovering another; for the
+ * latter see `remainderViolations` and the virtual-primary technique in its comment.
+ *
+ * Greedy over `publicationOrder`. State: an echelon basis of the published vectors and, for each primary p, its
+ * residual r_p (p reduced by the basis; zero on every pivot column). For a candidate c with residual w:
+ * - w = 0: c is already a combination of published cells; publishing it reveals nothing new. Publish.
+ * - otherwise, adding w (pivot q) turns r_p into r_p − (r_p[q]/w[q])·w, which is zero iff r_p is a multiple of w.
+ *   If that holds for some primary, c becomes a secondary suppression; else c is published and the residuals of the
+ *   primaries with an entry at q are updated (an inverted index column → primaries finds them).
+ * This is SSBtools' loop: "Candidates who completely eliminate one or more primary suppressed cells are omitted and
+ * made secondary suppressed", with the primary columns kept as the residuals here.
+ *
+ * Secondary cells are not protected and need not be: they pass the primary rule, so their value is no disclosure.
+ * None of them is derivable anyway: if a rejected c were in the final published span S, the primary p that c would
+ * have exposed would lie in span(S_then ∪ {c}) ⊆ S. So each secondary is also necessary on its own: publishing it on
+ * top of the result would expose a primary (the property test checks both).
+ *
+ * Forced cells that would expose a primary (GaussSuppression reports the primary "unsafe") throw E_PRIVACY_CHECK.
+ *
+ * Performance: inner indices are relabelled so that the pivot of a row (its smallest label) is the inner cell whose
+ * last candidate comes latest in the order. A grand total decided first then pivots on an inner cell of the last
+ * candidate, and the fill-in of reducing a child by the total happens once, at the end, instead of at every child.
+ * Measured on a total over 20,000 equal-cost children whose ids follow inner order: 0.7 s; with plain index order as
+ * pivots, 22 s already at 5,000 children (quadratic). A partition of 50,000 inner cells into 20,000 cells plus 100
+ * marginals and a total: about 0.5 to 1.5 s; 90 days × 222 groups with day, group and grand totals: 1.5 to 2.5 s.
+ */
+export function secondarySuppression(input: SuppressionInput): SuppressionResult {
+  const cells = input.cells;
+  checkSuppressionInput(cells);
+  const order = publicationOrder(cells);
+  const primaries = cells.filter((cell) => cell.primary);
+  const label = relabel(order, cells);
+  const vectorOf = (cell: CellVector): SparseVector => {
+    const vector: SparseVector = new Map();
+    for (const index of cell.inner) {
+      vector.set(label.get(index) as number, 1n);
+    }
+    return vector;
+  };
+
+  const residuals = primaries.map(vectorOf);
+  const primariesAt = new Map<number, Set<number>>(); // column -> primaries whose residual is nonzero there
+  const track = (primary: number) => (column: number, present: boolean) => {
+    let set = primariesAt.get(column);
+    if (present) {
+      if (set === undefined) {
+        set = new Set();
+        primariesAt.set(column, set);
+      }
+      set.add(primary);
+    } else {
+      set?.delete(primary);
+    }
+  };
+  residuals.forEach((residual, primary) => {
+    const add = track(primary);
+    for (const column of residual.keys()) {
+      add(column, true);
+    }
+  });
+
+  const basis = new EchelonBasis();
+  const published: string[] = [];
+  const secondary: string[] = [];
+  for (const cell of order) {
+    const candidate = basis.reduce(vectorOf(cell));
+    const q = candidate.lead;
+    if (q === -1) {
+      published.push(cell.id);
+      continue;
+    }
+    const affected = [...(primariesAt.get(q) ?? [])];
+    const exposed = affected.filter((primary) => isMultiple(residuals[primary] as SparseVector, candidate.vector, q));
+    if (exposed.length > 0) {
+      if (cell.forcePublish === true) {
+        const ids = exposed.map((primary) => `"${(primaries[primary] as SuppressionCell).id}"`).join(', ');
+        throw new PublisherError(
+          'E_PRIVACY_CHECK',
+          `cell "${cell.id}" is forcePublish, but publishing it makes primary cell(s) ${ids} derivable from published cells`,
+        );
+      }
+      secondary.push(cell.id);
+      continue;
+    }
+    basis.add(candidate);
+    for (const primary of affected) {
+      const residual = residuals[primary] as SparseVector;
+      if (!eliminateAt(residual, candidate.vector, q, track(primary))) {
+        makePrimitive(residual);
+      }
+      if (residual.size === 0) {
+        throw new PublisherError('E_INTERNAL', `secondarySuppression: primary "${primaries[primary]?.id}" was exposed`);
+      }
+    }
+    published.push(cell.id);
+  }
+  return {
+    published: published.sort(byCodeUnits),
+    primary: primaries.map((cell) => cell.id).sort(byCodeUnits),
+    secondary: secondary.sort(byCodeUnits),
+  };
+}
+
+function checkSuppressionInput(cells: ReadonlyArray<SuppressionCell>): void {
+  checkCellVectors(cells, 'cells');
+  cells.forEach((cell, position) => {
+    if (typeof cell.cost !== 'number' || !Number.isFinite(cell.cost)) {
+      throw new PublisherError(
+        'E_INTERNAL',
+        `cells[${position}] (id "${cell.id}"): cost must be a finite number, got ${cell.cost}`,
+      );
+    }
+    if (cell.primary && cell.forcePublish === true) {
+      throw new PublisherError('E_PRIVACY_CHECK', `cell "${cell.id}" is both primary-suppressed and forcePublish`);
+    }
+    if (cell.primary && cell.inner.length === 0) {
+      throw new PublisherError(
+        'E_PRIVACY_CHECK',
+        `primary cell "${cell.id}" has no inner cells: its value (0) is known to everyone and cannot be protected`,
+      );
+    }
+  });
+}
+
+/** Inner index → label: latest-deciding inner cells get the smallest labels (see "Performance" above). */
+function relabel(order: ReadonlyArray<CellVector>, cells: ReadonlyArray<CellVector>): Map<number, number> {
+  const last = new Map<number, number>();
+  order.forEach((cell, position) => {
+    for (const index of cell.inner) {
+      last.set(index, position);
+    }
+  });
+  const columns = new Set<number>();
+  for (const cell of cells) {
+    for (const index of cell.inner) {
+      columns.add(index);
+    }
+  }
+  const sorted = [...columns].sort((a, b) => (last.get(b) ?? -1) - (last.get(a) ?? -1) || a - b);
+  return new Map(sorted.map((index, position) => [index, position]));
+}
+
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,116 @@
+// The protect stage: turns a dataset's facts into rows that each rest on at least k machines. Labels are
+// chosen once for the quarter (labels.ts), then rows are built batch by batch (cells.ts); linked.ts adds
+// secondary suppression for datasets that count the same machines many times.
+import type { DatasetRun } from '../config.js';
+import type { Logger } from '../core/log.js';
+import type { Duck } from '../engine/duck.js';
+import { type DatasetTables, datasetTables } from '../engine/tables.js';
+import type { DatasetDefinition } from '../query/dataset.js';
+import type { QueryFacts } from '../query/facts.js';
+import { buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches } from './cells.js';
+import { chooseLabels, type DimensionLabels } from './labels.js';
+
+export interface ProtectionParameters {
+  k: number;
+  cap: number;
+}
+
+export interface ProtectionOptions {
+  /** Keep every working table in the database file (a revision compares two builds' files). */
+  keepTables?: boolean;
+  /** Row keys up to this many bits travel as BIGINT, longer ones as HUGEINT (default 63; tests set 0). */
+  narrowKeyBits?: number;
+}
+
+export interface ProtectedDataset {
+  dataset: DatasetDefinition;
+  parameters: ProtectionParameters;
+  /** `(time, dims..., machine_id, _events)`: the dataset's facts aggregated to one row per machine and cell. */
+  facts: string;
+  labels: DimensionLabels[];
+  tables: DatasetTables;
+  batches: number;
+}
+
+/**
+ * Protects the query's facts: choose quarter-wide labels (a small pass over distinct values), then
+ * build rows batch by batch.
+ */
+export async function protectDataset(
+  duck: Duck,
+  run: DatasetRun,
+  facts: QueryFacts,
+  options: ProtectionOptions,
+  logger: Logger,
+): Promise<ProtectedDataset> {
+  const { dataset, k, cap } = run;
+  const tables = datasetTables(dataset.name);
+  const labels = await chooseLabels(duck, dataset, facts.table, tables, k);
+  const layout = await createKeyLayout(duck, dataset, facts.table, labels, tables, options.narrowKeyBits);
+  await createCellTables(duck, dataset, tables, layout, options.keepTables);
+  const batches = await timeBatches(duck, layout);
+  const identified = labelRowsIdentifyFacts(dataset, facts.columns, labels);
+  for (const batch of batches) {
+    await buildBatch(duck, dataset, facts.table, labels, layout, tables, batch, k, cap, identified);
+  }
+  logger.info('protected dataset', { dataset: dataset.name, k, cap, batches: batches.length });
+  return { dataset, parameters: { k, cap }, facts: facts.table, labels, tables, batches: batches.length };
+}
+
+export interface ProtectionStats {
+  events: number;
+  eventsRemovedByCap: number;
+  /** Distinct machines that hit the cap in at least one row. */
+  machinesCapped: number;
+  /** Events the cap removed from the machine it removed most from. */
+  largestRemovedByCap: number;
+  rowsPublished: number;
+  rowsSuppressed: number;
+  /** Of the suppressed rows, those suppressed only to protect others against differencing. */
+  rowsSecondary: number;
+  valuePublished: { detail: number; generalised: number; remainder: number };
+  valueSuppressed: number;
+  /** Of the suppressed value, the part in rows suppressed only against differencing. */
+  valueSecondary: number;
+  machinesBehindSuppressed: number;
+  minMachinesPerRow: number | null;
+  medianMachinesPerRow: number | null;
+}
+
+export async function protectionStats(duck: Duck, result: ProtectedDataset): Promise<ProtectionStats> {
+  const { rows, packed } = result.tables;
+  const [row] = await duck.all<Record<string, string | null>>(`
+    SELECT
+      (SELECT sum(_events) FROM ${result.facts})::BIGINT AS events,
+      sum(_raw_events - _value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
+      count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+      count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+      count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.detail}), 0)::BIGINT AS detail,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
+      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
+      coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+      coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+      min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+      median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _key IN (SELECT _key FROM ${rows} WHERE NOT _published))::BIGINT AS suppressed_machines,
+      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines,
+      (SELECT max(removed) FROM (SELECT sum(_events - least(_events, ${result.parameters.cap})) AS removed FROM ${packed} GROUP BY machine_id))::BIGINT AS largest_removed
+    FROM ${rows}`);
+  const n = (key: string): number => Number(row?.[key] ?? 0);
+  return {
+    events: n('events'),
+    eventsRemovedByCap: n('removed'),
+    machinesCapped: result.dataset.measure.count === 'events' ? n('capped_machines') : 0,
+    largestRemovedByCap: result.dataset.measure.count === 'events' ? n('largest_removed') : 0,
+    rowsPublished: n('rows_published'),
+    rowsSuppressed: n('rows_suppressed'),
+    rowsSecondary: n('rows_secondary'),
+    valuePublished: { detail: n('detail'), generalised: n('generalised'), remainder: n('remainder') },
+    valueSuppressed: n('suppressed'),
+    valueSecondary: n('secondary'),
+    machinesBehindSuppressed: n('suppressed_machines'),
+    minMachinesPerRow: row?.min_machines == null ? null : Number(row.min_machines),
+    medianMachinesPerRow: row?.median_machines == null ? null : Number(row.median_machines),
+  };
+}

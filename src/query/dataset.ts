@@ -1,0 +1,187 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PublisherError } from '../core/errors.js';
+import type { ColumnSpec, ColumnType } from '../core/release.js';
+import { validateEdges } from './buckets.js';
+
+/**
+ * A dataset is a folder in queries/: `query.sql` says which facts it is built from, `dataset.json` says
+ * what is published (columns, grain, k, generalisation ladders). src/ knows no dataset by name.
+ */
+export interface Dimension {
+  /** Output column, also a column of the query's result. */
+  column: string;
+  /**
+   * SQL expressions over the query's result, from finest to coarsest, that give the value's label at
+   * each generalisation level above the raw value; "Other" is the implied last level. An expression
+   * that yields NULL or '' at some level defers to the next level.
+   */
+  ladder: string[];
+  /** Columns within which rarity is judged (e.g. a bucket is rare within its feature). */
+  scope?: string[];
+}
+
+export interface DatasetDefinition {
+  name: string;
+  title: string;
+  description: string;
+  grain: string;
+  schemaVersion: number;
+  /** Default k: minimum distinct machines behind any published row. */
+  k: number;
+  /** Events one machine may contribute to one row (public); only for `count: "events"`. */
+  contributionCap: number;
+  /** Rows of different values of this column are independent (a day); processed in batches. */
+  timeColumn: string;
+  measure: { column: string; count: 'events' | 'machines' };
+  columns: ColumnSpec[];
+  dimensions: Dimension[];
+  /** Successive sets of dimensions set to "Other" for rows still under k, before suppression. */
+  remainder: string[][];
+  /** Datasets with the same population describe the same machines and are protected jointly. */
+  population?: string;
+  /** Numeric bucket edges, available to query.sql as `bucket_<name>(x)`. */
+  buckets: Record<string, number[]>;
+  sql: string;
+  folder: string;
+}
+
+export const DEFAULT_QUERIES_DIR = resolve(fileURLToPath(new URL('../../queries', import.meta.url)));
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+const COLUMN_TYPES: readonly ColumnType[] = ['date', 'integer', 'string', 'boolean', 'number'];
+
+export async function listDatasets(queriesDir = DEFAULT_QUERIES_DIR): Promise<string[]> {
+  const entries = await readdir(queriesDir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && NAME.test(entry.name))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** The named datasets, or every dataset folder when none is named. */
+export async function loadDatasets(
+  names: readonly string[],
+  queriesDir = DEFAULT_QUERIES_DIR,
+): Promise<DatasetDefinition[]> {
+  const chosen = names.length > 0 ? names : await listDatasets(queriesDir);
+  if (chosen.length === 0) throw new PublisherError('E_CONFIG', `no dataset folders found in ${queriesDir}`);
+  return Promise.all(chosen.map((name) => loadDataset(name, queriesDir)));
+}
+
+export async function loadDataset(name: string, queriesDir = DEFAULT_QUERIES_DIR): Promise<DatasetDefinition> {
+  if (!NAME.test(name)) throw new PublisherError('E_CONFIG', `dataset name must match ${NAME}, got "${name}"`);
+  const folder = join(queriesDir, name);
+  let metadata: unknown;
+  let sql: string;
+  try {
+    metadata = JSON.parse(await readFile(join(folder, 'dataset.json'), 'utf8'));
+    sql = await readFile(join(folder, 'query.sql'), 'utf8');
+  } catch (error) {
+    const known = await listDatasets(queriesDir).catch(() => []);
+    throw new PublisherError(
+      'E_CONFIG',
+      `dataset "${name}" cannot be loaded from ${folder} (known datasets: ${known.join(', ') || 'none'}): ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return validateDataset(name, metadata, sql, folder);
+}
+
+function validateDataset(name: string, metadata: unknown, sql: string, folder: string): DatasetDefinition {
+  const fail = (message: string): never => {
+    throw new PublisherError('E_CONFIG', `dataset "${name}" (${join(folder, 'dataset.json')}): ${message}`);
+  };
+  if (typeof metadata !== 'object' || metadata === null) return fail('must be a JSON object');
+  const m = metadata as Record<string, unknown>;
+  const text = (key: string): string =>
+    typeof m[key] === 'string' && m[key] !== '' ? (m[key] as string) : fail(`\`${key}\` must be a non-empty string`);
+  const integer = (key: string, min: number, fallback?: number): number => {
+    const value = m[key] ?? fallback;
+    return Number.isInteger(value) && (value as number) >= min
+      ? (value as number)
+      : fail(`\`${key}\` must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  };
+  const columns = Array.isArray(m.columns) ? m.columns : fail('`columns` must be a list');
+  const parsedColumns: ColumnSpec[] = columns.map((column, index) => {
+    const c = column as Record<string, unknown>;
+    if (typeof c?.name !== 'string' || !c.name) return fail(`columns[${index}].name must be a string`);
+    if (!COLUMN_TYPES.includes(c.type as ColumnType))
+      return fail(`columns[${index}].type must be one of ${COLUMN_TYPES.join(', ')}, got ${JSON.stringify(c.type)}`);
+    if (typeof c.description !== 'string') return fail(`columns[${index}].description must be a string`);
+    return {
+      name: c.name,
+      type: c.type as ColumnType,
+      description: c.description,
+      ...(typeof c.derivation === 'string' ? { derivation: c.derivation } : {}),
+    };
+  });
+  const names = new Set(parsedColumns.map((column) => column.name));
+  if (names.size !== parsedColumns.length) fail('column names must be unique');
+  const measure = m.measure as Record<string, unknown> | undefined;
+  if (!measure || typeof measure.column !== 'string' || !names.has(measure.column))
+    fail('`measure.column` must name one of the columns');
+  if (measure!.count !== 'events' && measure!.count !== 'machines')
+    fail('`measure.count` must be "events" or "machines"');
+  const timeColumn = text('timeColumn');
+  if (!names.has(timeColumn)) fail(`\`timeColumn\` "${timeColumn}" is not one of the columns`);
+  const dimensions = (Array.isArray(m.dimensions) ? m.dimensions : fail('`dimensions` must be a list')).map(
+    (d, index) => {
+      const dimension = d as Record<string, unknown>;
+      if (typeof dimension.column !== 'string' || !names.has(dimension.column))
+        return fail(`dimensions[${index}].column must name one of the columns`);
+      const ladder = dimension.ladder ?? [];
+      if (!Array.isArray(ladder) || ladder.some((step) => typeof step !== 'string'))
+        return fail(`dimensions[${index}].ladder must be a list of SQL expressions`);
+      const scope = dimension.scope ?? [];
+      if (!Array.isArray(scope) || scope.some((column) => typeof column !== 'string' || !names.has(column)))
+        return fail(`dimensions[${index}].scope must list columns`);
+      return {
+        column: dimension.column,
+        ladder: ladder as string[],
+        ...(scope.length ? { scope: scope as string[] } : {}),
+      };
+    },
+  );
+  const dimensionNames = new Set(dimensions.map((dimension) => dimension.column));
+  const expected = [timeColumn, measure!.column as string, ...dimensionNames];
+  const missing = parsedColumns.map((column) => column.name).filter((column) => !expected.includes(column));
+  if (missing.length) fail(`columns ${missing.join(', ')} are neither the time column, the measure nor a dimension`);
+  const remainder = (Array.isArray(m.remainder) ? m.remainder : []).map((step, index) => {
+    if (!Array.isArray(step) || step.some((column) => !dimensionNames.has(column as string)))
+      return fail(`remainder[${index}] must list dimension columns`);
+    return step as string[];
+  });
+  const k = integer('k', 2);
+  const rawBuckets = m.buckets ?? {};
+  if (typeof rawBuckets !== 'object' || rawBuckets === null || Array.isArray(rawBuckets))
+    fail('`buckets` must be an object of name -> edges');
+  let buckets: Record<string, number[]> = {};
+  try {
+    buckets = Object.fromEntries(
+      Object.entries(rawBuckets as object).map(([bucket, edges]) => [bucket, validateEdges(bucket, edges)]),
+    );
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return {
+    name,
+    title: text('title'),
+    description: text('description'),
+    grain: text('grain'),
+    schemaVersion: integer('schemaVersion', 1),
+    k,
+    contributionCap: integer('contributionCap', 1, 1_000_000),
+    timeColumn,
+    measure: { column: measure!.column as string, count: measure!.count as 'events' | 'machines' },
+    columns: parsedColumns,
+    dimensions,
+    remainder,
+    ...(typeof m.population === 'string' ? { population: m.population } : {}),
+    buckets,
+    // Used as a subquery: a trailing semicolon would end the statement early.
+    sql: sql.trim().replace(/;\s*$/, ''),
+    folder,
+  };
+}

@@ -1,0 +1,127 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { createMemoryLogger } from '../../src/core/log.js';
+import { machines } from '../helpers/archive.js';
+import { tempDir, writeArchive } from '../helpers/build.js';
+
+// The README's notebook snippets are run against a file the job published, served over HTTP on
+// loopback, so the documentation cannot rot. CI installs pandas and R (readr) from Debian's packages.
+const run = promisify(execFile);
+const README_URL = 'https://data.example.org/usage/cli-usage-2026-q3.tsv';
+const PYTHON = '/usr/bin/python3';
+const RSCRIPT = '/usr/bin/Rscript';
+
+async function snippet(language: string): Promise<string> {
+  const readme = await readFile('README.md', 'utf8');
+  const block = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  if (!block) throw new Error(`README has no \`\`\`${language} block`);
+  expect(block).toContain(README_URL);
+  return block;
+}
+
+describe('README snippets', () => {
+  let target: string;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const archive = await writeArchive({
+      '2026-07-01': [...machines(12, 'a'), ...machines(11, 'b', { command: 'run', os_version: '10.10' })],
+    });
+    target = await tempDir('tp-readme-');
+    const code = await main(
+      [
+        'publish',
+        '--archive',
+        archive,
+        '--target',
+        target,
+        '--quarter',
+        '2026-Q3',
+        '--dataset',
+        'cli-usage',
+        '--k',
+        '5',
+      ],
+      createMemoryLogger(),
+      { write: () => true } as unknown as NodeJS.WritableStream,
+    );
+    expect(code).toBe(0);
+    server = createServer(async (request, response) => {
+      try {
+        response.end(await readFile(join(target, request.url!.split('/').pop()!)));
+      } catch {
+        response.statusCode = 404;
+        response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cli-usage-2026-q3.tsv`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('DuckDB reads versions as text and sums by command', async () => {
+    // DuckDB reaches HTTPS through httpfs, which is not available offline here: the same query on the file.
+    const sql = (await snippet('sql')).replace(README_URL, join(target, 'cli-usage-2026-q3.tsv'));
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
+      expect(rows).toEqual([
+        { Timestamp: '2026-07-01', Command: 'build', occurrences: '12' },
+        { Timestamp: '2026-07-01', Command: 'run', occurrences: '11' },
+      ]);
+      const types = (
+        await connection.runAndReadAll(
+          `DESCRIBE ${sql.replace(/GROUP BY[\s\S]*$/, '').replace('SELECT Timestamp, Command, sum(Occurrences) AS occurrences', 'SELECT OSVersion')}`,
+        )
+      ).getRowObjectsJson();
+      expect(types[0]).toMatchObject({ column_name: 'OSVersion', column_type: 'VARCHAR' });
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it('pandas reads the URL with versions as text', async () => {
+    if (!existsSync(PYTHON) || !pythonHasPandas()) {
+      if (process.env.CI) throw new Error('CI must install python3-pandas (.ci/run)');
+      console.warn('skipping: /usr/bin/python3 with pandas is not installed (apt-get install python3-pandas)');
+      return;
+    }
+    const code = `${(await snippet('python')).replace(README_URL, url)}\nprint("VERSION", df["OSVersion"].tolist())\n`;
+    // Asynchronous: the HTTP server serving the file runs in this process.
+    const { stdout: output } = await run(PYTHON, ['-c', code]);
+    expect(output).toMatch(/build\s+12/);
+    expect(output).toContain("VERSION ['22.04', '10.10']");
+  });
+
+  it('R readr reads the URL with versions as text', async () => {
+    if (!existsSync(RSCRIPT)) {
+      if (process.env.CI) throw new Error('CI must install r-base-core and r-cran-readr (.ci/run)');
+      console.warn('skipping: Rscript is not installed (apt-get install r-base-core r-cran-readr)');
+      return;
+    }
+    const code = `${(await snippet('r')).replace(README_URL, url)}\ncat("VERSION", df$OSVersion, "\\n")\n`;
+    const { stdout: output } = await run(RSCRIPT, ['-e', code]);
+    expect(output).toMatch(/build/);
+    expect(output).toContain('VERSION 22.04 10.10');
+  });
+});
+
+function pythonHasPandas(): boolean {
+  try {
+    execFileSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}

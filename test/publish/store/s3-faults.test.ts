@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isPublisherError } from '../../../src/core/errors.js';
+import { createMemoryLogger } from '../../../src/core/log.js';
+import { S3Store } from '../../../src/publish/store/index.js';
+import { FAULTS, type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
+import { type S3Server, startS3Server } from '../../helpers/s3-server.js';
+
+/**
+ * Transient faults between the store and a real S3 server are retried; a persistent one becomes E_STORE
+ * with the cause kept. The proxy injects each fault into real HTTP traffic.
+ */
+const sha = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
+const TSV = { contentType: 'text/tab-separated-values; charset=utf-8', cacheControl: 'public, max-age=86400' };
+
+let server: S3Server;
+let proxy: FaultProxy;
+let work: string;
+let store: S3Store;
+let logger: ReturnType<typeof createMemoryLogger>;
+
+beforeAll(async () => {
+  server = await startS3Server();
+  work = await mkdtemp(join(tmpdir(), 'store-faults-'));
+});
+afterAll(async () => {
+  await server.stop();
+  await rm(work, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  proxy = await startFaultProxy(server.endpoint, { lifetimeMs: 60_000 });
+  logger = createMemoryLogger();
+  store = new S3Store({
+    bucket: server.bucket,
+    prefix: 'faults/',
+    endpoint: proxy.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: server.credentials,
+    partSizeBytes: 5 * 1024 * 1024,
+    maxAttempts: 4,
+    socketTimeoutMs: 800,
+    connectionTimeoutMs: 1000,
+    logger,
+  });
+});
+afterEach(async () => {
+  store.destroy();
+  await proxy.stop();
+});
+
+const attemptsOn = (method: string, key: string): number =>
+  proxy.requests.filter((seen) => seen.method === method && seen.key === key).length;
+
+describe('transient faults are retried', () => {
+  it('retries HTTP 500 on PUT and logs that retries were needed', async () => {
+    proxy.inject(FAULTS.internalError, { times: 2, match: { method: 'PUT', key: 'faults/a.tsv' } });
+    await store.putBytes('a.tsv', 'a\n', TSV);
+    expect(attemptsOn('PUT', 'faults/a.tsv')).toBe(3);
+    expect((await store.head('a.tsv'))?.sha256).toBe(sha('a\n'));
+    expect(logger.lines.some((line) => line.includes('succeeded after retries') && line.includes('attempts=3'))).toBe(
+      true,
+    );
+  });
+
+  it('retries 503 SlowDown (throttling) on HEAD', async () => {
+    await store.putBytes('slow.tsv', 'x', TSV);
+    proxy.inject(FAULTS.slowDown, { times: 2, match: { method: 'HEAD' } });
+    expect((await store.head('slow.tsv'))?.bytes).toBe(1);
+    expect(attemptsOn('HEAD', 'faults/slow.tsv')).toBe(3);
+  });
+
+  it('retries a connection reset in the middle of an upload body', async () => {
+    const body = Buffer.alloc(2 * 1024 * 1024, 'r');
+    proxy.inject(FAULTS.reset, { times: 1, match: { method: 'PUT', key: 'faults/reset.tsv' } });
+    await store.putBytes('reset.tsv', body, TSV);
+    expect(proxy.requests.filter((seen) => seen.key === 'faults/reset.tsv').map((seen) => seen.fault ?? 'ok')).toEqual([
+      'reset',
+      'ok',
+    ]);
+    expect(sha((await store.getBytes('reset.tsv'))!)).toBe(sha(body));
+  });
+
+  it('retries a connection reset in the middle of a download body (the SDK does not)', async () => {
+    const body = Buffer.alloc(1024 * 1024, 'd');
+    await store.putBytes('download.tsv', body, TSV);
+    proxy.inject(FAULTS.reset, { times: 2, match: { method: 'GET', key: 'faults/download.tsv' } });
+    expect(sha((await store.getBytes('download.tsv'))!)).toBe(sha(body));
+    proxy.inject(FAULTS.reset, { times: 1, match: { method: 'GET', key: 'faults/download.tsv' } });
+    await store.download('download.tsv', join(work, 'download.tsv'));
+    expect(sha(await readFile(join(work, 'download.tsv')))).toBe(sha(body));
+    expect(logger.lines.filter((line) => line.includes('reading an object failed; retrying'))).toHaveLength(3);
+  });
+
+  it('gives up on a stalled request after the socket timeout and retries it', async () => {
+    proxy.inject({ kind: 'stall', ms: 10_000 }, { times: 1, match: { method: 'PUT', key: 'faults/stall.tsv' } });
+    const started = Date.now();
+    await store.putBytes('stall.tsv', 'stalled once', TSV);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(proxy.requests.filter((seen) => seen.key === 'faults/stall.tsv').map((seen) => seen.fault ?? 'ok')).toEqual([
+      'stall',
+      'ok',
+    ]);
+  });
+
+  it('survives 500s, a reset and a stall among the parts of a multipart upload', async () => {
+    const body = Buffer.alloc(11 * 1024 * 1024, 'm');
+    const source = join(work, 'multi.tsv');
+    await writeFile(source, body);
+    proxy.inject(FAULTS.internalError, { times: 1, match: { query: 'partNumber' } });
+    proxy.inject(FAULTS.reset, { times: 1, match: { query: 'partNumber' } });
+    proxy.inject({ kind: 'stall', ms: 10_000 }, { times: 1, match: { query: 'partNumber' } });
+    const info = await store.putFile('multi.tsv', source, TSV);
+    expect(info.sha256).toBe(sha(body));
+    expect(proxy.pendingFaults()).toBe(0);
+    expect(await store.head('multi.tsv')).toMatchObject({ bytes: body.length, sha256: sha(body) });
+    expect(await server.pendingUploads()).toEqual([]);
+  });
+});
+
+describe('persistent faults fail with E_STORE', () => {
+  it('names the operation, the object and the cause, and keeps the SDK error as cause', async () => {
+    await store.putBytes('kept.tsv', 'before', TSV);
+    proxy.inject(FAULTS.internalError, { times: 50, match: { method: 'PUT' } });
+    const error = await store.putBytes('kept.tsv', 'after', TSV).catch((caught: unknown) => caught);
+    expect(isPublisherError(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'E_STORE' });
+    expect((error as Error).message).toMatch(
+      /^S3 PUT s3:\/\/telemetry-test\/faults\/kept\.tsv failed after 4 attempts: InternalError HTTP 500/,
+    );
+    expect((error as Error).cause).toMatchObject({ name: 'InternalError' });
+    expect(attemptsOn('PUT', 'faults/kept.tsv')).toBe(5); // 1 before + 4 attempts
+    expect((await store.getBytes('kept.tsv'))?.toString()).toBe('before');
+  });
+
+  it('aborts a multipart upload that cannot finish, leaving no parts behind', async () => {
+    const source = join(work, 'doomed.tsv');
+    await writeFile(source, Buffer.alloc(11 * 1024 * 1024, 'z'));
+    proxy.inject(FAULTS.internalError, { times: 50, match: { query: 'partNumber' } });
+    await expect(store.putFile('doomed.tsv', source, TSV)).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringContaining('S3 upload s3://telemetry-test/faults/doomed.tsv failed'),
+    });
+    expect(await store.head('doomed.tsv')).toBeUndefined();
+    expect(await server.pendingUploads()).toEqual([]);
+    expect(logger.lines.some((line) => line.includes('aborted the failed multipart upload'))).toBe(true);
+  });
+
+  it('fails a read whose body keeps breaking after maxAttempts', async () => {
+    await store.putBytes('broken.tsv', Buffer.alloc(64 * 1024, 'b'), TSV);
+    proxy.inject(FAULTS.reset, { times: 50, match: { method: 'GET' } });
+    await expect(store.getBytes('broken.tsv')).rejects.toMatchObject({
+      code: 'E_STORE',
+      message: expect.stringMatching(/^S3 GET s3:\/\/telemetry-test\/faults\/broken\.tsv failed after 4 attempts/),
+    });
+  });
+});
