@@ -1,7 +1,19 @@
+// The run's DuckDB: one connection, statements with bound named parameters, rows read as JSON values.
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { type DuckDBConnection, DuckDBInstance, quotedIdentifier, quotedString } from '@duckdb/node-api';
+import { fileURLToPath } from 'node:url';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBValue,
+  quotedIdentifier,
+  quotedString,
+} from '@duckdb/node-api';
 
 export { quotedIdentifier, quotedString };
+
+/** Named parameters (`$k` in the SQL is `{ k: 10 }`); each statement of a script gets the ones it names. */
+export type SqlParams = Record<string, DuckDBValue>;
 
 export interface DuckSettings {
   /** DuckDB memory_limit, e.g. "4GB". The exact cube spills badly under 1 GB on a 50M-event quarter. */
@@ -13,10 +25,10 @@ export interface DuckSettings {
 
 export interface Duck {
   connection: DuckDBConnection;
-  /** Run statements that return nothing. */
-  run(sql: string): Promise<void>;
+  /** Run statements that return nothing; `params` binds `$name` parameters in any of them. */
+  run(sql: string, params?: SqlParams): Promise<void>;
   /** Rows as plain JSON values (BIGINT and DATE stay exact as strings). */
-  all<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
   close(): void;
 }
 
@@ -30,8 +42,16 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   const connection = await instance.connect();
   const duck: Duck = {
     connection,
-    run: (sql) => traced(sql, () => connection.run(sql).then(() => undefined)),
-    all: <T>(sql: string) => traced(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]),
+    run: (sql, params) =>
+      params === undefined
+        ? traced(sql, () => connection.run(sql).then(() => undefined))
+        : runScript(connection, sql, params).then(() => undefined),
+    all: async <T>(sql: string, params?: SqlParams) => {
+      if (params === undefined)
+        return traced(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]);
+      const last = await runScript(connection, sql, params);
+      return (last?.getRowObjectsJson() ?? []) as T[];
+    },
     close: () => {
       connection.closeSync();
       instance.closeSync();
@@ -52,17 +72,60 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   return duck;
 }
 
-/** TP_TRACE_SQL=1 prints every statement's duration on stderr: where a slow run spends its time. */
-async function traced<T>(sql: string, run: () => Promise<T>): Promise<T> {
+/**
+ * A script of one or more statements, each bound to the parameters it names (DuckDB binds parameters
+ * only on a single prepared statement). Returns the last statement's rows.
+ */
+async function runScript(connection: DuckDBConnection, sql: string, params: SqlParams) {
+  const statements = await connection.extractStatements(sql);
+  let last: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
+  for (let index = 0; index < statements.count; index++) {
+    const prepared = await statements.prepare(index);
+    const names = Array.from({ length: prepared.parameterCount }, (_, position) =>
+      prepared.parameterName(position + 1),
+    );
+    const missing = names.filter((name) => !(name in params));
+    if (missing.length) throw new Error(`SQL parameter(s) ${missing.map((name) => `$${name}`).join(', ')} not given`);
+    if (names.length) prepared.bind(Object.fromEntries(names.map((name) => [name, params[name]!])));
+    last = await traced(sql, () => prepared.runAndReadAll(), index, params);
+  }
+  return last;
+}
+
+/**
+ * TP_TRACE_SQL=1 prints every statement, whole, with its duration and parameters on stderr: where a slow
+ * run spends its time, and the SQL it really ran.
+ */
+async function traced<T>(sql: string, run: () => Promise<T>, statement?: number, params?: SqlParams): Promise<T> {
   if (!process.env.TP_TRACE_SQL) return run();
   const started = performance.now();
   try {
     return await run();
   } finally {
-    process.stderr.write(
-      `SQL ${((performance.now() - started) / 1000).toFixed(2)}s ${new Date().toISOString()} ${sql.replace(/\s+/g, ' ').trim().slice(0, 160)}\n`,
-    );
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const which = statement === undefined ? '' : ` statement ${statement + 1}`;
+    const bound =
+      params === undefined
+        ? ''
+        : ` params ${JSON.stringify(params, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))}`;
+    process.stderr.write(`-- SQL ${seconds}s ${new Date().toISOString()}${which}${bound}\n${sql.trim()}\n`);
   }
+}
+
+const sqlFiles = new Map<string, string>();
+
+/**
+ * The text of a `.sql` file beside the code that runs it: `sqlFile(import.meta.url, 'labels.sql')`.
+ * Read once per process.
+ */
+export function sqlFile(moduleUrl: string, name: string): string {
+  const path = fileURLToPath(new URL(name, moduleUrl));
+  let text = sqlFiles.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, 'utf8');
+    sqlFiles.set(path, text);
+  }
+  return text;
 }
 
 /** Appends text rows to a table with DuckDB's appender (fast, and no value is ever spliced into SQL). */
