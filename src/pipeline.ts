@@ -9,9 +9,11 @@ import type { Logger } from './core/log.js';
 import { formatQuarter, quarterDays } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
 import { type Duck, openDuck } from './engine/duck.js';
+import { lockDown } from './engine/sandbox.js';
 import { type IngestedEvents, type IngestOptions, ingestEvents } from './ingest/index.js';
 import { linkedGroups, protectLinkedRows } from './protect/linked.js';
 import { type ProtectedDataset, protectDataset } from './protect/protect.js';
+import { createArchiveMachines } from './query/contract.js';
 import type { DatasetDefinition } from './query/dataset.js';
 import { createReleaseTable, queryFacts } from './query/facts.js';
 import { type BuiltDataset, writeDataset } from './write/index.js';
@@ -84,6 +86,7 @@ export async function loadEvents(
   logger: Logger,
 ): Promise<IngestedEvents> {
   const events = await ingestEvents(duck, files, options, logger);
+  await createArchiveMachines(duck);
   await createReleaseTable(duck, quarter);
   return events;
 }
@@ -113,6 +116,8 @@ export async function buildRelease(
     const events = await loadEvents(duck, files, quarter, ingestOptions, logger);
     const outDir = join(workDir, 'out');
     await mkdir(outDir, { recursive: true });
+    // Every file the run reads was read; from here on DuckDB touches the out folder alone.
+    await lockDown(duck, [outDir]);
     const protectedDatasets: ProtectedDataset[] = [];
     for (const dataset of datasets) {
       const facts = await queryFacts(duck, dataset, quarter, settings.revise);

@@ -11,6 +11,7 @@ import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.
 import { datasetTables } from '../engine/tables.js';
 import { dimensionValueSql } from '../ingest/values.js';
 import { bucketMacroSql } from './buckets.js';
+import { checkOneSelect, checkPrivacyUnit } from './contract.js';
 import type { DatasetDefinition } from './dataset.js';
 
 /** A dataset's query result in the run's DuckDB. */
@@ -43,6 +44,7 @@ export async function queryFacts(
   const view = tables.query;
   try {
     for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
+    await checkOneSelect(duck, dataset);
     await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${dataset.sql}`);
     const columns = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${view}`);
     const queryColumns = columns.map((column) => column.column_name);
@@ -56,14 +58,8 @@ export async function queryFacts(
       );
     }
     const dimensions = new Set(dataset.dimensions.map((dimension) => dimension.column));
-    // `events` carries machines as the 64-bit hash of their id; a query that derives its own privacy
-    // unit (a text id) gets it hashed the same way, so every later step groups integers.
-    const select = columns.map(({ column_name: name, column_type: type }) =>
-      dimensions.has(name)
-        ? `coalesce(CAST(${id(name)} AS VARCHAR), 'Unknown') AS ${id(name)}`
-        : name === 'machine_id' && type !== 'UBIGINT'
-          ? 'hash(machine_id) AS machine_id'
-          : id(name),
+    const select = columns.map(({ column_name: name }) =>
+      dimensions.has(name) ? `coalesce(CAST(${id(name)} AS VARCHAR), 'Unknown') AS ${id(name)}` : id(name),
     );
     await duck.run(
       `CREATE OR REPLACE ${keep ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
@@ -83,6 +79,8 @@ export async function queryFacts(
         `dataset "${dataset.name}": query.sql returns rows without a ${dataset.timeColumn}; every fact needs its time`,
       );
     }
+    const machineIdType = columns.find((column) => column.column_name === 'machine_id')!.column_type;
+    await checkPrivacyUnit(duck, dataset, facts, machineIdType);
     await cleanFacts(duck, facts, [...dimensions]);
     return { table: facts, columns: queryColumns };
   } catch (error) {

@@ -1,0 +1,16 @@
+// A copy of a bundled dataset folder whose query.sql is rewritten, for tests of the query contract.
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempDir } from './build.js';
+
+/** A queries folder holding `dataset` with `rewrite` applied to its query.sql (which must change it). */
+export async function rewrittenQueries(dataset: string, rewrite: (sql: string) => string): Promise<string> {
+  const queriesDir = await tempDir();
+  await cp(join(process.cwd(), 'queries', dataset), join(queriesDir, dataset), { recursive: true });
+  const sqlPath = join(queriesDir, dataset, 'query.sql');
+  const sql = await readFile(sqlPath, 'utf8');
+  const rewritten = rewrite(sql);
+  if (rewritten === sql) throw new Error(`the rewrite left ${dataset}/query.sql unchanged`);
+  await writeFile(sqlPath, rewritten);
+  return queriesDir;
+}
