@@ -1,12 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { openArchive } from '../archive/index.js';
 import type { Settings } from '../config.js';
 import { datasetKey, privacyReportKey } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
 import { formatQuarter, lastCompleteQuarter, previousQuarter, quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
+import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { loadEvents, openWorkDatabase } from '../pipeline.js';
 import { openStore, type Store } from '../publish/store/index.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
@@ -92,7 +91,7 @@ async function auditQuarter(
       });
     return undefined;
   }
-  const workDir = await mkdtemp(join(settings.tempDirectory ?? tmpdir(), 'telemetry-audit-'));
+  const workDir = await createWorkDir(settings.tempDirectory ?? tmpdir(), 'telemetry-audit-', logger);
   const { duck } = await openWorkDatabase(settings, workDir, 'audit.duckdb');
   try {
     const files = await openArchive(settings.archive, quarterDays(quarter), workDir, logger, {
@@ -127,7 +126,7 @@ async function auditQuarter(
     return tables;
   } finally {
     duck.close();
-    await rm(workDir, { recursive: true, force: true });
+    await removeWorkDir(workDir);
   }
 }
 

@@ -29,7 +29,8 @@ export async function readOptOut(path: string): Promise<string[]> {
 
 /** Deletes the events of opted-out machines; returns how many events were removed. */
 export async function applyOptOut(duck: Duck, machineIds: readonly string[]): Promise<number> {
-  await duck.run('CREATE OR REPLACE TABLE opt_out (machine_id VARCHAR PRIMARY KEY)');
+  // Temporary: the raw ids are never written to the database file.
+  await duck.run('CREATE OR REPLACE TEMP TABLE opt_out (machine_id VARCHAR PRIMARY KEY)');
   await appendRows(
     duck,
     'opt_out',

@@ -1,4 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { inputManifestKey, publicUrl } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
 import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from '../core/quarter.js';
 import type { ChangelogEntry, Quarter, ReleaseWithChangelog } from '../core/release.js';
+import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { type BuiltRelease, buildRelease, type EventCounts } from '../pipeline.js';
 import type { ProtectionStats } from '../protect/protect.js';
 import { checkRevision } from '../protect/revise.js';
@@ -16,6 +16,9 @@ import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
 import { openStore, type Store } from './store/index.js';
+
+/** Work folders of publish runs: `<temp dir>/telemetry-publisher-XXXXXX`. */
+export const WORK_DIR_PREFIX = 'telemetry-publisher-';
 
 export const LICENSE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'DATA_LICENSE.md');
 
@@ -61,7 +64,7 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   }
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
   const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
-  const workDir = await mkdtemp(join(settings.tempDirectory ?? tmpdir(), 'telemetry-publisher-'));
+  const workDir = await createWorkDir(settings.tempDirectory ?? tmpdir(), WORK_DIR_PREFIX, logger);
   logger.info('run started', {
     quarter: formatQuarter(quarter),
     archive: settings.archive,
@@ -76,7 +79,9 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     const holder = `${hostname()} pid ${process.pid} started ${now.toISOString()}`;
     return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
-    if (!settings.dryRun) await rm(workDir, { recursive: true, force: true });
+    // A dry run keeps its preview (the files it would have published) and nothing else.
+    if (settings.dryRun) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
+    else await removeWorkDir(workDir);
   }
 }
 
