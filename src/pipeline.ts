@@ -16,6 +16,7 @@ import { type ProtectedDataset, protectDataset } from './protect/protect.js';
 import { createArchiveMachines } from './query/contract.js';
 import type { DatasetDefinition } from './query/dataset.js';
 import { createReleaseTable, queryFacts } from './query/facts.js';
+import { populationCompanions } from './query/population.js';
 import { type BuiltDataset, writeDataset } from './write/index.js';
 
 export type { BuiltDataset } from './write/index.js';
@@ -32,6 +33,11 @@ export interface BuiltRelease {
   database: string;
   events: EventCounts;
   datasets: BuiltDataset[];
+  /**
+   * The other datasets of the named datasets' populations, built (in `companionsDir`) only so that the
+   * linked protection sees the whole population; this run does not publish them.
+   */
+  companions: BuiltDataset[];
   /** Folder holding the built files. */
   outDir: string;
 }
@@ -115,11 +121,14 @@ export async function buildRelease(
     };
     const events = await loadEvents(duck, files, quarter, ingestOptions, logger);
     const outDir = join(workDir, 'out');
+    const companionsDir = join(workDir, 'companions');
     await mkdir(outDir, { recursive: true });
-    // Every file the run reads was read; from here on DuckDB touches the out folder alone.
-    await lockDown(duck, [outDir]);
+    await mkdir(companionsDir, { recursive: true });
+    // Every file the run reads was read; from here on DuckDB touches the folders it writes alone.
+    await lockDown(duck, [outDir, companionsDir]);
+    const companions = await populationCompanions(datasets, settings.queriesDir);
     const protectedDatasets: ProtectedDataset[] = [];
-    for (const dataset of datasets) {
+    for (const dataset of [...datasets, ...companions]) {
       const facts = await queryFacts(duck, dataset, quarter, settings.revise);
       protectedDatasets.push(
         await protectDataset(
@@ -133,15 +142,25 @@ export async function buildRelease(
     }
     for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
     const inputs = files.map(inputOf);
-    const target = { keyTemplate: settings.keyTemplate, quarter, outDir, inputs };
     const built: BuiltDataset[] = [];
-    for (const result of protectedDatasets) built.push(await writeDataset(duck, result, target, logger));
+    const builtCompanions: BuiltDataset[] = [];
+    for (const [index, result] of protectedDatasets.entries()) {
+      const companion = index >= datasets.length;
+      const target = { keyTemplate: settings.keyTemplate, quarter, outDir: companion ? companionsDir : outDir, inputs };
+      (companion ? builtCompanions : built).push(await writeDataset(duck, result, target, logger));
+    }
+    for (const companion of companions) {
+      logger.info('built for the linked protection of its population, not published by this run', {
+        dataset: companion.name,
+      });
+    }
     return {
       quarter,
       inputs,
       database,
       outDir,
       datasets: built,
+      companions: builtCompanions,
       events: { ...events, daysWithoutData: quarterDays(quarter).length - new Set(files.map((file) => file.day)).size },
     };
   } finally {

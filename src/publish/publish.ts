@@ -96,6 +96,7 @@ async function publishBuilt(
 ): Promise<RunSummary> {
   const { logger, now } = context;
   const catalog = await readCatalog(target);
+  refuseDivergedCompanions(built, catalog);
   const changelog: ChangelogEntry[] = [];
   const withheld = new Set<string>();
   for (const { file } of built.datasets) {
@@ -230,4 +231,21 @@ function catalogEntry(
     for (const entry of dataset.quarters ?? []) if (entry.key === key) return entry;
   }
   return undefined;
+}
+
+/**
+ * The named datasets were protected together with the rest of their population, assuming its other
+ * datasets publish what they were built as now. One already published as something else (protected
+ * alone, or before late events) would let the new rows be differenced against it: refuse.
+ */
+function refuseDivergedCompanions(built: BuiltRelease, catalog: Awaited<ReturnType<typeof readCatalog>>): void {
+  for (const { file } of built.companions) {
+    const listed = catalogEntry(catalog, file.key);
+    if (!listed || listed.sha256 === file.sha256) continue;
+    const named = built.datasets.map(({ file: other }) => other.dataset);
+    throw new PublisherError(
+      'E_CONFIG',
+      `dataset "${file.dataset}" is protected together with ${named.map((name) => `"${name}"`).join(', ')} (same population), and its published ${file.key} is not what the joint protection gives now: publish them in one run (${[file.dataset, ...named].map((name) => `--dataset ${name}`).join(' ')}, with --revise if the quarter is published); nothing was published`,
+    );
+  }
 }

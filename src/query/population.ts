@@ -1,0 +1,28 @@
+// Datasets that count the same machines many times (a population, e.g. installations by size and by
+// feature) are protected together: a suppressed row of one could otherwise be derived from published
+// rows of the others. A run that publishes some of them still builds them all, so their protection is
+// the same whichever of them a run names.
+import { type DatasetDefinition, listDatasets, loadDataset } from './dataset.js';
+
+/** The datasets linked protection spans: those that count machines share their population's rows. */
+export function populationOf(dataset: DatasetDefinition): string | undefined {
+  return dataset.measure.count === 'machines' ? (dataset.population ?? `dataset:${dataset.name}`) : undefined;
+}
+
+/** The other datasets of `queriesDir` in the populations of `datasets`, in name order. */
+export async function populationCompanions(
+  datasets: readonly DatasetDefinition[],
+  queriesDir?: string,
+): Promise<DatasetDefinition[]> {
+  const populations = new Set(datasets.map(populationOf).filter((population) => population !== undefined));
+  if (populations.size === 0) return [];
+  const named = new Set(datasets.map((dataset) => dataset.name));
+  const companions: DatasetDefinition[] = [];
+  for (const name of await listDatasets(queriesDir)) {
+    if (named.has(name)) continue;
+    const dataset = await loadDataset(name, queriesDir);
+    const population = populationOf(dataset);
+    if (population !== undefined && populations.has(population)) companions.push(dataset);
+  }
+  return companions;
+}
