@@ -221,6 +221,8 @@ export interface DatasetRun {
   k: number;
   /** Events one machine may contribute to one row. */
   cap: number;
+  /** Events one machine may contribute to the dataset on one day (unset: unbounded). */
+  dailyCap?: number;
 }
 
 export function datasetRun(
@@ -228,5 +230,11 @@ export function datasetRun(
   dataset: DatasetDefinition,
   quarter: Quarter,
 ): DatasetRun {
-  return { dataset, quarter, k: settings.k ?? dataset.k, cap: settings.contributionCap ?? dataset.contributionCap };
+  return {
+    dataset,
+    quarter,
+    k: settings.k ?? dataset.k,
+    cap: settings.contributionCap ?? dataset.contributionCap,
+    ...(dataset.dailyContributionCap === undefined ? {} : { dailyCap: dataset.dailyContributionCap }),
+  };
 }

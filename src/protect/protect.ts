@@ -8,11 +8,14 @@ import { type DatasetTables, datasetTables } from '../engine/tables.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
 import { buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches } from './cells.js';
+import { boundDailyContribution, type DailyBoundStats } from './contribution.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
 export interface ProtectionParameters {
   k: number;
   cap: number;
+  /** Events one machine may contribute to the dataset on one day; null when unbounded (or counting machines). */
+  dailyCap: number | null;
 }
 
 export interface ProtectionOptions {
@@ -30,6 +33,7 @@ export interface ProtectedDataset {
   labels: DimensionLabels[];
   tables: DatasetTables;
   batches: number;
+  dailyBound: DailyBoundStats;
 }
 
 /**
@@ -44,6 +48,7 @@ export async function protectDataset(
   logger: Logger,
 ): Promise<ProtectedDataset> {
   const { dataset, k, cap } = run;
+  const dailyBound = await boundDailyContribution(duck, run, facts);
   const tables = datasetTables(dataset.name);
   const labels = await chooseLabels(duck, dataset, facts.table, tables, k);
   const layout = await createKeyLayout(duck, dataset, facts.table, labels, tables, options.narrowKeyBits);
@@ -54,7 +59,16 @@ export async function protectDataset(
     await buildBatch(duck, dataset, facts.table, labels, layout, tables, batch, k, cap, identified);
   }
   logger.info('protected dataset', { dataset: dataset.name, k, cap, batches: batches.length });
-  return { dataset, parameters: { k, cap }, facts: facts.table, labels, tables, batches: batches.length };
+  const dailyCap = dataset.measure.count === 'events' ? (run.dailyCap ?? null) : null;
+  return {
+    dataset,
+    parameters: { k, cap, dailyCap },
+    facts: facts.table,
+    labels,
+    tables,
+    batches: batches.length,
+    dailyBound,
+  };
 }
 
 export interface ProtectionStats {

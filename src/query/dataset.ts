@@ -32,6 +32,8 @@ export interface DatasetDefinition {
   k: number;
   /** Events one machine may contribute to one row (public); only for `count: "events"`. */
   contributionCap: number;
+  /** Events one machine may contribute to the whole dataset on one day (public); only for `count: "events"`. */
+  dailyContributionCap?: number;
   /** Rows of different values of this column are independent (a day); processed in batches. */
   timeColumn: string;
   measure: { column: string; count: 'events' | 'machines' };
@@ -173,6 +175,7 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     schemaVersion: integer('schemaVersion', 1),
     k,
     contributionCap: integer('contributionCap', 1, 1_000_000),
+    ...(m.dailyContributionCap === undefined ? {} : { dailyContributionCap: integer('dailyContributionCap', 1) }),
     timeColumn,
     measure: { column: measure!.column as string, count: measure!.count as 'events' | 'machines' },
     columns: parsedColumns,

@@ -55,7 +55,7 @@ export async function writeDataset(
     );
   }
   const stats = await protectionStats(duck, result);
-  const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats);
+  const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats, result.dailyBound);
   const reportKey = privacyReportKey(key);
   const reportPath = join(outDir, reportKey);
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { formatQuarter } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
+import type { DailyBoundStats } from '../protect/contribution.js';
 import type { DimensionLabels } from '../protect/labels.js';
 import type { ProtectionParameters, ProtectionStats } from '../protect/protect.js';
 import type { DatasetDefinition } from '../query/dataset.js';
@@ -26,6 +27,10 @@ export interface PrivacyReport {
    * half of it (a (1, 50%) dominance rule): it would describe those few machines.
    */
   eventsRemovedByCap: number | null;
+  /** Events one machine may add to the dataset on one day; null when unbounded or counting machines. */
+  dailyContributionCap: number | null;
+  /** Events the daily bound removed, withheld (null) by the same rule as `eventsRemovedByCap`. */
+  eventsRemovedByDailyCap: number | null;
   machinesPerPublishedRow: { min: number | null; median: number | null };
 }
 
@@ -35,6 +40,7 @@ export function buildPrivacyReport(
   parameters: ProtectionParameters,
   labels: readonly DimensionLabels[],
   stats: ProtectionStats,
+  dailyBound: DailyBoundStats,
 ): PrivacyReport {
   const published = {
     ...stats.valuePublished,
@@ -74,13 +80,29 @@ export function buildPrivacyReport(
         }
       : null,
     eventsRemovedByCap:
-      dataset.measure.count === 'events' &&
-      (stats.machinesCapped === 0 ||
-        (stats.machinesCapped >= parameters.k && 2 * stats.largestRemovedByCap <= stats.eventsRemovedByCap))
-        ? stats.eventsRemovedByCap
+      dataset.measure.count === 'events'
+        ? disclosableRemoval(parameters.k, stats.eventsRemovedByCap, stats.machinesCapped, stats.largestRemovedByCap)
         : null,
+    dailyContributionCap: parameters.dailyCap,
+    eventsRemovedByDailyCap:
+      parameters.dailyCap === null
+        ? null
+        : disclosableRemoval(
+            parameters.k,
+            dailyBound.eventsRemoved,
+            dailyBound.machinesBounded,
+            dailyBound.largestRemoved,
+          ),
     machinesPerPublishedRow: { min: stats.minMachinesPerRow, median: stats.medianMachinesPerRow },
   };
+}
+
+/**
+ * Events a bound removed, when publishing the figure describes no few machines: none removed, or at
+ * least k machines hit the bound and no one of them accounts for more than half (a (1, 50%) dominance rule).
+ */
+function disclosableRemoval(k: number, removed: number, machines: number, largest: number): number | null {
+  return machines === 0 || (machines >= k && 2 * largest <= removed) ? removed : null;
 }
 
 /** The few fields copied into the catalog. */

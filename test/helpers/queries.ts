@@ -14,3 +14,12 @@ export async function rewrittenQueries(dataset: string, rewrite: (sql: string) =
   await writeFile(sqlPath, rewritten);
   return queriesDir;
 }
+
+/** A queries folder holding `dataset` with `patch` merged into its dataset.json. */
+export async function patchedDataset(dataset: string, patch: Record<string, unknown>): Promise<string> {
+  const queriesDir = await tempDir();
+  await cp(join(process.cwd(), 'queries', dataset), join(queriesDir, dataset), { recursive: true });
+  const path = join(queriesDir, dataset, 'dataset.json');
+  await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), ...patch }, null, 2));
+  return queriesDir;
+}

@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import type { PrivacyReport } from '../../src/write/privacy-report.js';
+import { type ArchiveEvent, event } from '../helpers/archive.js';
+import { build, writeArchive } from '../helpers/build.js';
+import { patchedDataset } from '../helpers/queries.js';
+
+const DAY = '2026-07-01';
+const COMMANDS = Array.from({ length: 10 }, (_, index) => `command-${index}`);
+
+/** Each of `count` machines runs every command `times` times on DAY. */
+function users(prefix: string, count: number, times: number): ArchiveEvent[] {
+  return Array.from({ length: count }, (_, machine) =>
+    COMMANDS.flatMap((command) =>
+      Array.from({ length: times }, () => event({ machine_id: `${prefix}${machine}`, command })),
+    ),
+  ).flat();
+}
+
+async function buildBounded(events: ArchiveEvent[], dailyContributionCap?: number) {
+  const archive = await writeArchive({ [DAY]: events });
+  const queriesDir = await patchedDataset(
+    'cli-usage',
+    dailyContributionCap === undefined ? {} : { dailyContributionCap },
+  );
+  const built = await build(archive, { k: '5', queriesDir });
+  const report = JSON.parse(await readFile(built.datasets[0]!.file.privacyReport.localPath, 'utf8')) as PrivacyReport;
+  return { rows: built.rows, report };
+}
+
+describe('the daily contribution bound', () => {
+  it('limits what one machine adds to the dataset on a day, however many rows it spreads over', async () => {
+    // 10 machines run each command once; one machine runs each 50 times (500 events, under the row cap of 100).
+    const events = [...users('light', 10, 1), ...users('heavy', 1, 50)];
+    const unbounded = await buildBounded(events);
+    expect(unbounded.rows.map((row) => row.Occurrences)).toEqual(COMMANDS.map(() => '60'));
+    // Bound 100: the heavy machine's 500 events scale to floor(50 * 100 / 500) = 10 a command.
+    const bounded = await buildBounded(events, 100);
+    expect(bounded.rows.map((row) => row.Occurrences)).toEqual(COMMANDS.map(() => '20'));
+    expect(bounded.report.dailyContributionCap).toBe(100);
+    // One machine hit the bound: the figure would describe it, so it is withheld.
+    expect(bounded.report.eventsRemovedByDailyCap).toBeNull();
+    expect(unbounded.report.dailyContributionCap).toBeNull();
+  });
+
+  it('publishes the events it removed when at least k machines hit it and none dominates', async () => {
+    const { rows, report } = await buildBounded([...users('light', 10, 1), ...users('heavy', 5, 50)], 100);
+    expect(rows.map((row) => row.Occurrences)).toEqual(COMMANDS.map(() => String(10 + 5 * 10)));
+    expect(report.eventsRemovedByDailyCap).toBe(5 * 400);
+  });
+
+  it('leaves machines under the bound untouched', async () => {
+    const events = [...users('light', 10, 1), ...users('heavy', 1, 10)];
+    const bounded = await buildBounded(events, 100);
+    expect(bounded.rows.map((row) => row.Occurrences)).toEqual(COMMANDS.map(() => '20'));
+    expect(bounded.report.eventsRemovedByDailyCap).toBe(0);
+  });
+});
