@@ -1,5 +1,6 @@
 import { findDerivableCells } from '../protect/exact/disclosure-audit.js';
 import type { CellVector } from '../protect/exact/span.js';
+import type { InputProblem } from './inputs.js';
 import type { AuditRow } from './recompute.js';
 
 /**
@@ -7,7 +8,16 @@ import type { AuditRow } from './recompute.js';
  * (time, then labels) so the comparison is exactly what a reader of the file sees.
  */
 export interface AuditViolation {
-  rule: 'under_k' | 'unknown_row' | 'value_mismatch' | 'missing_row' | 'derivable' | 'integrity' | 'unlisted_revision';
+  rule:
+    | 'under_k'
+    | 'unknown_row'
+    | 'value_mismatch'
+    | 'missing_row'
+    | 'derivable'
+    | 'integrity'
+    | 'unlisted_revision'
+    | 'no_manifest'
+    | InputProblem['rule'];
   dataset: string;
   quarter: string;
   row?: string;
