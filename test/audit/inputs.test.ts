@@ -1,10 +1,10 @@
 // The audit judges each quarter file against the inputs its manifest lists, read by the audit itself:
 // archive file names that are glob patterns, truncated gzip, files gone, resized or leading outside the
 // archive, and late files added after a withheld revision.
-import { appendFile, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { machines, writeDayFile } from '../helpers/archive.js';
+import { event, machines, writeDayFile } from '../helpers/archive.js';
 import { tempDir } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { writeZonedParquet } from './parquet.js';
@@ -177,5 +177,58 @@ describe('audit reads the inputs of the manifest itself', () => {
     const run = await cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/cli-usage 2026-Q3: 3 rows checked/);
+  });
+
+  it('catches differencing between linked datasets published in separate runs from different inputs', async () => {
+    // 10 installations: 8 with 2-5 projects, 2 with over 100 (under k=3). Alone, feature-usage hides
+    // the 2; with the installations total published by another run, 10 - 8 gives them away.
+    const snapshot = (machine: string, projects: number) =>
+      event({
+        machine_id: machine,
+        event: 'snapshot',
+        timestamp: `${DAY}T06:00:00Z`,
+        command: undefined,
+        product: 'eventstoredb',
+        product_version: '23.10.0',
+        metrics: { core_count: 8, total_memory: 16 * 2 ** 30, is_container: false, is_kubernetes: false, projects },
+      });
+    const archive = await tempDir('tp-audit-archive-');
+    await writeDayFile(
+      archive,
+      DAY,
+      'snapshots',
+      'ndjson',
+      Array.from({ length: 10 }, (_, i) => snapshot(`i${i}`, i < 8 ? 3 : 500)),
+    );
+    const target = await tempDir('tp-audit-target-');
+    const publish = (dataset: string, to: string) =>
+      cli(['publish', '--archive', archive, '--target', to, '--quarter', '2026-Q3', '--dataset', dataset, '--k', '3']);
+    expect((await publish('feature-usage', target)).code).toBe(0);
+    // A late file, then installations published by a run that knew nothing of feature-usage.
+    await writeDayFile(
+      archive,
+      '2026-07-02',
+      'late',
+      'ndjson',
+      machines(1, 'late-', { timestamp: '2026-07-02T06:00:00Z' }),
+    );
+    const other = await tempDir('tp-audit-target-');
+    expect((await publish('installations', other)).code).toBe(0);
+    await mkdir(join(target, 'inputs'), { recursive: true });
+    for (const key of [
+      'installations-2026-q3.tsv',
+      'installations-2026-q3.privacy.json',
+      'inputs/installations-2026-q3.json',
+    ])
+      await copyFile(join(other, key), join(target, key));
+    // Judged against two manifests: one file for feature-usage, two for installations.
+    const inputs = async (name: string) =>
+      (JSON.parse(await readFile(join(target, `inputs/${name}-2026-q3.json`), 'utf8')) as { files: unknown[] }).files;
+    expect([(await inputs('feature-usage')).length, (await inputs('installations')).length]).toEqual([1, 2]);
+    const run = await cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--k', '3']);
+    expect(run.code, run.stdout).toBe(9);
+    expect(run.stdout).toMatch(
+      /VIOLATION derivable feature-usage 2026-Q3 \[2026-Q3 \| eventstoredb \| projects \| [^\]]+\]: equals .*\[2026-Q3 eventstoredb 23\.10\.0 /,
+    );
   });
 });
