@@ -42,7 +42,7 @@ export const TEXT_FIELDS = [
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /** An event that passed every rule: the fields the dataset queries may read. */
-export interface AcceptedEvent extends Record<TextField, string | null> {
+export interface AcceptedEvent extends Record<Exclude<TextField, 'event'>, string | null> {
   /** The UTC day of its folder. */
   day: string;
   micros: bigint;
@@ -62,26 +62,32 @@ const INT64_MAX = 2n ** 63n - 1n;
 /** One record against the contract: the accepted event, or the first rule it breaks. */
 export function checkEvent(record: unknown, folderDay: string): AcceptedEvent | AuditRejectReason {
   if (!isPlainObject(record)) return 'not_json';
-  const value = (field: string): unknown => (Object.hasOwn(record, field) ? record[field] : null);
-  const absent = (field: string) => value(field) === null || value(field) === undefined;
-  const timestamp = value('timestamp');
-  const textOk = (field: string) => absent(field) || typeof value(field) === 'string';
+  // No contract field is a key of Object.prototype, so a plain lookup reads only the record's own fields.
+  const r = record as Record<string, unknown>;
+  const timestamp = r.timestamp ?? null;
+  const machineId = r.machine_id ?? null;
+  const exitCode = r.exit_code ?? null;
+  const isContainer = r.is_container ?? null;
+  const metrics = r.metrics ?? null;
   if (
     !(
-      absent('timestamp') ||
+      timestamp === null ||
       typeof timestamp === 'string' ||
       timestamp instanceof ZonedInstant ||
       timestamp === ZONELESS
     )
   )
     return 'wrong_type';
-  if (!textOk('machine_id') || !TEXT_FIELDS.every(textOk)) return 'wrong_type';
-  const exitCode = value('exit_code');
-  if (!(absent('exit_code') || typeof exitCode === 'bigint' || Number.isInteger(exitCode))) return 'wrong_type';
-  if (!(absent('is_container') || typeof value('is_container') === 'boolean')) return 'wrong_type';
-  if (!(absent('metrics') || isPlainObject(value('metrics')))) return 'wrong_type';
+  if (!(machineId === null || typeof machineId === 'string')) return 'wrong_type';
+  for (const field of TEXT_FIELDS) {
+    const value = r[field];
+    if (!(value === null || value === undefined || typeof value === 'string')) return 'wrong_type';
+  }
+  if (!(exitCode === null || typeof exitCode === 'bigint' || Number.isInteger(exitCode))) return 'wrong_type';
+  if (!(isContainer === null || typeof isContainer === 'boolean')) return 'wrong_type';
+  if (!(metrics === null || isPlainObject(metrics))) return 'wrong_type';
 
-  if (absent('timestamp')) return 'missing_timestamp';
+  if (timestamp === null) return 'missing_timestamp';
   const micros =
     timestamp instanceof ZonedInstant
       ? timestamp.micros
@@ -92,22 +98,29 @@ export function checkEvent(record: unknown, folderDay: string): AcceptedEvent | 
   const start = dayStartMicros(folderDay);
   if (micros < start || micros >= start + MICROS_PER_DAY) return 'timestamp_outside_day';
 
-  const machineId = value('machine_id');
-  if (typeof machineId !== 'string' || machineId.trim() === '') return 'missing_machine_id';
-  const kind = (value('event') as string | null | undefined) ?? 'command';
+  if (machineId === null || machineId.trim() === '') return 'missing_machine_id';
+  const kind = (r.event as string | null | undefined) ?? 'command';
   if (kind !== 'command' && kind !== 'snapshot') return 'unknown_event';
 
-  const text = Object.fromEntries(TEXT_FIELDS.map((field) => [field, (value(field) as string | undefined) ?? null]));
-  const code = absent('exit_code') ? null : BigInt(exitCode as number | bigint);
+  const text = (field: TextField) => (r[field] as string | null | undefined) ?? null;
+  const code = exitCode === null ? null : BigInt(exitCode as number | bigint);
   return {
-    ...(text as Record<TextField, string | null>),
     day: folderDay,
     micros,
     machineId,
     event: kind,
+    command: text('command'),
+    os_family: text('os_family'),
+    os_version: text('os_version'),
+    runtime_id: text('runtime_id'),
+    sdk_version: text('sdk_version'),
+    ip_prefix: text('ip_prefix'),
+    environment: text('environment'),
+    product: text('product'),
+    product_version: text('product_version'),
     exitCode: code !== null && code >= INT64_MIN && code <= INT64_MAX ? code : null,
-    isContainer: absent('is_container') ? null : (value('is_container') as boolean),
-    metrics: absent('metrics') ? null : jsonText(value('metrics')),
+    isContainer: isContainer as boolean | null,
+    metrics: metrics === null ? null : jsonText(metrics),
   };
 }
 
@@ -139,8 +152,15 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+const dayStarts = new Map<string, bigint>();
+
 function dayStartMicros(day: string): bigint {
-  return BigInt(Date.parse(`${day}T00:00:00Z`)) * 1000n;
+  let start = dayStarts.get(day);
+  if (start === undefined) {
+    start = BigInt(Date.parse(`${day}T00:00:00Z`)) * 1000n;
+    dayStarts.set(day, start);
+  }
+  return start;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
