@@ -1,6 +1,6 @@
 // The audit's own reading of archive files into `events`: the same table the job's dataset queries
 // read where the job reads the contract right, and the contract where it does not.
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { locateInputs } from '../../src/audit/inputs.js';
@@ -180,5 +180,28 @@ describe("the audit's reading of the archive", () => {
     duck.close();
     expect(metrics.map((row) => row.m)).toEqual(['{"core_count":8}', '{"is_kubernetes":true}']);
     expect(read.rejected).toEqual({ wrong_type: 1 });
+  });
+
+  it('names every file it cannot read to its end: truncated Parquet, a gzip that is not one, a truncated gzip', async () => {
+    const archive = await tempDir('tp-audit-read-');
+    const folder = join(archive, `date=${DAY}`);
+    await writeParquet(join(folder, 'cut.parquet'), machines(50, 'p'));
+    const parquet = await readFile(join(folder, 'cut.parquet'));
+    await writeFile(join(folder, 'cut.parquet'), parquet.subarray(0, parquet.length - 100));
+    await writeFile(join(folder, 'plain.ndjson.gz'), `${JSON.stringify(event())}\n`);
+    await writeDayFile(archive, DAY, 'cut', 'ndjson.gz', machines(200, 'g'));
+    const gzip = await readFile(join(folder, 'cut.ndjson.gz'));
+    await writeFile(join(folder, 'cut.ndjson.gz'), gzip.subarray(0, gzip.length - 8));
+    await writeDayFile(archive, DAY, 'fine', 'ndjson', machines(2, 'f'));
+    const names = ['cut.parquet', 'plain.ndjson.gz', 'cut.ndjson.gz', 'fine.ndjson'];
+    const { duck, read } = await auditRead(
+      archive,
+      names.map((name) => `date=${DAY}/${name}`),
+    );
+    duck.close();
+    expect(read.problems.map((problem) => [problem.rule, problem.path])).toEqual(
+      names.slice(0, 3).map((name) => ['input_unreadable', `date=${DAY}/${name}`]),
+    );
+    for (const problem of read.problems) expect(problem.detail).toContain(join(folder, problem.path.split('/')[1]!));
   });
 });
