@@ -50,7 +50,7 @@ export async function readManifest(
   const body = await target.getBytes(key);
   if (!body)
     return {
-      problem: `no input manifest ${target.describe(key)}: the inputs ${dataKey} was computed from are unknown`,
+      problem: `no input manifest ${target.describe(key)}: the inputs ${dataKey} was computed from are unknown, so it is not recomputed`,
     };
   let parsed: unknown;
   try {
