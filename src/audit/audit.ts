@@ -1,17 +1,27 @@
+// `telemetry-publisher audit`: judges what is published for the quarter (and the one before it) against
+// the inputs each file was published from, with a second implementation of everything in between: its
+// own reading of the archive files its input manifest lists (inputs.ts, read-archive.ts), its own
+// recomputation of the rules (recompute.ts), then the comparisons (compare.ts) and the catalog's
+// promises (catalog-check.ts). A late file added after publication is not an input of the quarter, so a
+// correctly withheld revision shows no violation; an input that is gone or changed is one.
 import { tmpdir } from 'node:os';
-import { openArchive } from '../archive/index.js';
+import { join } from 'node:path';
 import type { Settings } from '../config.js';
 import { datasetKey, privacyReportKey } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
-import { formatQuarter, lastCompleteQuarter, previousQuarter, quarterDays } from '../core/quarter.js';
+import { formatQuarter, lastCompleteQuarter, previousQuarter } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
 import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
-import { loadEvents, openWorkDatabase } from '../pipeline.js';
+import { openDuck } from '../engine/duck.js';
+import { readOptOut } from '../ingest/optout.js';
 import { openStore, type Store } from '../publish/store/index.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
+import { createReleaseTable } from '../query/facts.js';
 import { catalogViolations } from './catalog-check.js';
 import { type AuditViolation, compareTable, derivableRows, type PublishedTable } from './compare.js';
 import { loadAuditFacts } from './facts.js';
+import { type InputProblem, locateInputs, type ManifestFile, readManifest } from './inputs.js';
+import { readArchiveEvents } from './read-archive.js';
 import { recompute } from './recompute.js';
 
 export interface AuditResult {
@@ -20,20 +30,35 @@ export interface AuditResult {
   violations: AuditViolation[];
 }
 
-/**
- * `telemetry-publisher audit`: recomputes the quarter (and the one before it, when published) from the
- * archive with the audit's own implementation of the rules, and checks what is actually in the target.
- */
+interface AuditContext {
+  settings: Settings;
+  target: Store;
+  /** A local archive folder, or the store of an S3 archive. */
+  archive: string | Store;
+  /** Raw machine ids that contribute to nothing. */
+  optOut: ReadonlySet<string>;
+  logger: Logger;
+}
+
 export async function runAudit(settings: Settings, context: { logger: Logger; now: Date }): Promise<AuditResult> {
   const { logger, now } = context;
-  const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
+  const storeOptions = { forcePathStyle: settings.s3ForcePathStyle, logger };
+  const audit: AuditContext = {
+    settings,
+    target: openStore(settings.target, storeOptions),
+    archive: settings.archive.startsWith('s3://') ? openStore(settings.archive, storeOptions) : settings.archive,
+    optOut: new Set(settings.optOut ? await readOptOut(settings.optOut) : []),
+    logger,
+  };
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
   const quarter = settings.quarter ?? lastCompleteQuarter(now);
   const result: AuditResult = { quarters: [], tables: [], violations: [] };
   for (const audited of [previousQuarter(quarter), quarter]) {
-    const tables = await auditQuarter(settings, target, datasets, audited, logger, audited === quarter);
-    if (tables === undefined) continue;
+    const judged = await auditQuarter(audit, datasets, audited, audited === quarter);
+    if (judged === undefined) continue;
+    const { tables, violations } = judged;
     result.quarters.push(formatQuarter(audited));
+    result.violations.push(...violations);
     for (const table of tables) {
       result.tables.push({ dataset: table.dataset, quarter: table.quarter, rows: table.lines.length, k: table.k });
       result.violations.push(...compareTable(table));
@@ -45,7 +70,7 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
     }
     for (const group of populations.values()) result.violations.push(...derivableRows(group));
   }
-  result.violations.push(...(await catalogViolations(target, datasets)));
+  result.violations.push(...(await catalogViolations(audit.target, datasets)));
   for (const violation of result.violations) {
     logger.error('audit violation', {
       rule: violation.rule,
@@ -58,16 +83,98 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
   return result;
 }
 
-/** The published tables of one quarter with their recomputation; undefined when nothing is published. */
+interface PublishedFile {
+  dataset: DatasetDefinition;
+  key: string;
+  text: string;
+  k: number;
+  cap: number;
+}
+
+/**
+ * The published tables of one quarter, each recomputed from the inputs of its own manifest (linked
+ * datasets published in separate runs have different ones); undefined when nothing is published.
+ */
 async function auditQuarter(
-  settings: Settings,
-  target: Store,
+  audit: AuditContext,
   datasets: readonly DatasetDefinition[],
   quarter: Quarter,
-  logger: Logger,
   required: boolean,
-): Promise<PublishedTable[] | undefined> {
-  const published: Array<{ dataset: DatasetDefinition; text: string; k: number; cap: number }> = [];
+): Promise<{ tables: PublishedTable[]; violations: AuditViolation[] } | undefined> {
+  const { settings, target, logger } = audit;
+  const label = formatQuarter(quarter);
+  const published = await publishedFiles(audit, datasets, quarter);
+  if (published.length === 0) {
+    if (required) logger.warn('nothing published for this quarter', { quarter: label, target: target.describe('') });
+    return undefined;
+  }
+  const violations: AuditViolation[] = [];
+  const inputSets = new Map<string, { files: ManifestFile[]; published: PublishedFile[] }>();
+  for (const file of published) {
+    const manifest = await readManifest(target, file.key);
+    if ('problem' in manifest) {
+      violations.push({ rule: 'no_manifest', dataset: file.dataset.name, quarter: label, detail: manifest.problem });
+      continue;
+    }
+    const files = [...manifest.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const id = JSON.stringify(files);
+    const set = inputSets.get(id) ?? { files, published: [] };
+    set.published.push(file);
+    inputSets.set(id, set);
+  }
+  const tables: PublishedTable[] = [];
+  const workDir = await createWorkDir(settings.tempDirectory ?? tmpdir(), 'telemetry-audit-', logger);
+  try {
+    let index = 0;
+    for (const { files, published: ofSet } of inputSets.values()) {
+      const set = `inputs-${index++}`;
+      const unjudged = (problems: readonly InputProblem[]) => {
+        for (const file of ofSet) {
+          for (const problem of problems)
+            violations.push({ rule: problem.rule, dataset: file.dataset.name, quarter: label, detail: problem.detail });
+        }
+        logger.warn('not recomputed: its inputs cannot be read as they were published', {
+          quarter: label,
+          datasets: ofSet.map((file) => file.dataset.name).join(','),
+        });
+      };
+      const located = await locateInputs(audit.archive, files, quarter, join(workDir, set), logger);
+      if (located.problems.length > 0) {
+        unjudged(located.problems);
+        continue;
+      }
+      const duck = await openDuck(
+        { memoryLimit: settings.memoryLimit, threads: settings.threads, tempDirectory: join(workDir, 'spill') },
+        join(workDir, `${set}.duckdb`),
+      );
+      try {
+        const read = await readArchiveEvents(duck, located.inputs, audit.optOut, logger);
+        if (read.problems.length > 0) {
+          unjudged(read.problems);
+          continue;
+        }
+        await createReleaseTable(duck, quarter);
+        for (const file of ofSet) tables.push(await recomputedTable(duck, file, label));
+      } finally {
+        duck.close();
+      }
+    }
+  } finally {
+    await removeWorkDir(workDir);
+  }
+  const order = new Map(datasets.map((dataset, position) => [dataset.name, position]));
+  tables.sort((a, b) => order.get(a.dataset)! - order.get(b.dataset)!);
+  return { tables, violations };
+}
+
+/** The quarter files of the target, with the k and cap their privacy reports state. */
+async function publishedFiles(
+  audit: AuditContext,
+  datasets: readonly DatasetDefinition[],
+  quarter: Quarter,
+): Promise<PublishedFile[]> {
+  const { settings, target } = audit;
+  const published: PublishedFile[] = [];
   for (const dataset of datasets) {
     const key = datasetKey(settings.keyTemplate, dataset.name, quarter);
     const body = await target.getBytes(key);
@@ -78,56 +185,37 @@ async function auditQuarter(
     };
     published.push({
       dataset,
+      key,
       text: body.toString('utf8'),
       k: report.k ?? settings.k ?? dataset.k,
       cap: report.contributionCap ?? dataset.contributionCap,
     });
   }
-  if (published.length === 0) {
-    if (required)
-      logger.warn('nothing published for this quarter', {
-        quarter: formatQuarter(quarter),
-        target: target.describe(''),
-      });
-    return undefined;
-  }
-  const workDir = await createWorkDir(settings.tempDirectory ?? tmpdir(), 'telemetry-audit-', logger);
-  const { duck } = await openWorkDatabase(settings, workDir, 'audit.duckdb');
-  try {
-    const files = await openArchive(settings.archive, quarterDays(quarter), workDir, logger, {
-      forcePathStyle: settings.s3ForcePathStyle,
-    });
-    await loadEvents(
-      duck,
-      files,
-      quarter,
-      { temporary: false, ...(settings.optOut ? { optOut: settings.optOut } : {}) },
-      logger,
-    );
-    const tables: PublishedTable[] = [];
-    for (const { dataset, text, k, cap } of published) {
-      const facts = await loadAuditFacts(duck, dataset);
-      const dimensionIndex = new Map(dataset.dimensions.map((dimension, index) => [dimension.column, index]));
-      const recomputed = recompute(facts, dataset.dimensions.length, {
-        k,
-        cap,
-        count: dataset.measure.count,
-        remainder: dataset.remainder.map((step) => step.map((column) => dimensionIndex.get(column)!)),
-      });
-      tables.push({
-        dataset: dataset.name,
-        quarter: formatQuarter(quarter),
-        count: dataset.measure.count,
-        k,
-        lines: canonicalLines(dataset, text),
-        recomputed,
-      });
-    }
-    return tables;
-  } finally {
-    duck.close();
-    await removeWorkDir(workDir);
-  }
+  return published;
+}
+
+async function recomputedTable(
+  duck: Awaited<ReturnType<typeof openDuck>>,
+  file: PublishedFile,
+  quarter: string,
+): Promise<PublishedTable> {
+  const { dataset, k, cap } = file;
+  const facts = await loadAuditFacts(duck, dataset);
+  const dimensionIndex = new Map(dataset.dimensions.map((dimension, index) => [dimension.column, index]));
+  const recomputed = recompute(facts, dataset.dimensions.length, {
+    k,
+    cap,
+    count: dataset.measure.count,
+    remainder: dataset.remainder.map((step) => step.map((column) => dimensionIndex.get(column)!)),
+  });
+  return {
+    dataset: dataset.name,
+    quarter,
+    count: dataset.measure.count,
+    k,
+    lines: canonicalLines(dataset, file.text),
+    recomputed,
+  };
 }
 
 /** Data lines reordered as time, measure, dimensions (dataset order), whatever the file's column order. */

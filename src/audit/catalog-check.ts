@@ -1,3 +1,5 @@
+// The catalog's promises, checked in the target: every quarter file and privacy report it lists is
+// there with its sha256, and every revision has its changelog entry.
 import { sha256Hex } from '../core/hash.js';
 import { readCatalog } from '../publish/catalog/index.js';
 import type { Store } from '../publish/store/index.js';

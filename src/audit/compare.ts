@@ -1,13 +1,23 @@
+// Compares a published file with the audit's own recomputation (threshold, values, rows that should be
+// there), and the published rows of a population with its suppressed ones (differencing). Rows are keyed
+// by their TSV text (time, then labels) so the comparison is exactly what a reader of the file sees.
 import { findDerivableCells } from '../protect/exact/disclosure-audit.js';
 import type { CellVector } from '../protect/exact/span.js';
+import type { InputProblem } from './inputs.js';
 import type { AuditRow } from './recompute.js';
 
-/**
- * Compares a published file with the audit's own recomputation. Rows are keyed by their TSV text
- * (time, then labels) so the comparison is exactly what a reader of the file sees.
- */
+/** One thing wrong with what is published: the rule it breaks, where, and why, for a maintainer. */
 export interface AuditViolation {
-  rule: 'under_k' | 'unknown_row' | 'value_mismatch' | 'missing_row' | 'derivable' | 'integrity' | 'unlisted_revision';
+  rule:
+    | 'under_k'
+    | 'unknown_row'
+    | 'value_mismatch'
+    | 'missing_row'
+    | 'derivable'
+    | 'integrity'
+    | 'unlisted_revision'
+    | 'no_manifest'
+    | InputProblem['rule'];
   dataset: string;
   quarter: string;
   row?: string;

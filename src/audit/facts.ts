@@ -1,3 +1,5 @@
+// The audit's facts: each dataset's query.sql run over the audit's own `events` (read-archive.ts), kept
+// raw, one per (time, raw values, machine), for recompute.ts to label, roll up and suppress itself.
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { cleanTextSql, dimensionValueSql } from '../ingest/values.js';
 import { bucketMacroSql } from '../query/buckets.js';

@@ -1,17 +1,17 @@
-/**
- * A second, independent implementation of the publishing rules, in plain TypeScript over plain values,
- * for the audit. It shares no code with src/privacy (which works in SQL): if either drifts from the
- * documented rules, the audit and the publisher disagree and the audit says where.
- *
- * Rules (README "What is published and why it is safe"):
- * 1. Per dimension, a raw value keeps its label when >= k distinct machines used it over the quarter
- *    (within its scope); otherwise it climbs its ladder, groups of climbing values judged again at each
- *    level; the last level is "Other".
- * 2. Per batch (day), facts are grouped by their labels; rows under k roll into remainder rows, one
- *    remainder step at a time (the step's dimensions become "Other", merging with any row of that key).
- * 3. Rows still under k are suppressed. A row's value is the sum over its machines of min(events, cap)
- *    (counting events) or its number of machines (counting machines).
- */
+// A second, independent implementation of the publishing rules, in plain TypeScript over plain values,
+// for the audit. It shares no code with src/protect (which works in SQL): if either drifts from the
+// documented rules, the audit and the publisher disagree and the audit says where.
+//
+// Rules (README "What is published and why it is safe"):
+// 1. Per dimension, a raw value keeps its label when >= k distinct machines used it over the quarter
+//    (within its scope); otherwise it climbs its ladder, groups of climbing values judged again at each
+//    level; the last level is "Other".
+// 2. Per batch (day), facts are grouped by their labels; rows under k roll into remainder rows, one
+//    remainder step at a time (the step's dimensions become "Other", merging with any row of that key).
+// 3. Rows still under k are suppressed. A row's value is the sum over its machines of min(events, cap)
+//    (counting events) or its number of machines (counting machines).
+
+/** One machine's events in one cell of raw values at one time. */
 export interface AuditFact {
   time: string;
   /** Raw (cleaned) value per dimension, in dataset order. */
