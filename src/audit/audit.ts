@@ -89,6 +89,8 @@ interface PublishedFile {
   text: string;
   k: number;
   cap: number;
+  /** The daily bound the privacy report states; null when unbounded. */
+  dailyCap: number | null;
 }
 
 /**
@@ -182,6 +184,7 @@ async function publishedFiles(
     const report = JSON.parse((await target.getBytes(privacyReportKey(key)))?.toString('utf8') ?? '{}') as {
       k?: number;
       contributionCap?: number | null;
+      dailyContributionCap?: number | null;
     };
     published.push({
       dataset,
@@ -189,6 +192,7 @@ async function publishedFiles(
       text: body.toString('utf8'),
       k: report.k ?? settings.k ?? dataset.k,
       cap: report.contributionCap ?? dataset.contributionCap,
+      dailyCap: report.dailyContributionCap ?? null,
     });
   }
   return published;
@@ -199,12 +203,13 @@ async function recomputedTable(
   file: PublishedFile,
   quarter: string,
 ): Promise<PublishedTable> {
-  const { dataset, k, cap } = file;
+  const { dataset, k, cap, dailyCap } = file;
   const facts = await loadAuditFacts(duck, dataset);
   const dimensionIndex = new Map(dataset.dimensions.map((dimension, index) => [dimension.column, index]));
   const recomputed = recompute(facts, dataset.dimensions.length, {
     k,
     cap,
+    dailyCap,
     count: dataset.measure.count,
     remainder: dataset.remainder.map((step) => step.map((column) => dimensionIndex.get(column)!)),
   });

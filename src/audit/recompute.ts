@@ -10,6 +10,8 @@
 //    remainder step at a time (the step's dimensions become "Other", merging with any row of that key).
 // 3. Rows still under k are suppressed. A row's value is the sum over its machines of min(events, cap)
 //    (counting events) or its number of machines (counting machines).
+// 0. Before all of that, counting events with a daily bound D: a machine whose facts of one time hold
+//    T > D events has each fact's events scaled to floor(events * D / T).
 
 /** One machine's events in one cell of raw values at one time. */
 export interface AuditFact {
@@ -27,6 +29,8 @@ export interface AuditFact {
 export interface AuditRules {
   k: number;
   cap: number;
+  /** Events one machine may add to the dataset at one time (day); null when unbounded. */
+  dailyCap: number | null;
   count: 'events' | 'machines';
   /** Per remainder step, the dimension indexes that become "Other". */
   remainder: number[][];
@@ -43,7 +47,8 @@ export interface AuditRow {
 const OTHER = 'Other';
 const SEP = '\u001f';
 
-export function recompute(facts: readonly AuditFact[], dimensions: number, rules: AuditRules): AuditRow[] {
+export function recompute(rawFacts: readonly AuditFact[], dimensions: number, rules: AuditRules): AuditRow[] {
+  const facts = rules.count === 'events' && rules.dailyCap !== null ? boundDaily(rawFacts, rules.dailyCap) : rawFacts;
   const labelOf = chooseLabels(facts, dimensions, rules.k);
   const batches = new Map<string, AuditFact[]>();
   for (const fact of facts) batches.set(fact.time, [...(batches.get(fact.time) ?? []), fact]);
@@ -127,4 +132,15 @@ function chooseLabels(facts: readonly AuditFact[], dimensions: number, k: number
     result.push(labels);
   }
   return result;
+}
+
+/** Rule 0: each machine's facts of one time scaled down to at most `dailyCap` events together. */
+function boundDaily(facts: readonly AuditFact[], dailyCap: number): AuditFact[] {
+  const totals = new Map<string, number>();
+  const keyOf = (fact: AuditFact) => fact.time + SEP + fact.machine;
+  for (const fact of facts) totals.set(keyOf(fact), (totals.get(keyOf(fact)) ?? 0) + fact.events);
+  return facts.map((fact) => {
+    const total = totals.get(keyOf(fact))!;
+    return total > dailyCap ? { ...fact, events: Math.floor((fact.events * dailyCap) / total) } : fact;
+  });
 }

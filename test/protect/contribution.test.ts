@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { PrivacyReport } from '../../src/write/privacy-report.js';
 import { type ArchiveEvent, event } from '../helpers/archive.js';
-import { build, writeArchive } from '../helpers/build.js';
+import { build, tempDir, writeArchive } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
 import { patchedDataset } from '../helpers/queries.js';
 
 const DAY = '2026-07-01';
@@ -54,5 +55,16 @@ describe('the daily contribution bound', () => {
     const bounded = await buildBounded(events, 100);
     expect(bounded.rows.map((row) => row.Occurrences)).toEqual(COMMANDS.map(() => '20'));
     expect(bounded.report.eventsRemovedByDailyCap).toBe(0);
+  });
+
+  it('is recomputed by the audit, which finds the published figures right', async () => {
+    const archive = await writeArchive({ [DAY]: [...users('light', 10, 1), ...users('heavy', 5, 50)] });
+    const queriesDir = await patchedDataset('cli-usage', { dailyContributionCap: 100 });
+    const target = await tempDir('tp-daily-');
+    const common = ['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--queries-dir', queriesDir];
+    expect((await cli(['publish', ...common, '--k', '5'])).code).toBe(0);
+    const audit = await cli(['audit', ...common]);
+    expect(audit.log.filter((line) => line.includes('audit violation'))).toEqual([]);
+    expect(audit.code).toBe(0);
   });
 });
