@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { event, machines, writeDayFile } from '../helpers/archive.js';
 import { tempDir } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { patchedDataset } from '../helpers/queries.js';
 import { writeZonedParquet } from './parquet.js';
 
 const DAY = '2026-07-01';
@@ -201,8 +202,15 @@ describe('audit reads the inputs of the manifest itself', () => {
       Array.from({ length: 10 }, (_, i) => snapshot(`i${i}`, i < 8 ? 3 : 500)),
     );
     const target = await tempDir('tp-audit-target-');
+    // The job now always protects a population together; a publisher that did not (an older version)
+    // is played by queries that give feature-usage a population of its own.
+    const unlinked = await patchedDataset('feature-usage', { population: 'feature-usage-alone' });
     const publish = (dataset: string, to: string) =>
-      cli(['publish', '--archive', archive, '--target', to, '--quarter', '2026-Q3', '--dataset', dataset, '--k', '3']);
+      cli([
+        'publish',
+        ...['--archive', archive, '--target', to, '--quarter', '2026-Q3', '--dataset', dataset, '--k', '3'],
+        ...(dataset === 'feature-usage' ? ['--queries-dir', unlinked] : []),
+      ]);
     expect((await publish('feature-usage', target)).code).toBe(0);
     // A late file, then installations published by a run that knew nothing of feature-usage.
     await writeDayFile(
