@@ -19,8 +19,8 @@ describe('integer settings', () => {
       '99999999999999999999',
       /setting `contribution-cap` \(--contribution-cap\) must be an integer from 1 to 9007199254740991/,
     ],
-    ['threads', '99999999999999999999', /setting `threads` \(--threads\) must be an integer from 1 to 2147483647/],
-    ['threads', '2147483648', /setting `threads` \(--threads\) must be an integer from 1 to 2147483647/],
+    ['threads', '99999999999999999999', /setting `threads` \(--threads\) must be an integer from 1 to 1024/],
+    ['threads', '1025', /setting `threads` \(--threads\) must be an integer from 1 to 1024/],
   ])('refuses %s=%s beyond the exact range', async (key, value, message) => {
     const error = await refusal({ [key]: value });
     expect(error?.code).toBe('E_CONFIG');
