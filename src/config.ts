@@ -61,7 +61,7 @@ const integer =
   (value: RawValue, where: string): number => {
     const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max)
-      throw invalid(name, value, where, `an integer from ${min} to ${max}`);
+      throw invalid(name, value, where, `an integer from ${min} up to ${max}`);
     return number;
   };
 const share =

@@ -12,15 +12,15 @@ const refusal = (flags: Record<string, string>, env: NodeJS.ProcessEnv = {}) =>
 
 describe('integer settings', () => {
   it.each([
-    ['k', '99999999999999999999', /setting `k` \(--k\) must be an integer from 2 to 9007199254740991/],
-    ['k', '9007199254740992', /setting `k` \(--k\) must be an integer from 2 to 9007199254740991/],
+    ['k', '99999999999999999999', /setting `k` \(--k\) must be an integer from 2 up to 9007199254740991/],
+    ['k', '9007199254740992', /setting `k` \(--k\) must be an integer from 2 up to 9007199254740991/],
     [
       'contributionCap',
       '99999999999999999999',
-      /setting `contribution-cap` \(--contribution-cap\) must be an integer from 1 to 9007199254740991/,
+      /setting `contribution-cap` \(--contribution-cap\) must be an integer from 1 up to 9007199254740991/,
     ],
-    ['threads', '99999999999999999999', /setting `threads` \(--threads\) must be an integer from 1 to 1024/],
-    ['threads', '1025', /setting `threads` \(--threads\) must be an integer from 1 to 1024/],
+    ['threads', '99999999999999999999', /setting `threads` \(--threads\) must be an integer from 1 up to 1024/],
+    ['threads', '1025', /setting `threads` \(--threads\) must be an integer from 1 up to 1024/],
   ])('refuses %s=%s beyond the exact range', async (key, value, message) => {
     const error = await refusal({ [key]: value });
     expect(error?.code).toBe('E_CONFIG');

@@ -92,7 +92,7 @@ describe('a dataset that would publish no row', () => {
     const { root, target, temp } = await sandbox();
     const run = await publish(archive, target, temp, '--k', '99999999999999999999');
     expect(run.code).toBe(3);
-    expect(run.log.join('\n')).toMatch(/setting `k` \(--k\) must be an integer from 2 to 9007199254740991/);
+    expect(run.log.join('\n')).toMatch(/setting `k` \(--k\) must be an integer from 2 up to 9007199254740991/);
     expect(await tree(root)).toEqual(['target', 'tmp']);
   });
 
