@@ -16,7 +16,7 @@ import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore, parseS3Location, type Store } from './store/index.js';
 
 export const LICENSE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'DATA_LICENSE.md');
 
@@ -64,6 +64,7 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
   checkDatasetKeys(settings, datasets, quarter);
   if (settings.optOut) await readOptOut(settings.optOut);
+  if (/^s3:/i.test(settings.archive)) checkArchiveLocation(settings.archive);
   const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
   const workDir = await mkdtemp(join(await tempRoot(settings), 'telemetry-publisher-'));
   logger.info('run started', {
@@ -90,6 +91,14 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
     if (!keepWorkDir) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function checkArchiveLocation(archive: string): void {
+  try {
+    parseS3Location(archive);
+  } catch (error) {
+    throw new PublisherError('E_CONFIG', `setting \`archive\`: ${(error as Error).message}`, { cause: error });
   }
 }
 

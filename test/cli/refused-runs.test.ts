@@ -66,6 +66,20 @@ describe('settings are validated before anything is written', () => {
     expect(await tree(root)).toEqual(['target', 'tmp']);
   });
 
+  it('refuses a malformed S3 archive location as the setting (exit 3), before the work folder is made', async () => {
+    const { root, target, temp } = await sandbox();
+    const run = await cli([
+      'publish',
+      ...['--archive', 's3://Not_A_Bucket/events', '--target', target, '--temp-dir', temp],
+      ...['--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', '5'],
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.log.join('\n')).toMatch(
+      /setting `archive`: bucket "Not_A_Bucket" in "s3:\/\/Not_A_Bucket\/events" must be 3 to 63 lower-case/,
+    );
+    expect(await tree(root)).toEqual(['target', 'tmp']);
+  });
+
   it('names temp-dir when it is not a folder (exit 3, not an internal error)', async () => {
     const archive = await writeArchive({ [DAY]: machines(12, 'm') });
     const { root, target } = await sandbox();
