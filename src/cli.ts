@@ -107,13 +107,14 @@ export async function main(
         if (command === 'start') {
           flags.archive ??= 'sample-archive';
           flags.target ??= 'output';
-          if (!(await exists(flags.archive as string))) {
-            logger.info('no sample archive yet: writing one', { out: flags.archive });
-            const { writeSampleArchive } = await import('../tools/sample/generate.js');
-            await writeSampleArchive({ out: flags.archive as string, logger });
-          }
         }
+        // Settings first: a bad one must stop the run before anything (the sample archive too) is written.
         const settings = await resolveSettings(flags, process.env, values.config ?? process.env.TP_CONFIG);
+        if (command === 'start' && !(await exists(settings.archive))) {
+          logger.info('no sample archive yet: writing one', { out: settings.archive });
+          const { writeSampleArchive } = await import('../tools/sample/generate.js');
+          await writeSampleArchive({ out: settings.archive, logger });
+        }
         const summary = await runPublish(settings, { logger, now: new Date() });
         stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
         return 0;

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { PublisherError } from './core/errors.js';
+import { datasetKey, inputManifestKey, privacyReportKey } from './core/keys.js';
 import { parseQuarter } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
+import { keyProblem } from './publish/store/_keys.js';
 import type { DatasetDefinition } from './query/dataset.js';
 
 /**
@@ -53,12 +55,13 @@ const text =
     if (typeof value !== 'string' || value.trim() === '') throw invalid(name, value, where, 'a non-empty string');
     return value.trim();
   };
+// Beyond 2^53 - 1 a number is no longer exact: `--k 99999999999999999999` would silently become another k.
 const integer =
-  (name: string, min: number) =>
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
   (value: RawValue, where: string): number => {
     const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-    if (typeof number !== 'number' || !Number.isInteger(number) || number < min)
-      throw invalid(name, value, where, `an integer from ${min} up`);
+    if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < min || number > max)
+      throw invalid(name, value, where, `an integer from ${min} up to ${max}`);
     return number;
   };
 const share =
@@ -92,19 +95,15 @@ const quarter = (value: RawValue, where: string): Quarter => {
     throw invalid('quarter', value, where, 'a quarter such as 2026-Q3');
   }
 };
+const KEY_TEMPLATE_ACCEPTED =
+  "a relative object key with {dataset}, {year} and {quarter} ending in .tsv, '/'-separated, without '.' or '..' segments, backslashes or control characters, e.g. {dataset}-{year}-q{quarter}.tsv";
 const keyTemplate = (value: RawValue, where: string): string => {
   const template = typeof value === 'string' ? value.trim() : '';
-  const ok =
-    ['{dataset}', '{year}', '{quarter}'].every((part) => template.includes(part)) &&
-    template.endsWith('.tsv') &&
-    !template.startsWith('/');
-  if (!ok)
-    throw invalid(
-      'key-template',
-      value,
-      where,
-      'a relative key with {dataset}, {year} and {quarter} ending in .tsv, e.g. {dataset}-{year}-q{quarter}.tsv',
-    );
+  const ok = ['{dataset}', '{year}', '{quarter}'].every((part) => template.includes(part)) && template.endsWith('.tsv');
+  if (!ok) throw invalid('key-template', value, where, KEY_TEMPLATE_ACCEPTED);
+  // The store's own key rules, on a rendered key: a key that escapes the target is refused before any write.
+  const problem = keyProblem(datasetKey(template, 'dataset', { year: 2026, quarter: 1 }));
+  if (problem) throw invalid('key-template', value, where, `${KEY_TEMPLATE_ACCEPTED} (a key it gives ${problem})`);
   return template;
 };
 const memory = (value: RawValue, where: string): string => {
@@ -113,6 +112,8 @@ const memory = (value: RawValue, where: string): string => {
   }
   return value.trim();
 };
+
+const MAX_THREADS = 1024;
 
 const SPECS: Spec[] = [
   { key: 'archive', env: 'TP_ARCHIVE', parse: text('archive') },
@@ -130,7 +131,8 @@ const SPECS: Spec[] = [
   { key: 'keyTemplate', env: 'TP_KEY_TEMPLATE', parse: keyTemplate },
   { key: 'maxBadShare', env: 'TP_MAX_BAD_SHARE', parse: share('max-bad-share') },
   { key: 'memoryLimit', env: 'TP_MEMORY_LIMIT', parse: memory },
-  { key: 'threads', env: 'TP_THREADS', parse: integer('threads', 1) },
+  // DuckDB accepts up to 2^31 - 1, but a process set to that hangs on exit (measured); 1024 is beyond any host's cores.
+  { key: 'threads', env: 'TP_THREADS', parse: integer('threads', 1, MAX_THREADS) },
   { key: 'tempDirectory', env: 'TP_TEMP_DIR', parse: text('temp-dir') },
   { key: 's3ForcePathStyle', env: 'TP_S3_FORCE_PATH_STYLE', parse: bool('s3-force-path-style') },
   { key: 'queriesDir', env: 'TP_QUERIES_DIR', parse: text('queries-dir') },
@@ -211,6 +213,28 @@ async function readConfigFile(path: string): Promise<Record<string, unknown>> {
     );
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * Every object key the run would write for these datasets must be a valid store key: checked before
+ * anything is written anywhere (the work folder included), naming the setting.
+ */
+export function checkDatasetKeys(
+  settings: Pick<Settings, 'keyTemplate'>,
+  datasets: readonly Pick<DatasetDefinition, 'name'>[],
+  quarter: Quarter,
+): void {
+  for (const dataset of datasets) {
+    const key = datasetKey(settings.keyTemplate, dataset.name, quarter);
+    for (const rendered of [key, privacyReportKey(key), inputManifestKey(key)]) {
+      const problem = keyProblem(rendered);
+      if (problem)
+        throw new PublisherError(
+          'E_CONFIG',
+          `setting \`key-template\` ${JSON.stringify(settings.keyTemplate)} gives dataset "${dataset.name}" the object key ${JSON.stringify(rendered)}, which ${problem}`,
+        );
+    }
+  }
 }
 
 /** One dataset's settings for one run, resolved once from the settings and the dataset's defaults. */

@@ -3,8 +3,11 @@ import { PublisherError } from '../core/errors.js';
 import { appendRows, type Duck } from '../engine/duck.js';
 
 /**
- * The opt-out list: one machine id a line; blank lines and lines starting with # are ignored. Opted-out
- * machines are removed from `events` before any dataset is built, so they contribute to nothing.
+ * The opt-out list: one machine id a line. Leading and trailing whitespace is ignored, `#` at the start
+ * of a line or after whitespace starts a comment (`id  # why` is `id`; a `#` inside an id, as in `a#1`,
+ * is part of it), and blank lines are skipped. A line left with whitespace inside is refused: machine
+ * ids have none, and a line that silently matched nothing would leave a machine that opted out in the
+ * data. Opted-out machines are removed from `events` before any dataset is built.
  */
 export async function readOptOut(path: string): Promise<string[]> {
   let text: string;
@@ -17,14 +20,23 @@ export async function readOptOut(path: string): Promise<string[]> {
       { cause: error },
     );
   }
-  return [
-    ...new Set(
-      text
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#')),
-    ),
-  ];
+  const ids = new Set<string>();
+  for (const [index, line] of text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .entries()) {
+    const id = line.replace(/(^|\s)#.*$/, '').trim();
+    if (id === '') continue;
+    if (/\s/.test(id)) {
+      throw new PublisherError(
+        'E_CONFIG',
+        // The line itself is not quoted: it holds a machine id, which never goes to a log.
+        `opt-out file ${path}, line ${index + 1}: whitespace inside the machine id; write one id a line (a comment starts with # after whitespace)`,
+      );
+    }
+    ids.add(id);
+  }
+  return [...ids];
 }
 
 /** Deletes the events of opted-out machines; returns how many events were removed. */

@@ -1,21 +1,23 @@
+import { stat } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InputFile } from '../archive/index.js';
-import { datasetRun, type Settings } from '../config.js';
+import { checkDatasetKeys, datasetRun, type Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
 import { inputManifestKey, publicUrl } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
 import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from '../core/quarter.js';
-import type { ChangelogEntry, Quarter, ReleaseWithChangelog } from '../core/release.js';
+import type { ChangelogEntry, DatasetFile, Quarter, ReleaseWithChangelog } from '../core/release.js';
 import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
+import { readOptOut } from '../ingest/optout.js';
 import { type BuiltRelease, buildRelease, type EventCounts } from '../pipeline.js';
 import type { ProtectionStats } from '../protect/protect.js';
 import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
-import { openStore, type Store } from './store/index.js';
+import { openStore, parseS3Location, type Store } from './store/index.js';
 
 /** Work folders of publish runs: `<temp dir>/telemetry-publisher-XXXXXX`. */
 export const WORK_DIR_PREFIX = 'telemetry-publisher-';
@@ -62,27 +64,85 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
       `quarter ${formatQuarter(quarter)} has not ended yet (it ends ${quarterEnd(quarter).toISOString().slice(0, 10)} UTC): published quarters are frozen, so only complete quarters are published`,
     );
   }
+  // Every setting is checked before anything is written anywhere, the work folder included.
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
+  checkDatasetKeys(settings, datasets, quarter);
+  if (settings.optOut) await readOptOut(settings.optOut);
+  if (/^s3:/i.test(settings.archive)) checkArchiveLocation(settings.archive);
   const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
-  const workDir = await createWorkDir(settings.tempDirectory ?? tmpdir(), WORK_DIR_PREFIX, logger);
+  const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
   logger.info('run started', {
     quarter: formatQuarter(quarter),
     archive: settings.archive,
     target: target.describe(''),
     dryRun: settings.dryRun,
   });
+  let keepWorkDir = false;
   try {
     // The build touches only the work folder, so it runs while the target lock settles.
-    const build = () => buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
+    const build = async () => {
+      const built = await buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
+      assertPublishable(settings, quarter, datasets, built);
+      return built;
+    };
     const publish = (built: BuiltRelease) => publishBuilt(settings, context, quarter, datasets, target, workDir, built);
-    if (settings.dryRun) return await publish(await build());
+    if (settings.dryRun) {
+      const summary = await publish(await build());
+      keepWorkDir = true; // the preview the summary points to
+      return summary;
+    }
     const holder = `${hostname()} pid ${process.pid} started ${now.toISOString()}`;
     return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
-    // A dry run keeps its preview (the files it would have published) and nothing else.
-    if (settings.dryRun) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
+    // A dry run that succeeded keeps its preview (the files it would have published) and nothing else.
+    if (keepWorkDir) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
     else await removeWorkDir(workDir);
   }
+}
+
+function checkArchiveLocation(archive: string): void {
+  try {
+    parseS3Location(archive);
+  } catch (error) {
+    throw new PublisherError('E_CONFIG', `setting \`archive\`: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function tempRoot(settings: Settings): Promise<string> {
+  const folder = settings.tempDirectory ?? tmpdir();
+  const found = await stat(folder).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `setting \`temp-dir\` ${JSON.stringify(folder)} must be an existing folder${settings.tempDirectory ? '' : ' (the OS temp folder)'}`,
+    );
+  }
+  return folder;
+}
+
+/**
+ * A quarter file with no row would be frozen as the quarter's figures: a dataset that publishes nothing
+ * (a k no row can meet, an archive without its events) stops the run before anything is written. The
+ * message gives no count: how many machines there were is what k protects.
+ */
+function assertPublishable(
+  settings: Settings,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  built: BuiltRelease,
+): void {
+  const empty = built.datasets.filter(({ file }) => file.rows === 0);
+  if (empty.length === 0) return;
+  const described = empty.map(({ file }) => {
+    const dataset = datasets.find((definition) => definition.name === file.dataset)!;
+    const { k } = datasetRun(settings, dataset, quarter);
+    const source = settings.k !== undefined ? 'setting `k`' : `\`k\` of ${join(dataset.folder, 'dataset.json')}`;
+    return `dataset "${file.dataset}" (k=${k}, from ${source})`;
+  });
+  throw new PublisherError(
+    'E_CONFIG',
+    `${described.join(' and ')} would publish no row for ${formatQuarter(quarter)}: no row rests on k distinct machines. Nothing was written (an empty quarter file would be frozen as published); lower \`k\`, or leave the dataset out with --dataset`,
+  );
 }
 
 async function publishBuilt(
@@ -99,11 +159,20 @@ async function publishBuilt(
   refuseDivergedCompanions(built, catalog);
   const changelog: ChangelogEntry[] = [];
   const withheld = new Set<string>();
+  const files: DatasetFile[] = [];
   for (const { file } of built.datasets) {
     const listed = catalogEntry(catalog, file.key);
-    // The privacy report is published too: a change in it alone is a change of the quarter.
-    if (!listed || (listed.sha256 === file.sha256 && listed.privacyReport.sha256 === file.privacyReport.sha256))
+    if (!listed) {
+      files.push(file);
       continue;
+    }
+    // The privacy report is published too: a change in it alone is a change of the quarter.
+    if (listed.sha256 === file.sha256 && listed.privacyReport.sha256 === file.privacyReport.sha256) {
+      // Unchanged figures keep the manifest they were published with: a new one would list late files
+      // (their sizes describe the late events) that changed nothing here.
+      files.push(withoutInputManifest(file));
+      continue;
+    }
     if (!settings.revise) {
       withheld.add(file.key);
       logger.warn(
@@ -124,15 +193,11 @@ async function publishBuilt(
       join(workDir, `previous-${dataset.name}`),
     );
     changelog.push({ dataset: dataset.name, quarter, message: decision.message });
-    if (!decision.accepted) withheld.add(file.key);
-    logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key });
+    if (decision.accepted) files.push(file);
+    else withheld.add(file.key);
+    logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key, ...decision.detail });
   }
-  const release: ReleaseWithChangelog = {
-    quarter,
-    generatedAt: now.toISOString(),
-    files: built.datasets.filter(({ file }) => !withheld.has(file.key)).map(({ file }) => file),
-    changelog,
-  };
+  const release: ReleaseWithChangelog = { quarter, generatedAt: now.toISOString(), files, changelog };
   const outcome = await publishRelease(target, release, {
     logger,
     dryRun: settings.dryRun,
@@ -169,6 +234,30 @@ async function publishBuilt(
   };
 }
 
+function withoutInputManifest(file: DatasetFile): DatasetFile {
+  const { inputManifest: _kept, ...rest } = file;
+  return rest;
+}
+
+/**
+ * What a withheld revision says in public (changelog, index.json, the run summary): that it was withheld
+ * and why, never a count or a row, which would describe the late machines.
+ */
+export const WITHHELD = {
+  fewerThanK: 'revision withheld: the change rests on fewer than k machines',
+  noManifest: (key: string) => `revision withheld: no input manifest (${key}) to recompute the published file from`,
+  notReproducible:
+    'revision withheld: the published file cannot be reproduced from its inputs (k, cap, queries or code changed since)',
+} as const;
+
+interface RevisionDecision {
+  accepted: boolean;
+  /** Public: goes to the changelog. */
+  message: string;
+  /** For the run's log only, and without any count under k either (log lines reach cron mail). */
+  detail?: Record<string, string | number>;
+}
+
 /**
  * A revision is published only when the file as first published can be recomputed from its input
  * manifest (so the comparison is with what readers have) and every changed row rests on >= k machines.
@@ -182,40 +271,26 @@ async function decideRevision(
   target: Store,
   published: { sha256: string; privacyReport: { sha256: string } },
   workDir: string,
-): Promise<{ accepted: boolean; message: string }> {
+): Promise<RevisionDecision> {
   const key = current.datasets.find(({ file }) => file.dataset === dataset.name)!.file.key;
   const manifest = await target.getBytes(inputManifestKey(key));
-  if (!manifest)
-    return {
-      accepted: false,
-      message: `revision withheld: no input manifest (${inputManifestKey(key)}) to recompute the published file from`,
-    };
+  if (!manifest) return { accepted: false, message: WITHHELD.noManifest(inputManifestKey(key)) };
   const inputs = (JSON.parse(manifest.toString('utf8')) as { files: InputFile[] }).files;
   const previous = await buildRelease(settings, logger, quarter, [dataset], workDir, inputs);
   if (
     previous.datasets[0]!.file.sha256 !== published.sha256 ||
     previous.datasets[0]!.file.privacyReport.sha256 !== published.privacyReport.sha256
   ) {
-    return {
-      accepted: false,
-      message:
-        'revision withheld: the published file cannot be reproduced from its inputs (k, cap, queries or code changed since)',
-    };
+    return { accepted: false, message: WITHHELD.notReproducible };
   }
   const parameters = datasetRun(settings, dataset, quarter);
   const check = await checkRevision(previous.database, current.database, dataset, parameters);
   if (check.blocked.length > 0) {
-    const rows = check.blocked.filter((blocked) => blocked.row.startsWith('['));
-    const figures = check.blocked.filter((blocked) => !blocked.row.startsWith('['));
-    const parts = [
-      ...(rows.length
-        ? [`${rows.length} of ${check.changedRows} changed rows would change by fewer than k=${parameters.k} machines`]
-        : []),
-      ...figures.map(
-        (figure) => `${figure.row} would change because of ${figure.machines} machine(s), fewer than k=${parameters.k}`,
-      ),
-    ];
-    return { accepted: false, message: `revision withheld: ${parts.join('; ')}` };
+    // Which figures, by name only: a row key or a machine count would describe the late machines.
+    const rows = check.blocked.some((blocked) => blocked.row.startsWith('['));
+    const figures = check.blocked.filter((blocked) => !blocked.row.startsWith('[')).map((blocked) => blocked.row);
+    const blocked = [...(rows ? ['changed rows'] : []), ...figures].join(', ');
+    return { accepted: false, message: WITHHELD.fewerThanK, detail: { k: parameters.k, blocked } };
   }
   return {
     accepted: true,

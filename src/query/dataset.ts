@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PublisherError } from '../core/errors.js';
 import type { ColumnSpec, ColumnType } from '../core/release.js';
+import { openDuck, quotedString } from '../engine/duck.js';
 import { validateEdges } from './buckets.js';
 
 /**
@@ -88,22 +89,114 @@ export async function loadDataset(name: string, queriesDir = DEFAULT_QUERIES_DIR
       { cause: error },
     );
   }
-  return validateDataset(name, metadata, sql, folder);
+  const dataset = validateDataset(name, metadata, sql, folder);
+  await validateLadders(dataset);
+  return dataset;
+}
+
+/** The keys dataset.json may hold, per object: a misspelt key would otherwise be ignored silently. */
+const KNOWN_KEYS = {
+  dataset: [
+    'title',
+    'description',
+    'grain',
+    'schemaVersion',
+    'k',
+    'contributionCap',
+    'timeColumn',
+    'measure',
+    'columns',
+    'dimensions',
+    'remainder',
+    'population',
+    'buckets',
+  ],
+  column: ['name', 'type', 'description', 'derivation'],
+  dimension: ['column', 'ladder', 'scope'],
+  measure: ['column', 'count'],
+} as const;
+
+function unknownKeys(value: unknown, known: readonly string[]): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.keys(value).filter((key) => !known.includes(key));
+}
+
+/**
+ * Ladder expressions run deep in the protect stage; an unknown function there would surface as an
+ * internal error mid-run. Each is parsed here and every function it calls must exist in DuckDB (or be
+ * one of the dataset's bucket macros). Columns cannot be checked yet: they come from the query's result.
+ */
+async function validateLadders(dataset: DatasetDefinition): Promise<void> {
+  const steps = dataset.dimensions.flatMap((dimension) =>
+    dimension.ladder.map((expression) => ({ dimension: dimension.column, expression })),
+  );
+  if (steps.length === 0) return;
+  const duck = await openDuck();
+  try {
+    const known = new Set(
+      (await duck.all<{ name: string }>('SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions()')).map(
+        (row) => row.name,
+      ),
+    );
+    for (const name of Object.keys(dataset.buckets)) known.add(`bucket_${name}`.toLowerCase());
+    for (const { dimension, expression } of steps) {
+      const fail = (problem: string): never => {
+        throw new PublisherError(
+          'E_CONFIG',
+          `dataset "${dataset.name}" (${join(dataset.folder, 'dataset.json')}): the ladder of dimension "${dimension}" has the expression ${JSON.stringify(expression)}, which ${problem}`,
+        );
+      };
+      const [row] = await duck.all<{ tree: string }>(
+        `SELECT json_serialize_sql(${quotedString(`SELECT (${expression})`)}) AS tree`,
+      );
+      const tree = JSON.parse(row!.tree) as { error?: boolean; error_message?: string; statements?: unknown[] };
+      if (tree.error) fail(`is not valid SQL: ${tree.error_message}`);
+      if (tree.statements?.length !== 1) fail('must be one SQL expression');
+      const unknown = [...functionNames(tree.statements)].filter((name) => !known.has(name.toLowerCase()));
+      if (unknown.length) fail(`calls the unknown function(s) ${unknown.join(', ')}`);
+    }
+  } finally {
+    duck.close();
+  }
+}
+
+/** Every function a parsed statement calls (operators aside), from DuckDB's JSON syntax tree. */
+function functionNames(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const child of node) functionNames(child, found);
+  else if (typeof node === 'object' && node !== null) {
+    const record = node as Record<string, unknown>;
+    if (record.class === 'FUNCTION' && !record.is_operator && typeof record.function_name === 'string')
+      found.add(record.function_name);
+    for (const value of Object.values(record)) functionNames(value, found);
+  }
+  return found;
 }
 
 function validateDataset(name: string, metadata: unknown, sql: string, folder: string): DatasetDefinition {
   const fail = (message: string): never => {
     throw new PublisherError('E_CONFIG', `dataset "${name}" (${join(folder, 'dataset.json')}): ${message}`);
   };
-  if (typeof metadata !== 'object' || metadata === null) return fail('must be a JSON object');
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
+    return fail('must be a JSON object');
   const m = metadata as Record<string, unknown>;
+  const refuseUnknown = (value: unknown, known: readonly string[], where: string): void => {
+    const unknown = unknownKeys(value, known);
+    if (unknown.length)
+      fail(`unknown key(s) ${unknown.map((key) => `\`${key}\``).join(', ')} in ${where} (known: ${known.join(', ')})`);
+  };
+  refuseUnknown(m, KNOWN_KEYS.dataset, 'the dataset');
+  for (const [index, column] of (Array.isArray(m.columns) ? m.columns : []).entries())
+    refuseUnknown(column, KNOWN_KEYS.column, `columns[${index}]`);
+  for (const [index, dimension] of (Array.isArray(m.dimensions) ? m.dimensions : []).entries())
+    refuseUnknown(dimension, KNOWN_KEYS.dimension, `dimensions[${index}]`);
+  refuseUnknown(m.measure, KNOWN_KEYS.measure, '`measure`');
   const text = (key: string): string =>
     typeof m[key] === 'string' && m[key] !== '' ? (m[key] as string) : fail(`\`${key}\` must be a non-empty string`);
   const integer = (key: string, min: number, fallback?: number): number => {
     const value = m[key] ?? fallback;
-    return Number.isInteger(value) && (value as number) >= min
+    return Number.isSafeInteger(value) && (value as number) >= min
       ? (value as number)
-      : fail(`\`${key}\` must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+      : fail(`\`${key}\` must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER}, got ${JSON.stringify(value)}`);
   };
   const columns = Array.isArray(m.columns) ? m.columns : fail('`columns` must be a list');
   const parsedColumns: ColumnSpec[] = columns.map((column, index) => {

@@ -30,6 +30,8 @@ describe('bin/telemetry-publisher.js', () => {
       env: { ...env, TP_K: '1' },
     }).catch((error: { code: number; stderr: string }) => error);
     expect((failure as { code: number }).code).toBe(3);
-    expect((failure as { stderr: string }).stderr).toMatch(/setting `k` \(TP_K\) must be an integer from 2 up/);
+    expect((failure as { stderr: string }).stderr).toMatch(
+      /setting `k` \(TP_K\) must be an integer from 2 up to 9007199254740991/,
+    );
   });
 });

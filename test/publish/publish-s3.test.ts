@@ -95,4 +95,14 @@ describe('publishing from an S3 archive to an S3 target', () => {
     expect(audit.code, audit.stdout).toBe(0);
     expect(audit.stdout).toMatch(/no violations/);
   });
+
+  it('stops with exit 3 (not 7: a rerun cannot help) when the target bucket does not exist', async () => {
+    const run = await cli([
+      'publish',
+      ...['--archive', `s3://${server.bucket}/events`, '--target', 's3://no-such-bucket/usage'],
+      ...['--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', '5'],
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.log.join('\n')).toMatch(/The bucket "no-such-bucket" does not exist at this endpoint/);
+  });
 });

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PublisherError } from '../../core/errors.js';
 import type { Logger } from '../../core/log.js';
@@ -16,7 +17,9 @@ import { CATALOG_KEYS } from './layout.js';
  * 3. wait `settleMs`, read it back: only the run whose token is there goes on. Two runs that both saw
  *    no lock both write, and both read the last writer's token;
  * 4. renew the expiry every ttl/3 while working; check the token again before the catalog is written;
- * 5. delete the lock at the end if it is still ours. A crashed run's lock expires after `ttlSeconds`.
+ * 5. delete the lock at the end if it is still ours. A crashed run's lock expires after `ttlSeconds`;
+ *    one whose holder ran on this host (same host name and PID namespace) and whose process is gone is
+ *    taken over at once, since waiting out the TTL cannot help anyone.
  *
  * The one race left: a run that reads "no lock", then stalls longer than `settleMs` before writing.
  */
@@ -34,9 +37,12 @@ export interface LockOptions {
 }
 
 interface LockRecord {
+  /** Free text for people; `host`, `pid` and `pidNamespace` are what a run checks. */
   holder: string;
   host: string;
   pid: number;
+  /** `pid:[inode]` of the holder's PID namespace (Linux): two containers may share a host name, not a namespace. */
+  pidNamespace?: string;
   token: string;
   acquiredAt: string;
   expiresAt: string;
@@ -111,20 +117,52 @@ async function claim(
       `the lock ${store.describe(CATALOG_KEYS.lock)} exists but cannot be read; if no run is publishing to ${store.describe('')}, delete it`,
     );
   }
-  if (existing && Date.parse(existing.expiresAt) > now().getTime()) throw lockedError(store, existing);
-  if (existing) logger.warn('taking over an expired lock', { holder: existing.holder, expiredAt: existing.expiresAt });
+  if (existing && Date.parse(existing.expiresAt) > now().getTime()) {
+    if (!holderIsGone(existing)) throw lockedError(store, existing);
+    logger.warn(`took over a stale lock of ${describeHolder(existing)}`, {
+      reason: `pid ${existing.pid} is not running on this host`,
+      expiresAt: existing.expiresAt,
+    });
+  } else if (existing) {
+    logger.warn('taking over an expired lock', { holder: existing.holder, expiredAt: existing.expiresAt });
+  }
 
   const acquiredAt = now();
   const record: LockRecord = {
     holder: options.holder,
     host: hostname(),
     pid: process.pid,
+    ...(PID_NAMESPACE !== undefined ? { pidNamespace: PID_NAMESPACE } : {}),
     token: randomUUID(),
     acquiredAt: acquiredAt.toISOString(),
     expiresAt: new Date(acquiredAt.getTime() + options.ttlSeconds * 1000).toISOString(),
   };
   await writeLock(store, record);
   return record;
+}
+
+const PID_NAMESPACE = ((): string | undefined => {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined; // not Linux: the host name alone must match
+  }
+})();
+
+/**
+ * True only when the holder is certainly dead: it ran on this host in this PID namespace and no process
+ * has its pid. Anything else (another host, a pid we may not signal, a pid reused by a live process)
+ * keeps the lock until it expires.
+ */
+function holderIsGone(record: LockRecord): boolean {
+  if (record.host !== hostname() || record.pidNamespace !== PID_NAMESPACE) return false;
+  if (!Number.isSafeInteger(record.pid) || record.pid <= 0 || record.pid === process.pid) return false;
+  try {
+    process.kill(record.pid, 0); // signal 0: only asks whether the process exists
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'; // EPERM: it exists, under another user
+  }
 }
 
 /** Step 3: after the settle, only the run whose token is there goes on. */

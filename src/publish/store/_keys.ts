@@ -10,7 +10,8 @@ export function assertValidKey(key: string): void {
   if (problem) throw new PublisherError('E_CONFIG', `object key ${JSON.stringify(key)} ${problem}`);
 }
 
-function keyProblem(key: string): string | undefined {
+/** Why `key` is not a valid key, or undefined; settings are checked with it before any write. */
+export function keyProblem(key: string): string | undefined {
   if (key === '') return 'is empty';
   if (Buffer.byteLength(key) > 1024) return 'is longer than 1024 bytes';
   if (key.startsWith('/')) return "must not start with '/'";

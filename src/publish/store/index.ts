@@ -66,7 +66,7 @@ export function parseS3Location(location: string): S3Location {
   if (!location.startsWith('s3://') || !match) {
     throw new PublisherError(
       'E_CONFIG',
-      `target must look like s3://bucket or s3://bucket/prefix (no query or fragment): got ${JSON.stringify(location)}`,
+      `an S3 location must look like s3://bucket or s3://bucket/prefix (no query or fragment): got ${JSON.stringify(location)}`,
     );
   }
   const bucket = match[1] ?? '';

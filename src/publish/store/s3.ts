@@ -63,7 +63,8 @@ const MIN_PART_SIZE = 5 * 1024 * 1024;
  * A Store over `s3://bucket/prefix` on AWS S3 or an S3-compatible store (MinIO, R2, Ceph). Credentials
  * come from the standard AWS chain and are never logged. The SDK retries transient failures (5xx,
  * throttling, resets, timeouts); body reads, which the SDK does not retry, are retried here. A failure
- * that persists becomes PublisherError E_STORE naming the operation, the object and the cause.
+ * that persists becomes PublisherError E_STORE naming the operation, the object and the cause; a
+ * missing bucket or refused credentials (403) become E_CONFIG, since no rerun can fix them.
  */
 export class S3Store implements Store, IncompleteWriteCleaner {
   readonly bucket: string;
@@ -380,11 +381,23 @@ export class S3Store implements Store, IncompleteWriteCleaner {
     if (error instanceof PublisherError) return error;
     const made = attempts ?? (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
     const tries = made ? ` after ${made} attempt${made === 1 ? '' : 's'}` : '';
-    return new PublisherError(
-      'E_STORE',
-      `S3 ${operation} ${this.describe(key)} failed${tries}: ${describeError(error)}`,
-      { cause: error },
-    );
+    const failed = `S3 ${operation} ${this.describe(key)} failed${tries}: ${describeError(error)}`;
+    // A rerun cannot fix a missing bucket or a refused credential: configuration (exit 3), not storage (exit 7).
+    if (isMissingBucket(error)) {
+      return new PublisherError(
+        'E_CONFIG',
+        `${failed}. The bucket "${this.bucket}" does not exist at this endpoint: check the location (s3://${this.bucket}/${this.prefix}), AWS_ENDPOINT_URL and AWS_REGION`,
+        { cause: error },
+      );
+    }
+    if (isAccessDenied(error)) {
+      return new PublisherError(
+        'E_CONFIG',
+        `${failed}. Access denied: the credentials (standard AWS chain) are invalid or lack ${PERMISSION[operation] ?? 'permission'} on ${this.describe(key)}${operation === 'GET' || operation === 'HEAD' ? ' (without s3:ListBucket a missing object also answers 403)' : ''}; see the minimum IAM policy in docs/publishing.md. A rerun will not help until that is fixed`,
+        { cause: error },
+      );
+    }
+    return new PublisherError('E_STORE', failed, { cause: error });
   }
 }
 
@@ -424,10 +437,46 @@ function checkLength(received: number, expected: number | undefined): void {
 }
 
 function isNotFound(error: unknown): boolean {
+  // A missing bucket is not a missing object: reading "no catalog" from it would start a fresh one.
+  if (isMissingBucket(error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as Error | undefined)?.name;
   return status === 404 || name === 'NotFound' || name === 'NoSuchKey' || name === 'NoSuchUpload';
 }
+
+function isMissingBucket(error: unknown): boolean {
+  const { name, Code } = (error ?? {}) as { name?: string; Code?: string };
+  return name === 'NoSuchBucket' || Code === 'NoSuchBucket';
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'Forbidden',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'InvalidToken',
+  'AllAccessDisabled',
+  'AccountProblem',
+]);
+
+function isAccessDenied(error: unknown): boolean {
+  const { name, Code } = (error ?? {}) as { name?: string; Code?: string };
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 403 || ACCESS_DENIED.has(name ?? '') || ACCESS_DENIED.has(Code ?? '');
+}
+
+/** The IAM action an operation needs, for the access-denied message. */
+const PERMISSION: Record<string, string> = {
+  PUT: 's3:PutObject',
+  upload: 's3:PutObject',
+  GET: 's3:GetObject',
+  HEAD: 's3:GetObject',
+  LIST: 's3:ListBucket',
+  DELETE: 's3:DeleteObject',
+  'LIST-UPLOADS': 's3:ListBucketMultipartUploads',
+  'ABORT-UPLOAD': 's3:AbortMultipartUpload',
+};
 
 const TRANSIENT_BODY_CODES = new Set([
   'ECONNRESET',

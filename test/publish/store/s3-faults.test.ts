@@ -158,3 +158,59 @@ describe('persistent faults fail with E_STORE', () => {
     });
   });
 });
+
+// A rerun cannot fix refused credentials or a bucket that does not exist: those are configuration
+// errors (exit 3) that say what to check, not storage failures (exit 7, "rerun").
+describe('access denied and a missing bucket are configuration errors', () => {
+  const DENIED = { kind: 'status', status: 403, code: 'AccessDenied' } as const;
+
+  it.each([
+    ['PUT', 'faults/denied.tsv', () => store.putBytes('denied.tsv', 'x', TSV), 's3:PutObject'],
+    ['GET', 'faults/denied.tsv', () => store.getBytes('denied.tsv'), 's3:GetObject'],
+    ['LIST', '', () => store.list('some/'), 's3:ListBucket'],
+  ] as const)(
+    '403 AccessDenied on %s names the object, the permission and that a rerun will not help',
+    async (method, key, call, permission) => {
+      proxy.inject(DENIED, { match: { method: method === 'LIST' ? 'GET' : method, key } });
+      const error = (await call().catch((caught: unknown) => caught)) as Error & { code: string };
+      expect(error).toMatchObject({ code: 'E_CONFIG' });
+      const where = method === 'LIST' ? 's3://telemetry-test/faults/some/' : 's3://telemetry-test/faults/denied.tsv';
+      expect(error.message).toContain(`S3 ${method} ${where} failed after 1 attempt: AccessDenied HTTP 403`);
+      expect(error.message).toContain(
+        `Access denied: the credentials (standard AWS chain) are invalid or lack ${permission} on ${where}`,
+      );
+      expect(error.message).toMatch(/see the minimum IAM policy in docs\/publishing\.md\. A rerun will not help/);
+      expect(proxy.requests.filter((seen) => seen.fault)).toHaveLength(1); // not retried
+    },
+  );
+
+  it('a missing bucket is not read as "no such object": every operation names the bucket', async () => {
+    const missing = new S3Store({
+      bucket: 'no-such-bucket',
+      prefix: 'usage/',
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: server.credentials,
+      maxAttempts: 2,
+    });
+    try {
+      for (const call of [
+        () => missing.getBytes('index.json'),
+        () => missing.putBytes('index.json', '{}', TSV),
+        () => missing.list(''),
+      ]) {
+        const error = (await call().then(
+          (value) => ({ resolved: value }),
+          (caught: unknown) => caught,
+        )) as Error & { code: string };
+        expect(error).toMatchObject({ code: 'E_CONFIG' });
+        expect(error.message).toMatch(
+          /^S3 (GET|PUT|LIST) s3:\/\/no-such-bucket\/usage\/(index\.json)? failed after 1 attempt: NoSuchBucket HTTP 404: .*The bucket "no-such-bucket" does not exist at this endpoint: check the location \(s3:\/\/no-such-bucket\/usage\/\), AWS_ENDPOINT_URL and AWS_REGION$/,
+        );
+      }
+    } finally {
+      missing.destroy();
+    }
+  });
+});
