@@ -103,6 +103,7 @@ const KNOWN_KEYS = {
     'schemaVersion',
     'k',
     'contributionCap',
+    'dailyContributionCap',
     'timeColumn',
     'measure',
     'columns',

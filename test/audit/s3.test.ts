@@ -44,6 +44,8 @@ describe('audit of a quarter published from an S3 archive', () => {
       target,
       '--quarter',
       '2026-Q3',
+      '--dataset',
+      'cli-usage',
       '--k',
       '5',
     ]);

@@ -31,13 +31,17 @@ function snapshot(machine: string, metrics: Record<string, unknown>): ArchiveEve
   });
 }
 
-// 10 installations of one size; 8 with 1 user and 2-5 projects, 2 with 50 users and 500 projects. At k=3
-// each feature has a suppressed bucket of 2, so within feature-usage no feature's total is known and
-// nothing more needs suppressing; but the installations table publishes the total (10), and 10 minus
-// a feature's published bucket (8) gives the suppressed one away, unless both are protected together.
+// 20 installations in two sizes; 18 with 1 user and 2-5 projects, 2 (of the first size) with 50 users
+// and 500 projects. At k=3 each feature has a suppressed bucket of 2, so within feature-usage no
+// feature's total is known and nothing more needs suppressing; but the installations table publishes
+// the total (10 + 10), and 20 minus a feature's published bucket (18) gives the suppressed one away,
+// unless both are protected together.
 const population = () =>
-  Array.from({ length: 10 }, (_, i) =>
-    snapshot(`i${i}`, i < 8 ? { users: 1, projects: 3 } : { users: 50, projects: 500 }),
+  Array.from({ length: 20 }, (_, i) =>
+    snapshot(`i${i}`, {
+      ...(i < 2 ? { users: 50, projects: 500 } : { users: 1, projects: 3 }),
+      ...(i < 10 ? {} : { core_count: 32 }),
+    }),
   );
 
 async function publish(archive: string, target: string, datasets: string[], extra: string[] = []) {
