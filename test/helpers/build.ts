@@ -79,19 +79,24 @@ export async function build(
 }
 
 /**
- * A DuckDB holding the archive's events of `days`, the prefix geography and the release table: what
- * dataset queries read, for tests that drive the privacy engine step by step. The caller closes it.
+ * Loads the archive's events of `days`, the prefix geography and the release table into `duck`: what
+ * dataset queries read, for tests that drive the privacy engine step by step (with the `duck` fixture).
  */
-export async function ingestedDuck(archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
+export async function ingestInto(duck: Duck, archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
   const logger = createMemoryLogger();
+  await loadEvents(duck, await listLocalArchive(archive, days, logger), quarter, { temporary: false }, logger);
+  return duck;
+}
+
+/** `ingestInto` a DuckDB of its own, for tests that need several (one per property run); the caller closes it. */
+export async function ingestedDuck(archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
   const duck = await openDuck();
   try {
-    await loadEvents(duck, await listLocalArchive(archive, days, logger), quarter, { temporary: false }, logger);
+    return await ingestInto(duck, archive, days, quarter);
   } catch (error) {
     duck.close();
     throw error;
   }
-  return duck;
 }
 
 export function parseTsv(tsv: string): Array<Record<string, string>> {
