@@ -12,7 +12,7 @@ import { type MaybeForcedCell, suppressWithForced, withForcedFirst } from '../..
 import { remainderViolations } from '../../helpers/remainder-rule.js';
 
 // The audit (findDerivableCells) is the oracle here: a separate implementation, itself cross-checked against dense
-// Bareiss elimination in privacy-audit-algebra.test.ts.
+// Bareiss elimination in disclosure-audit.test.ts.
 
 function cell(id: string, inner: number[], cost: number, primary = false, forcePublish?: boolean): MaybeForcedCell {
   return forcePublish === undefined ? { id, inner, cost, primary } : { id, inner, cost, primary, forcePublish };
