@@ -1,3 +1,6 @@
+// What a run prints on stdout (the publish summary, the audit's findings): what a maintainer reads in
+// cron mail. Log lines go to stderr (core/log.ts).
+
 import type { AuditResult } from './audit/audit.js';
 import type { RunSummary } from './publish/publish.js';
 

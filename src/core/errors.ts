@@ -1,7 +1,6 @@
-/**
- * One error type for the whole job. The code says which part failed; `cli.ts` alone maps codes to exit
- * codes (documented in the README, so cron wrappers can branch on them).
- */
+// One error type for the whole job. The code says which part failed; `cli.ts` alone maps codes to exit
+// codes (documented in the README, so cron wrappers can branch on them).
+
 export type ErrorCode =
   | 'E_USAGE' // bad command line
   | 'E_CONFIG' // invalid setting (flag, environment variable, config file, dataset metadata)

@@ -1,3 +1,5 @@
+// sha256 of a file (streamed) or of bytes: the checksums in object metadata, index.json and SHA256SUMS.
+
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

@@ -1,3 +1,6 @@
+// Object keys of a release: the data file from the configured URL template, the privacy report and the
+// input manifest beside it, and its public URL.
+
 import type { Quarter } from './release.js';
 
 /** The stable URL template: `{dataset}-{year}-q{quarter}.tsv` unless configured otherwise. */

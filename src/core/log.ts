@@ -1,7 +1,6 @@
-/**
- * Logs go to stderr, one line per event, with a UTC timestamp: cron mail stays readable and stdout keeps
- * only the run summary. Fields are appended as key=value so a line can be grepped.
- */
+// Logs go to stderr, one line per event, with a UTC timestamp: cron mail stays readable and stdout keeps
+// only the run summary. Fields are appended as key=value so a line can be grepped.
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;

@@ -1,3 +1,6 @@
+// Calendar quarters in UTC: parsing `2026-Q3`, their days, the last complete one (what a cron run
+// publishes by default) and the one before.
+
 import { UTCDate } from '@date-fns/utc';
 import { addDays, addQuarters, eachDayOfInterval, formatISO, startOfQuarter } from 'date-fns';
 import { PublisherError } from './errors.js';

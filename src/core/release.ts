@@ -1,7 +1,6 @@
-/**
- * What the pipeline hands to the publishing stage: plain values describing files already written
- * locally. The publishing stage (src/catalog) uploads them, verifies them, and updates the catalog.
- */
+// What the pipeline hands to the publishing stage: plain values describing files already written
+// locally. The publishing stage (src/publish/catalog) uploads them, verifies them, and updates the catalog.
+
 export interface Quarter {
   year: number;
   quarter: 1 | 2 | 3 | 4;

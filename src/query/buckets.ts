@@ -1,10 +1,9 @@
+// Numeric buckets declared in a dataset's metadata (`"buckets": {"cores": [1, 2, 4, 8]}`) become SQL
+// macros (`bucket_cores(x)`) its query can call, so bucket edges live in metadata, not in SQL or src/.
+// Edges e0 < e1 < ... < en give the labels `<e0`, `e0` or `e0-(e1-1)`, ..., `en+`; NULL gives Unknown.
+
 import { PublisherError } from '../core/errors.js';
 
-/**
- * Numeric buckets declared in a dataset's metadata (`"buckets": {"cores": [1, 2, 4, 8]}`) become SQL
- * macros (`bucket_cores(x)`) its query can call, so bucket edges live in metadata, not in SQL or src/.
- * Edges e0 < e1 < ... < en give the labels `<e0`, `e0` or `e0-(e1-1)`, ..., `en+`; NULL gives Unknown.
- */
 export type BucketEdges = readonly number[];
 
 export function validateEdges(name: string, edges: unknown): number[] {
@@ -30,16 +29,6 @@ export function bucketLabels(edges: BucketEdges): string[] {
     labels.push(next === undefined ? `${edge}+` : next - edge === 1 ? `${edge}` : `${edge}-${next - 1}`);
   });
   return labels;
-}
-
-/** The label of a value, in TypeScript (tests and documentation use it). */
-export function bucketOf(edges: BucketEdges, value: number): string {
-  const labels = bucketLabels(edges);
-  const offset = edges[0]! > 0 ? 1 : 0;
-  if (value < edges[0]!) return labels[0]!;
-  let index = 0;
-  while (index + 1 < edges.length && value >= edges[index + 1]!) index++;
-  return labels[index + offset]!;
 }
 
 export function bucketMacroSql(name: string, edges: BucketEdges): string {

@@ -3,10 +3,10 @@
 // archive, and late files added after a withheld revision.
 import { appendFile, copyFile, mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { event, machines, writeDayFile } from '../helpers/archive.js';
-import { tempDir } from '../helpers/build.js';
+import { folderIn } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 import { patchedDataset } from '../helpers/queries.js';
 import { writeZonedParquet } from './parquet.js';
 
@@ -16,12 +16,13 @@ const MANIFEST = 'inputs/cli-usage-2026-q3.json';
 
 /** An archive of one day with the given files (name -> events), published for 2026-Q3 at k=5. */
 async function published(
+  tmp: string,
   files: Record<string, ReturnType<typeof machines>>,
   format: 'ndjson' | 'ndjson.gz' = 'ndjson',
 ) {
-  const archive = await tempDir('tp-audit-archive-');
+  const archive = await folderIn(tmp, 'tp-audit-archive-');
   for (const [name, events] of Object.entries(files)) await writeDayFile(archive, DAY, name, format, events);
-  const target = await tempDir('tp-audit-target-');
+  const target = await folderIn(tmp, 'tp-audit-target-');
   const run = await cli(publishArgs(archive, target));
   expect(run.code, run.log.join('\n')).toBe(0);
   return {
@@ -58,8 +59,13 @@ async function rewritePublished(target: string, change: (lines: string[]) => str
 const withCount = (line: string, count: number) => line.replace(/^([^\t]*)\t\d+\t/, `$1\t${count}\t`);
 
 describe('audit reads the inputs of the manifest itself', () => {
-  it('reads a file named *.ndjson once, and reports a figure computed from reading its folder twice', async () => {
-    const { target, audit } = await published({ events: machines(8, 'a'), '*': machines(6, 'b', { command: 'run' }) });
+  it('reads a file named *.ndjson once, and reports a figure computed from reading its folder twice', async ({
+    tmp,
+  }) => {
+    const { target, audit } = await published(tmp, {
+      events: machines(8, 'a'),
+      '*': machines(6, 'b', { command: 'run' }),
+    });
     // A glob read of "*.ndjson" reads events.ndjson a second time: 8 machines, 2 events each.
     await rewritePublished(target, (lines) =>
       lines.map((line) => (line.includes('\tbuild\t') ? withCount(line, 16) : line)),
@@ -72,8 +78,10 @@ describe('audit reads the inputs of the manifest itself', () => {
     expect(run.stdout).not.toMatch(/VIOLATION \w+ cli-usage 2026-Q3 \[2026-07-01 \| 6 \| run/);
   });
 
-  it('reads [c]ommands.ndjson and commands.ndjson once each, and reports the figures of a glob read', async () => {
-    const { target, audit } = await published({
+  it('reads [c]ommands.ndjson and commands.ndjson once each, and reports the figures of a glob read', async ({
+    tmp,
+  }) => {
+    const { target, audit } = await published(tmp, {
       commands: machines(8, 'a'),
       '[c]ommands': machines(6, 'b', { command: 'run' }),
     });
@@ -93,8 +101,10 @@ describe('audit reads the inputs of the manifest itself', () => {
     );
   });
 
-  it('reports a truncated .ndjson.gz of the manifest, naming the file, and does not recompute around it', async () => {
-    const { archive, target, audit } = await published({ events: machines(12, 'a') }, 'ndjson.gz');
+  it('reports a truncated .ndjson.gz of the manifest, naming the file, and does not recompute around it', async ({
+    tmp,
+  }) => {
+    const { archive, target, audit } = await published(tmp, { events: machines(12, 'a') }, 'ndjson.gz');
     const file = join(archive, `date=${DAY}`, 'events.ndjson.gz');
     const bytes = (await readFile(file)).length;
     await truncate(file, Math.floor(bytes / 2));
@@ -110,8 +120,10 @@ describe('audit reads the inputs of the manifest itself', () => {
     expect(run.stdout).not.toMatch(/value_mismatch|missing_row|unknown_row/);
   });
 
-  it('finds no violation after a correctly withheld revision: late files are no input of the frozen quarter', async () => {
-    const { archive, target, audit } = await published({ events: machines(8, 'a') });
+  it('finds no violation after a correctly withheld revision: late files are no input of the frozen quarter', async ({
+    tmp,
+  }) => {
+    const { archive, target, audit } = await published(tmp, { events: machines(8, 'a') });
     // Two late machines: the revision would change a row because of fewer than k=5 machines.
     await writeDayFile(archive, DAY, 'late', 'ndjson', machines(2, 'late-'));
     const revise = await cli(publishArgs(archive, target, '--revise'));
@@ -122,8 +134,8 @@ describe('audit reads the inputs of the manifest itself', () => {
     expect(run.stdout).toMatch(/no violations/);
   });
 
-  it('reports a file of the manifest removed from the archive, and one that changed size', async () => {
-    const { archive, audit } = await published({
+  it('reports a file of the manifest removed from the archive, and one that changed size', async ({ tmp }) => {
+    const { archive, audit } = await published(tmp, {
       events: machines(8, 'a'),
       more: machines(6, 'b', { command: 'run' }),
     });
@@ -140,10 +152,10 @@ describe('audit reads the inputs of the manifest itself', () => {
     expect(run.stdout).not.toMatch(/value_mismatch|missing_row|unknown_row/);
   });
 
-  it('refuses a file of the manifest that leads outside the archive root', async () => {
-    const { archive, audit } = await published({ events: machines(8, 'a') });
+  it('refuses a file of the manifest that leads outside the archive root', async ({ tmp }) => {
+    const { archive, audit } = await published(tmp, { events: machines(8, 'a') });
     const inside = join(archive, `date=${DAY}`, 'events.ndjson');
-    const outside = join(await tempDir('tp-audit-outside-'), 'events.ndjson');
+    const outside = join(await folderIn(tmp, 'tp-audit-outside-'), 'events.ndjson');
     await writeFile(outside, await readFile(inside));
     await rm(inside);
     await symlink(outside, inside);
@@ -154,8 +166,8 @@ describe('audit reads the inputs of the manifest itself', () => {
     );
   });
 
-  it('reports a quarter file without an input manifest', async () => {
-    const { target, audit } = await published({ events: machines(8, 'a') });
+  it('reports a quarter file without an input manifest', async ({ tmp }) => {
+    const { target, audit } = await published(tmp, { events: machines(8, 'a') });
     await rm(join(target, MANIFEST));
     const run = await audit();
     expect(run.code, run.stdout).toBe(9);
@@ -164,8 +176,10 @@ describe('audit reads the inputs of the manifest itself', () => {
     );
   });
 
-  it('reads NDJSON, gzip NDJSON and Parquet of one day alike: nothing wrong with what the job published', async () => {
-    const archive = await tempDir('tp-audit-archive-');
+  it('reads NDJSON, gzip NDJSON and Parquet of one day alike: nothing wrong with what the job published', async ({
+    tmp,
+  }) => {
+    const archive = await folderIn(tmp, 'tp-audit-archive-');
     await writeDayFile(archive, DAY, 'a', 'ndjson', machines(6, 'a'));
     await writeDayFile(archive, DAY, 'b', 'ndjson.gz', machines(6, 'b'));
     await writeZonedParquet(join(archive, `date=${DAY}`, 'c.parquet'), machines(6, 'c', { command: 'run' }));
@@ -173,14 +187,16 @@ describe('audit reads the inputs of the manifest itself', () => {
       join(archive, 'date=2026-07-02', 'd.parquet'),
       machines(7, 'd', { timestamp: '2026-07-02T08:00:00+05:00' }),
     );
-    const target = await tempDir('tp-audit-target-');
+    const target = await folderIn(tmp, 'tp-audit-target-');
     expect((await cli(publishArgs(archive, target))).code).toBe(0);
     const run = await cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/cli-usage 2026-Q3: 3 rows checked/);
   });
 
-  it('catches differencing between linked datasets published in separate runs from different inputs', async () => {
+  it('catches differencing between linked datasets published in separate runs from different inputs', async ({
+    tmp,
+  }) => {
     // 10 installations: 8 with 2-5 projects, 2 with over 100 (under k=3). Alone, feature-usage hides
     // the 2; with the installations total published by another run, 10 - 8 gives them away.
     const snapshot = (machine: string, projects: number) =>
@@ -193,7 +209,7 @@ describe('audit reads the inputs of the manifest itself', () => {
         product_version: '23.10.0',
         metrics: { core_count: 8, total_memory: 16 * 2 ** 30, is_container: false, is_kubernetes: false, projects },
       });
-    const archive = await tempDir('tp-audit-archive-');
+    const archive = await folderIn(tmp, 'tp-audit-archive-');
     await writeDayFile(
       archive,
       DAY,
@@ -201,10 +217,10 @@ describe('audit reads the inputs of the manifest itself', () => {
       'ndjson',
       Array.from({ length: 10 }, (_, i) => snapshot(`i${i}`, i < 8 ? 3 : 500)),
     );
-    const target = await tempDir('tp-audit-target-');
+    const target = await folderIn(tmp, 'tp-audit-target-');
     // The job now always protects a population together; a publisher that did not (an older version)
     // is played by queries that give feature-usage a population of its own.
-    const unlinked = await patchedDataset('feature-usage', { population: 'feature-usage-alone' });
+    const unlinked = await patchedDataset(tmp, 'feature-usage', { population: 'feature-usage-alone' });
     const publish = (dataset: string, to: string) =>
       cli([
         'publish',
@@ -220,7 +236,7 @@ describe('audit reads the inputs of the manifest itself', () => {
       'ndjson',
       machines(1, 'late-', { timestamp: '2026-07-02T06:00:00Z' }),
     );
-    const other = await tempDir('tp-audit-target-');
+    const other = await folderIn(tmp, 'tp-audit-target-');
     expect((await publish('installations', other)).code).toBe(0);
     await mkdir(join(target, 'inputs'), { recursive: true });
     for (const key of [

@@ -2,22 +2,22 @@
 // read where the job reads the contract right, and the contract where it does not.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { locateInputs } from '../../src/audit/inputs.js';
 import { readArchiveEvents } from '../../src/audit/read-archive.js';
 import { createMemoryLogger } from '../../src/core/log.js';
 import { type Duck, openDuck } from '../../src/engine/duck.js';
 import { event, machines, writeDayFile } from '../helpers/archive.js';
-import { ingestedDuck, Q3, tempDir } from '../helpers/build.js';
+import { folderIn, ingestedDuck, Q3 } from '../helpers/build.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 import { writeParquet } from './parquet.js';
 
 const DAY = '2026-07-01';
 
 /** The audit's DuckDB after reading the given files of `archive` (paths under its root). */
-async function auditRead(archive: string, paths: readonly string[], optOut: readonly string[] = []) {
+async function auditRead(tmp: string, archive: string, paths: readonly string[], optOut: readonly string[] = []) {
   const files = await Promise.all(paths.map(async (path) => ({ path, bytes: (await stat(join(archive, path))).size })));
   const logger = createMemoryLogger();
-  const located = await locateInputs(archive, files, Q3, await tempDir(), logger);
+  const located = await locateInputs(archive, files, Q3, await folderIn(tmp), logger);
   expect(located.problems).toEqual([]);
   const duck = await openDuck();
   const read = await readArchiveEvents(duck, located.inputs, new Set(optOut), logger);
@@ -30,8 +30,10 @@ async function rows(duck: Duck, sql = 'SELECT * FROM events'): Promise<string[]>
 }
 
 describe("the audit's reading of the archive", () => {
-  it('gives the events table of the job, column for column, for events the contract accepts or rejects alike', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('gives the events table of the job, column for column, for events the contract accepts or rejects alike', async ({
+    tmp,
+  }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     const lines = [
       ...machines(3, 'a'),
       event({ timestamp: '2026-07-01T23:00:00-00:30', machine_id: 'east' }),
@@ -67,7 +69,10 @@ describe("the audit's reading of the archive", () => {
       'ndjson.gz',
       machines(2, 'gz', { timestamp: '2026-07-02T10:00:00Z' }),
     );
-    const { duck, read } = await auditRead(archive, [`date=${DAY}/events.ndjson`, 'date=2026-07-02/more.ndjson.gz']);
+    const { duck, read } = await auditRead(tmp, archive, [
+      `date=${DAY}/events.ndjson`,
+      'date=2026-07-02/more.ndjson.gz',
+    ]);
     const job = await ingestedDuck(archive, [DAY, '2026-07-02']);
     try {
       expect(await duck.all('DESCRIBE events')).toEqual(await job.all('DESCRIBE events'));
@@ -92,24 +97,25 @@ describe("the audit's reading of the archive", () => {
     }
   });
 
-  it('takes no date without a time, and no time without a zone, as an instant', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('takes no date without a time, and no time without a zone, as an instant', async ({ tmp }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     await writeDayFile(archive, DAY, 'events', 'ndjson', [
       event({ timestamp: '2026-07-01' }),
       event({ timestamp: '2026-07-01T12:00:00' }),
       event({ timestamp: '2026-07-01 12:00:00+02' }),
     ]);
-    const { duck, read } = await auditRead(archive, [`date=${DAY}/events.ndjson`]);
+    const { duck, read } = await auditRead(tmp, archive, [`date=${DAY}/events.ndjson`]);
     duck.close();
     expect(read).toMatchObject({ accepted: 1, rejected: { invalid_timestamp: 2 } });
   });
 
-  it('reads files named like glob patterns once each, by their own names', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('reads files named like glob patterns once each, by their own names', async ({ tmp }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     await writeDayFile(archive, DAY, 'commands', 'ndjson', machines(3, 'a'));
     await writeDayFile(archive, DAY, '[c]ommands', 'ndjson', machines(4, 'b'));
     await writeDayFile(archive, DAY, '*', 'ndjson', machines(5, 'c'));
     const { duck, read } = await auditRead(
+      tmp,
       archive,
       ['commands', '[c]ommands', '*'].map((name) => `date=${DAY}/${name}.ndjson`),
     );
@@ -119,16 +125,18 @@ describe("the audit's reading of the archive", () => {
     expect(Number(count!.n)).toBe(12);
   });
 
-  it('leaves out the events of opted-out machines', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('leaves out the events of opted-out machines', async ({ tmp }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     await writeDayFile(archive, DAY, 'events', 'ndjson', machines(4, 'm'));
-    const { duck, read } = await auditRead(archive, [`date=${DAY}/events.ndjson`], ['m1', 'm3']);
+    const { duck, read } = await auditRead(tmp, archive, [`date=${DAY}/events.ndjson`], ['m1', 'm3']);
     duck.close();
     expect(read).toMatchObject({ accepted: 2, optedOut: 2 });
   });
 
-  it('reads Parquet with hyparquet: zoned timestamps exactly, zoneless ones and dates as no instant', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('reads Parquet with hyparquet: zoned timestamps exactly, zoneless ones and dates as no instant', async ({
+    tmp,
+  }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     const folder = join(archive, `date=${DAY}`);
     const events = [event({ machine_id: 'p1', timestamp: '2026-07-01T22:15:30.654321-01:00' })];
     await writeParquet(join(folder, 'zoned.parquet'), [...events, ...machines(2, 'z')]);
@@ -138,6 +146,7 @@ describe("the audit's reading of the archive", () => {
       timestamp: 'VARCHAR',
     });
     const { duck, read } = await auditRead(
+      tmp,
       archive,
       ['zoned', 'zoneless', 'dates', 'text'].map((name) => `date=${DAY}/${name}.parquet`),
     );
@@ -147,13 +156,16 @@ describe("the audit's reading of the archive", () => {
     expect(read).toMatchObject({ accepted: 4, rejected: { invalid_timestamp: 6 } });
   });
 
-  it('judges each Parquet file by its own column types: two files of a day are never merged by a union', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('judges each Parquet file by its own column types: two files of a day are never merged by a union', async ({
+    tmp,
+  }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     const folder = join(archive, `date=${DAY}`);
     await writeParquet(join(folder, 'a.parquet'), machines(3, 'a', { exit_code: 1 }));
     await writeParquet(join(folder, 'b.parquet'), machines(2, 'b', { exit_code: 1 }), { exit_code: 'VARCHAR' });
     await writeParquet(join(folder, 'c.parquet'), machines(2, 'c', { os_version: 22 }), { os_version: 'INTEGER' });
     const { duck, read } = await auditRead(
+      tmp,
       archive,
       ['a', 'b', 'c'].map((name) => `date=${DAY}/${name}.parquet`),
     );
@@ -161,8 +173,8 @@ describe("the audit's reading of the archive", () => {
     expect(read).toMatchObject({ accepted: 3, rejected: { wrong_type: 4 } });
   });
 
-  it('reads Parquet metrics as a struct or as JSON text, leaving out the keys a row does not have', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('reads Parquet metrics as a struct or as JSON text, leaving out the keys a row does not have', async ({ tmp }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     const folder = join(archive, `date=${DAY}`);
     const snapshot = (machine: string, metrics: unknown) =>
       event({ event: 'snapshot', machine_id: machine, product: 'octopus-server', metrics });
@@ -173,6 +185,7 @@ describe("the audit's reading of the archive", () => {
       metrics: 'VARCHAR',
     });
     const { duck, read } = await auditRead(
+      tmp,
       archive,
       ['struct', 'text'].map((name) => `date=${DAY}/${name}.parquet`),
     );
@@ -182,8 +195,10 @@ describe("the audit's reading of the archive", () => {
     expect(read.rejected).toEqual({ wrong_type: 1 });
   });
 
-  it('names every file it cannot read to its end: truncated Parquet, a gzip that is not one, a truncated gzip', async () => {
-    const archive = await tempDir('tp-audit-read-');
+  it('names every file it cannot read to its end: truncated Parquet, a gzip that is not one, a truncated gzip', async ({
+    tmp,
+  }) => {
+    const archive = await folderIn(tmp, 'tp-audit-read-');
     const folder = join(archive, `date=${DAY}`);
     await writeParquet(join(folder, 'cut.parquet'), machines(50, 'p'));
     const parquet = await readFile(join(folder, 'cut.parquet'));
@@ -195,6 +210,7 @@ describe("the audit's reading of the archive", () => {
     await writeDayFile(archive, DAY, 'fine', 'ndjson', machines(2, 'f'));
     const names = ['cut.parquet', 'plain.ndjson.gz', 'cut.ndjson.gz', 'fine.ndjson'];
     const { duck, read } = await auditRead(
+      tmp,
       archive,
       names.map((name) => `date=${DAY}/${name}`),
     );

@@ -2,11 +2,11 @@
 // (s3rver on loopback) and read by the audit's own reader; one that is gone is named by its URL.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/publish/store/index.js';
 import { machines } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { addToArchive, folderIn, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
 import { type S3Server, startS3Server } from '../helpers/s3-server.js';
 
 describe('audit of a quarter published from an S3 archive', () => {
@@ -14,13 +14,13 @@ describe('audit of a quarter published from an S3 archive', () => {
   let store: Store;
   const saved = { ...process.env };
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ fileTmp }) => {
     server = await startS3Server();
     Object.assign(process.env, server.env, { TP_S3_FORCE_PATH_STYLE: 'true' });
     store = openStore(`s3://${server.bucket}`, { forcePathStyle: true });
-    const local = await writeArchive({ '2026-07-01': machines(8, 'a') });
-    await writeArchive({ '2026-07-01': machines(6, 'b', { command: 'run' }) }, 'ndjson.gz', local);
-    await writeArchive({ '2026-07-02': machines(6, 'c', { timestamp: '2026-07-02T09:00:00Z' }) }, 'ndjson', local);
+    const local = await writeArchive(fileTmp, { '2026-07-01': machines(8, 'a') });
+    await addToArchive(local, { '2026-07-01': machines(6, 'b', { command: 'run' }) }, 'ndjson.gz');
+    await addToArchive(local, { '2026-07-02': machines(6, 'c', { timestamp: '2026-07-02T09:00:00Z' }) }, 'ndjson');
     for (const day of await readdir(local)) {
       for (const name of await readdir(join(local, day)))
         await store.putFile(`events/${day}/${name}`, join(local, day, name), {
@@ -28,14 +28,14 @@ describe('audit of a quarter published from an S3 archive', () => {
         });
     }
   });
-  afterAll(async () => {
+  test.afterAll(async () => {
     process.env = saved;
     await server?.stop();
   });
 
-  it('reads the staged copies of the manifest and reports an object removed since', async () => {
+  it('reads the staged copies of the manifest and reports an object removed since', async ({ tmp }) => {
     const archive = `s3://${server.bucket}/events`;
-    const target = await tempDir('tp-audit-target-');
+    const target = await folderIn(tmp, 'tp-audit-target-');
     const publish = await cli([
       'publish',
       '--archive',

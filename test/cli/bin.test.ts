@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
 import { machines } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const run = promisify(execFile);
 
@@ -13,9 +13,9 @@ describe('bin/telemetry-publisher.js', () => {
     expect(stdout).toMatch(/^Usage: telemetry-publisher <command>/);
   });
 
-  it('publishes from cron-style environment variables and exits 0; a bad setting exits 3', async () => {
-    const archive = await writeArchive({ '2026-07-01': machines(12, 'm') });
-    const target = await tempDir('tp-bin-');
+  it('publishes from cron-style environment variables and exits 0; a bad setting exits 3', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { '2026-07-01': machines(12, 'm') });
+    const target = await folderIn(tmp, 'tp-bin-');
     const env = {
       ...process.env,
       TP_ARCHIVE: archive,

@@ -2,10 +2,10 @@
 // folder, working directory), with exit code 3 and a message naming the setting.
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { machines } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = '2026-07-01';
 
@@ -16,8 +16,8 @@ async function tree(dir: string): Promise<string[]> {
 }
 
 /** A fresh root holding an empty target and an empty temp folder, so a stray write anywhere near shows. */
-async function sandbox(): Promise<{ root: string; target: string; temp: string }> {
-  const root = await tempDir('tp-refused-');
+async function sandbox(tmp: string): Promise<{ root: string; target: string; temp: string }> {
+  const root = await folderIn(tmp, 'tp-refused-');
   const target = join(root, 'target');
   const temp = join(root, 'tmp');
   await mkdir(target);
@@ -26,9 +26,11 @@ async function sandbox(): Promise<{ root: string; target: string; temp: string }
 }
 
 describe('settings are validated before anything is written', () => {
-  it('refuses a key template that leaves the target (../) with exit 3, writing nothing in the target, the temp folder or the working directory', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const { root, target, temp } = await sandbox();
+  it('refuses a key template that leaves the target (../) with exit 3, writing nothing in the target, the temp folder or the working directory', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const { root, target, temp } = await sandbox(tmp);
     const cwdBefore = await readdir(process.cwd());
     const run = await cli([
       'publish',
@@ -53,9 +55,9 @@ describe('settings are validated before anything is written', () => {
     expect(await readdir(process.cwd())).toEqual(cwdBefore);
   });
 
-  it('refuses an unreadable opt-out file before the work folder is made', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const { root, target, temp } = await sandbox();
+  it('refuses an unreadable opt-out file before the work folder is made', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const { root, target, temp } = await sandbox(tmp);
     const run = await cli([
       'publish',
       ...['--archive', archive, '--target', target, '--temp-dir', temp, '--quarter', '2026-Q3'],
@@ -66,8 +68,10 @@ describe('settings are validated before anything is written', () => {
     expect(await tree(root)).toEqual(['target', 'tmp']);
   });
 
-  it('refuses a malformed S3 archive location as the setting (exit 3), before the work folder is made', async () => {
-    const { root, target, temp } = await sandbox();
+  it('refuses a malformed S3 archive location as the setting (exit 3), before the work folder is made', async ({
+    tmp,
+  }) => {
+    const { root, target, temp } = await sandbox(tmp);
     const run = await cli([
       'publish',
       ...['--archive', 's3://Not_A_Bucket/events', '--target', target, '--temp-dir', temp],
@@ -80,9 +84,9 @@ describe('settings are validated before anything is written', () => {
     expect(await tree(root)).toEqual(['target', 'tmp']);
   });
 
-  it('names temp-dir when it is not a folder (exit 3, not an internal error)', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const { root, target } = await sandbox();
+  it('names temp-dir when it is not a folder (exit 3, not an internal error)', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const { root, target } = await sandbox(tmp);
     const run = await cli([
       'publish',
       ...['--archive', archive, '--target', target, '--temp-dir', join(root, 'no-such-folder')],
@@ -101,18 +105,20 @@ describe('a dataset that would publish no row', () => {
       ...['--dataset', 'cli-usage', ...more],
     ]);
 
-  it('refuses --k 99999999999999999999 as a setting (exit 3), naming the accepted range', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const { root, target, temp } = await sandbox();
+  it('refuses --k 99999999999999999999 as a setting (exit 3), naming the accepted range', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const { root, target, temp } = await sandbox(tmp);
     const run = await publish(archive, target, temp, '--k', '99999999999999999999');
     expect(run.code).toBe(3);
     expect(run.log.join('\n')).toMatch(/setting `k` \(--k\) must be an integer from 2 up to 9007199254740991/);
     expect(await tree(root)).toEqual(['target', 'tmp']);
   });
 
-  it('stops with exit 3 naming the dataset and k when no row can meet k, writes and freezes nothing, and a run with a k that rows meet then publishes', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const { target, temp } = await sandbox();
+  it('stops with exit 3 naming the dataset and k when no row can meet k, writes and freezes nothing, and a run with a k that rows meet then publishes', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const { target, temp } = await sandbox(tmp);
     const refused = await publish(archive, target, temp, '--k', '1000000');
     expect(refused.code).toBe(3);
     const log = refused.log
@@ -134,9 +140,11 @@ describe('a dataset that would publish no row', () => {
     expect(published.stdout).toMatch(/cli-usage: published, 1 rows/);
   });
 
-  it('says the k came from dataset.json when no k setting is given, and refuses a dry run the same way', async () => {
-    const archive = await writeArchive({ [DAY]: machines(3, 'm') });
-    const { target, temp } = await sandbox();
+  it('says the k came from dataset.json when no k setting is given, and refuses a dry run the same way', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(3, 'm') });
+    const { target, temp } = await sandbox(tmp);
     const run = await publish(archive, target, temp, '--dry-run');
     expect(run.code).toBe(3);
     expect(run.log.join('\n')).toMatch(
@@ -147,8 +155,8 @@ describe('a dataset that would publish no row', () => {
 });
 
 describe('the config file', () => {
-  it('is validated the same way (key template from a config file)', async () => {
-    const { root, target, temp } = await sandbox();
+  it('is validated the same way (key template from a config file)', async ({ tmp }) => {
+    const { root, target, temp } = await sandbox(tmp);
     const config = join(root, 'config.json');
     await writeFile(config, JSON.stringify({ keyTemplate: 'x/../{dataset}-{year}-q{quarter}.tsv' }));
     const run = await cli(['publish', '--config', config, '--target', target, '--temp-dir', temp]);

@@ -3,41 +3,45 @@ import { existsSync } from 'node:fs';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
 import { quarterDays } from '../../src/core/quarter.js';
 import { machines } from '../helpers/archive.js';
-import { build, Q3, tempDir, writeArchive } from '../helpers/build.js';
+import { build, folderIn, Q3, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = '2026-07-01';
 
 /** A publish run's arguments with its own temp dir, so the test sees every work folder it makes. */
-async function publishArgs(archive: string, extra: string[] = []) {
-  const tempDirectory = await tempDir('tp-work-');
-  const target = await tempDir('tp-target-');
+async function publishArgs(tmp: string, archive: string, extra: string[] = []) {
+  const tempDirectory = await folderIn(tmp, 'tp-work-');
+  const target = await folderIn(tmp, 'tp-target-');
   const args = ['publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'];
   return { tempDirectory, target, args: [...args, '--k', '5', '--temp-dir', tempDirectory, ...extra] };
 }
 
 describe('the work folder', () => {
-  it('is removed after a run that published', async () => {
-    const { tempDirectory, args } = await publishArgs(await writeArchive({ [DAY]: machines(12, 'm') }));
+  it('is removed after a run that published', async ({ tmp }) => {
+    const { tempDirectory, args } = await publishArgs(tmp, await writeArchive(tmp, { [DAY]: machines(12, 'm') }));
     const { code } = await cli(args);
     expect(code).toBe(0);
     expect(await readdir(tempDirectory)).toEqual([]);
   });
 
-  it('is removed after a run that failed', async () => {
+  it('is removed after a run that failed', async ({ tmp }) => {
     // Every event rejected: the run fails after its work folder and database exist.
-    const archive = await writeArchive({ [DAY]: ['not json', 'still not json'] });
-    const { tempDirectory, args } = await publishArgs(archive);
+    const archive = await writeArchive(tmp, { [DAY]: ['not json', 'still not json'] });
+    const { tempDirectory, args } = await publishArgs(tmp, archive);
     const { code } = await cli(args);
     expect(code).toBe(5);
     expect(await readdir(tempDirectory)).toEqual([]);
   });
 
-  it('keeps only the preview after a dry run, with no database and nothing the next run would sweep', async () => {
-    const { tempDirectory, args } = await publishArgs(await writeArchive({ [DAY]: machines(12, 'm') }), ['--dry-run']);
+  it('keeps only the preview after a dry run, with no database and nothing the next run would sweep', async ({
+    tmp,
+  }) => {
+    const { tempDirectory, args } = await publishArgs(tmp, await writeArchive(tmp, { [DAY]: machines(12, 'm') }), [
+      '--dry-run',
+    ]);
     const { code } = await cli(args);
     expect(code).toBe(0);
     const [folder] = await readdir(tempDirectory);
@@ -46,20 +50,23 @@ describe('the work folder', () => {
     expect(left.filter((path) => /duckdb|spill|owner\.json/.test(path))).toEqual([]);
   });
 
-  it('is private to the user that runs the job', async () => {
-    const { tempDirectory, args } = await publishArgs(await writeArchive({ [DAY]: machines(12, 'm') }), ['--dry-run']);
+  it('is private to the user that runs the job', async ({ tmp }) => {
+    const { tempDirectory, args } = await publishArgs(tmp, await writeArchive(tmp, { [DAY]: machines(12, 'm') }), [
+      '--dry-run',
+    ]);
     await cli(args);
     const [folder] = await readdir(tempDirectory);
     expect((await stat(join(tempDirectory, folder!))).mode & 0o777).toBe(0o700);
   });
 
-  it('of a killed run is swept by the next run on the same host', async () => {
+  it('of a killed run is swept by the next run on the same host', async ({ tmp }) => {
     // A quarter large enough that the run is still going when it is killed.
     const days = quarterDays(Q3);
     const archive = await writeArchive(
+      tmp,
       Object.fromEntries(days.map((day) => [day, machines(200, 'm', { timestamp: `${day}T08:00:00Z` })])),
     );
-    const { tempDirectory, args } = await publishArgs(archive);
+    const { tempDirectory, args } = await publishArgs(tmp, archive);
     const child = spawn(process.execPath, ['bin/telemetry-publisher.js', ...args], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
     const deadline = Date.now() + 60_000;
@@ -73,7 +80,7 @@ describe('the work folder', () => {
     expect(stale).toMatch(/^telemetry-publisher-/);
 
     const next = await cli(
-      await publishArgs(await writeArchive({ [DAY]: machines(12, 'm') })).then((run) => [
+      await publishArgs(tmp, await writeArchive(tmp, { [DAY]: machines(12, 'm') })).then((run) => [
         ...run.args.slice(0, -2),
         '--temp-dir',
         tempDirectory,
@@ -84,8 +91,8 @@ describe('the work folder', () => {
     expect(next.log.some((line) => line.includes('removed the work folder of a run that did not end'))).toBe(true);
   });
 
-  it('of a live run, or of another host, is left alone', async () => {
-    const tempDirectory = await tempDir('tp-work-');
+  it('of a live run, or of another host, is left alone', async ({ tmp }) => {
+    const tempDirectory = await folderIn(tmp, 'tp-work-');
     const live = join(tempDirectory, 'telemetry-publisher-live');
     const elsewhere = join(tempDirectory, 'telemetry-publisher-elsewhere');
     for (const [dir, owner] of [
@@ -95,7 +102,7 @@ describe('the work folder', () => {
       await (await import('node:fs/promises')).mkdir(dir);
       await writeFile(join(dir, 'owner.json'), JSON.stringify(owner));
     }
-    const { args } = await publishArgs(await writeArchive({ [DAY]: machines(12, 'm') }));
+    const { args } = await publishArgs(tmp, await writeArchive(tmp, { [DAY]: machines(12, 'm') }));
     const { code } = await cli([...args.slice(0, -2), '--temp-dir', tempDirectory]);
     expect(code).toBe(0);
     expect((await readdir(tempDirectory)).sort()).toEqual([
@@ -106,9 +113,9 @@ describe('the work folder', () => {
 });
 
 describe('the working database', () => {
-  it('never holds a raw opted-out id, even when a revision keeps its tables in the file', async () => {
-    const archive = await writeArchive({ [DAY]: [...machines(12, 'm'), ...machines(3, 'forget-me-')] });
-    const optOut = join(await tempDir(), 'opt-out.txt');
+  it('never holds a raw opted-out id, even when a revision keeps its tables in the file', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: [...machines(12, 'm'), ...machines(3, 'forget-me-')] });
+    const optOut = join(await folderIn(tmp), 'opt-out.txt');
     await writeFile(optOut, 'forget-me-0\nforget-me-1\nforget-me-2\n');
     const built = await build(archive, { k: '5', revise: true, optOut });
     const instance = await DuckDBInstance.create(built.database, { access_mode: 'READ_ONLY' });

@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import { createMemoryLogger } from '../../src/core/log.js';
 import { machines } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
 
 // The README's notebook snippets are run against a file the job published, served over HTTP on
 // loopback, so the documentation cannot rot. CI installs pandas and R (readr) from Debian's packages.
@@ -32,11 +32,11 @@ describe('README snippets', () => {
   let server: Server;
   let url: string;
 
-  beforeAll(async () => {
-    const archive = await writeArchive({
+  test.beforeAll(async ({ fileTmp }) => {
+    const archive = await writeArchive(fileTmp, {
       '2026-07-01': [...machines(12, 'a'), ...machines(11, 'b', { command: 'run', os_version: '10.10' })],
     });
-    target = await tempDir('tp-readme-');
+    target = await folderIn(fileTmp, 'target-');
     const code = await main(
       [
         'publish',
@@ -66,7 +66,7 @@ describe('README snippets', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cli-usage-2026-q3.tsv`;
   });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('DuckDB reads versions as text and sums by command', async () => {
     // DuckDB reaches HTTPS through httpfs, which is not available offline here: the same query on the file.

@@ -1,3 +1,6 @@
+// Archive events as the archive contract spells them, and day files in every format the job reads
+// (NDJSON, gzip NDJSON, JSONL, Parquet), raw bad lines included.
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,6 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Runs the pipeline's stages on archives written from test events, up to the files that would be
+// published (no target). Every folder these helpers make goes inside a folder the caller owns, normally
+// the `tmp` fixture (fixtures.ts), so it is removed with it.
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { listLocalArchive } from '../../src/archive/local.js';
 import { resolveSettings, type Settings } from '../../src/config.js';
 import { createMemoryLogger, type Logger } from '../../src/core/log.js';
@@ -14,17 +16,27 @@ import { type ArchiveEvent, type FileFormat, writeDayFile } from './archive.js';
 
 export const Q3: Quarter = { year: 2026, quarter: 3 };
 
-export async function tempDir(prefix = 'tp-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+/** A new, empty folder `<parent>/<prefix>XXXXXX`. */
+export async function folderIn(parent: string, prefix = 'dir-'): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  return mkdtemp(join(parent, prefix));
 }
 
-/** Writes one archive file per day from `days` (day -> events or raw lines). */
+/** A new archive folder in `parent` with one file per day from `days` (day -> events or raw lines). */
 export async function writeArchive(
+  parent: string,
   days: Record<string, ReadonlyArray<ArchiveEvent | string>>,
   format: FileFormat = 'ndjson',
-  root?: string,
 ): Promise<string> {
-  const archive = root ?? (await tempDir('tp-archive-'));
+  return addToArchive(await folderIn(parent, 'archive-'), days, format);
+}
+
+/** Adds one file per day from `days` to an existing archive folder (another format, another quarter ...). */
+export async function addToArchive(
+  archive: string,
+  days: Record<string, ReadonlyArray<ArchiveEvent | string>>,
+  format: FileFormat = 'ndjson',
+): Promise<string> {
   for (const [day, entries] of Object.entries(days)) await writeDayFile(archive, day, 'events', format, entries);
   return archive;
 }
@@ -43,7 +55,10 @@ export interface Built extends BuiltRelease {
   logLines: string[];
 }
 
-/** Runs everything up to the files that would be published (no target). */
+/**
+ * Runs everything up to the files that would be published (no target). The work folder goes beside the
+ * archive, in the folder that holds it (the test's `tmp`), and is removed with it.
+ */
 export async function build(
   archive: string,
   flags: Partial<Record<keyof Settings, string | boolean | string[]>> = {},
@@ -56,7 +71,7 @@ export async function build(
     logger,
     quarter,
     await loadDatasets(settings.datasets, settings.queriesDir),
-    await tempDir(),
+    await folderIn(dirname(archive), 'work-'),
   );
   const first = release.datasets[0]!;
   const tsv = await readFile(first.file.localPath, 'utf8');
@@ -64,19 +79,24 @@ export async function build(
 }
 
 /**
- * A DuckDB holding the archive's events of `days`, the prefix geography and the release table: what
- * dataset queries read, for tests that drive the privacy engine step by step. The caller closes it.
+ * Loads the archive's events of `days`, the prefix geography and the release table into `duck`: what
+ * dataset queries read, for tests that drive the privacy engine step by step (with the `duck` fixture).
  */
-export async function ingestedDuck(archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
+export async function ingestInto(duck: Duck, archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
   const logger = createMemoryLogger();
+  await loadEvents(duck, await listLocalArchive(archive, days, logger), quarter, { temporary: false }, logger);
+  return duck;
+}
+
+/** `ingestInto` a DuckDB of its own, for tests that need several (one per property run); the caller closes it. */
+export async function ingestedDuck(archive: string, days: readonly string[], quarter = Q3): Promise<Duck> {
   const duck = await openDuck();
   try {
-    await loadEvents(duck, await listLocalArchive(archive, days, logger), quarter, { temporary: false }, logger);
+    return await ingestInto(duck, archive, days, quarter);
   } catch (error) {
     duck.close();
     throw error;
   }
-  return duck;
 }
 
 export function parseTsv(tsv: string): Array<Record<string, string>> {

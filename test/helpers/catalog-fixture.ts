@@ -1,3 +1,5 @@
+// Releases made of real files in a folder, in the shape the pipeline hands to the publishing stage.
+
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -15,7 +17,6 @@ import {
 } from '../../src/publish/catalog/index.js';
 import type { Store } from '../../src/publish/store/store.js';
 
-/** Releases made of real files in a folder, in the shape the pipeline hands to the publishing stage. */
 export const COLUMNS: ColumnSpec[] = [
   {
     name: 'Timestamp',

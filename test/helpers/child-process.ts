@@ -1,3 +1,5 @@
+// publish-child.ts in a process of its own, for tests that kill -9 a publishing run or race two runs.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

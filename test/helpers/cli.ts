@@ -1,3 +1,5 @@
+// The CLI run in-process, as cron would run it, with its exit code, stdout and log lines captured.
+
 import { main } from '../../src/cli.js';
 import { createMemoryLogger } from '../../src/core/log.js';
 

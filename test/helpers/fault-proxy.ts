@@ -1,15 +1,14 @@
+// An HTTP proxy on 127.0.0.1 that sits between the job and a loopback S3 server (s3rver) and injects
+// faults on demand. It only forwards to a loopback upstream, every fault is used a bounded number of
+// times, a stall gives up after `ms`, and the proxy closes itself after `lifetimeMs`.
+//
+// Point the S3 client at `proxy.endpoint` with path-style addressing; the Host header is passed through
+// untouched, so SigV4 signatures still verify at the upstream.
+
 import { EventEmitter } from 'node:events';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/**
- * An HTTP proxy on 127.0.0.1 that sits between the job and a loopback S3 server (s3rver) and injects
- * faults on demand. It only forwards to a loopback upstream, every fault is used a bounded number of
- * times, a stall gives up after `ms`, and the proxy closes itself after `lifetimeMs`.
- *
- * Point the S3 client at `proxy.endpoint` with path-style addressing; the Host header is passed through
- * untouched, so SigV4 signatures still verify at the upstream.
- */
 export type Fault =
   /** An S3 error response without forwarding: 500 InternalError, 503 SlowDown (throttling) ... */
   | { kind: 'status'; status: number; code: string }

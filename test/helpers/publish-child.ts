@@ -1,9 +1,8 @@
-/**
- * A publishing run in its own process, for tests that `kill -9` it mid-run or race it against another
- * run. Usage: node --import tsx test/helpers/publish-child.ts <spec.json>
- * The S3 endpoint, path style and credentials come from the environment (s3-server.ts `env`), as for
- * the real job. Exits with the job's exit code for a PublisherError.
- */
+// A publishing run in its own process, for tests that `kill -9` it mid-run or race it against another
+// run. Usage: node --import tsx test/helpers/publish-child.ts <spec.json>
+// The S3 endpoint, path style and credentials come from the environment (s3-server.ts `env`), as for
+// the real job. Exits with the job's exit code for a PublisherError.
+
 import { readFile } from 'node:fs/promises';
 import { EXIT_CODES, isPublisherError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/log.js';

@@ -1,11 +1,15 @@
 // A copy of a bundled dataset folder whose query.sql is rewritten, for tests of the query contract.
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempDir } from './build.js';
+import { folderIn } from './build.js';
 
 /** A queries folder holding `dataset` with `rewrite` applied to its query.sql (which must change it). */
-export async function rewrittenQueries(dataset: string, rewrite: (sql: string) => string): Promise<string> {
-  const queriesDir = await tempDir();
+export async function rewrittenQueries(
+  parent: string,
+  dataset: string,
+  rewrite: (sql: string) => string,
+): Promise<string> {
+  const queriesDir = await folderIn(parent, 'queries-');
   await cp(join(process.cwd(), 'queries', dataset), join(queriesDir, dataset), { recursive: true });
   const sqlPath = join(queriesDir, dataset, 'query.sql');
   const sql = await readFile(sqlPath, 'utf8');
@@ -16,8 +20,8 @@ export async function rewrittenQueries(dataset: string, rewrite: (sql: string) =
 }
 
 /** A queries folder holding `dataset` with `patch` merged into its dataset.json. */
-export async function patchedDataset(dataset: string, patch: Record<string, unknown>): Promise<string> {
-  const queriesDir = await tempDir();
+export async function patchedDataset(parent: string, dataset: string, patch: Record<string, unknown>): Promise<string> {
+  const queriesDir = await folderIn(parent, 'queries-');
   await cp(join(process.cwd(), 'queries', dataset), join(queriesDir, dataset), { recursive: true });
   const path = join(queriesDir, dataset, 'dataset.json');
   await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), ...patch }, null, 2));

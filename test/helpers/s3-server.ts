@@ -1,17 +1,16 @@
+// A real S3 server (s3rver) on 127.0.0.1, a random free port and a fresh temp folder, with one bucket.
+// Every S3 test uses it: no mocked client anywhere.
+//
+// s3rver 3.7 answers two calls of the S3 API that the job relies on with NotImplemented /
+// MethodNotAllowed: ListMultipartUploads (GET /bucket?uploads) and AbortMultipartUpload
+// (DELETE /bucket/key?uploadId=...). The helper adds both, working on s3rver's own folder of upload
+// parts, so the clean-up of abandoned multipart uploads is exercised end to end.
+
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 
-/**
- * A real S3 server (s3rver) on 127.0.0.1, a random free port and a fresh temp folder, with one bucket.
- * Every S3 test uses it: no mocked client anywhere.
- *
- * s3rver 3.7 answers two calls of the S3 API that the job relies on with NotImplemented /
- * MethodNotAllowed: ListMultipartUploads (GET /bucket?uploads) and AbortMultipartUpload
- * (DELETE /bucket/key?uploadId=...). The helper adds both, working on s3rver's own folder of upload
- * parts, so the clean-up of abandoned multipart uploads is exercised end to end.
- */
 export interface S3Server {
   /** `http://127.0.0.1:<port>` */
   endpoint: string;

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../src/core/log.js';
 import { quarterDays } from '../../src/core/quarter.js';
 import { protectLinkedRows } from '../../src/protect/linked.js';
 import { loadDataset } from '../../src/query/dataset.js';
 import { type ArchiveEvent, event } from '../helpers/archive.js';
 import { build, ingestedDuck, Q3, queryAndProtect, writeArchive } from '../helpers/build.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 function snapshot(
   machine: string,
@@ -38,9 +38,9 @@ function snapshot(
 }
 
 describe('installations', () => {
-  it('counts each installation once, by its latest snapshot, and never a non-production one', async () => {
+  it('counts each installation once, by its latest snapshot, and never a non-production one', async ({ tmp }) => {
     const days = ['2026-07-01', '2026-08-01', '2026-09-30'];
-    const archive = await writeArchive({
+    const archive = await writeArchive(tmp, {
       // 10 installations send a snapshot every day of the fixture: each is counted once, not three times.
       // 5 upgraders run 23.10.0 until August and 24.2.0 at the end of the quarter: they count as 24.2.0.
       // (Installations and feature-usage are protected together: a single upgrader would be suppressed,
@@ -77,8 +77,8 @@ describe('installations', () => {
     expect(events.excludedNonProduction).toBe(10);
   });
 
-  it('publishes nothing for a bucket under k and no installation id anywhere', async () => {
-    const archive = await writeArchive({
+  it('publishes nothing for a bucket under k and no installation id anywhere', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
       '2026-07-01': [
         ...Array.from({ length: 6 }, (_, i) => snapshot(`small-${i}`, '2026-07-01', {}, { core_count: 4 })),
         ...Array.from({ length: 2 }, (_, i) => snapshot(`huge-${i}`, '2026-07-01', {}, { core_count: 128 })),
@@ -93,8 +93,8 @@ describe('installations', () => {
     }
   });
 
-  it('is byte-identical on a rerun', async () => {
-    const archive = await writeArchive({
+  it('is byte-identical on a rerun', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
       '2026-07-01': Array.from({ length: 12 }, (_, i) => snapshot(`i${i}`, '2026-07-01', {}, { projects: i })),
     });
     const flags = { k: '3', datasets: ['installations', 'feature-usage'] };
@@ -123,10 +123,12 @@ function attack(
 }
 
 describe('differencing between linked rows', () => {
-  it('suppresses further rows so that a suppressed bucket cannot be recovered as total minus parts', async () => {
+  it('suppresses further rows so that a suppressed bucket cannot be recovered as total minus parts', async ({
+    tmp,
+  }) => {
     // 10 installations: all have 1 user; 8 have 2-5 projects and 2 have over 100 (under k=3: suppressed).
     const day = quarterDays(Q3)[0]!;
-    const archive = await writeArchive({
+    const archive = await writeArchive(tmp, {
       [day]: Array.from({ length: 10 }, (_, i) =>
         snapshot(`i${i}`, day, {}, { users: 1, projects: i < 8 ? 3 : 500, projections_running: undefined }),
       ),

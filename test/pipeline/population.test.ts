@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { quarterDays } from '../../src/core/quarter.js';
 import { type ArchiveEvent, event, writeDayFile } from '../helpers/archive.js';
-import { Q3, tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, Q3, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = quarterDays(Q3)[0]!;
 
@@ -57,11 +57,13 @@ describe('datasets of one population published in separate runs', () => {
     ['installations', 'feature-usage'],
     ['feature-usage', 'installations'],
   ]) {
-    it(`publish what one joint run publishes (${order.join(', then ')}), and the audit finds nothing derivable`, async () => {
-      const archive = await writeArchive({ [DAY]: population() });
-      const joint = await tempDir('tp-joint-');
+    it(`publish what one joint run publishes (${order.join(', then ')}), and the audit finds nothing derivable`, async ({
+      tmp,
+    }) => {
+      const archive = await writeArchive(tmp, { [DAY]: population() });
+      const joint = await folderIn(tmp, 'tp-joint-');
       expect((await publish(archive, joint, ['installations', 'feature-usage'])).code).toBe(0);
-      const separate = await tempDir('tp-separate-');
+      const separate = await folderIn(tmp, 'tp-separate-');
       for (const dataset of order) expect((await publish(archive, separate, [dataset])).code).toBe(0);
       expect(await read(separate)).toEqual(await read(joint));
       const audit = await cli(['audit', '--archive', archive, '--target', separate, '--quarter', '2026-Q3']);
@@ -70,9 +72,9 @@ describe('datasets of one population published in separate runs', () => {
     });
   }
 
-  it('refuse a dataset whose published companion the joint protection would now protect otherwise', async () => {
-    const archive = await writeArchive({ [DAY]: population() });
-    const target = await tempDir('tp-diverged-');
+  it('refuse a dataset whose published companion the joint protection would now protect otherwise', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: population() });
+    const target = await folderIn(tmp, 'tp-diverged-');
     expect((await publish(archive, target, ['installations'])).code).toBe(0);
     // Late installations change what the joint protection gives for the frozen installations file.
     await writeDayFile(

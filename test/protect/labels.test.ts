@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Duck, openDuck } from '../../src/engine/duck.js';
+import type { Duck } from '../../src/engine/duck.js';
 import { datasetTables } from '../../src/engine/tables.js';
 import { chooseLabels } from '../../src/protect/labels.js';
 import { loadDataset } from '../../src/query/dataset.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
 
 /**
  * Level 0 of the labels is counted on a sample first and over all facts only for the values the sample
@@ -13,8 +13,8 @@ describe('quarter-wide labels', () => {
   let duck: Duck;
   const k = 10;
 
-  beforeAll(async () => {
-    duck = await openDuck();
+  test.beforeEach(async ({ duck: fresh }) => {
+    duck = fresh;
     // 600 commands used by 1 to 30 machines once each (around k, so a tenth of the facts rarely holds
     // k of them); one command used by 40,000 machines on 5 days: 200k facts in all, enough row groups
     // for the sample to catch the common value and miss the others.
@@ -31,7 +31,6 @@ describe('quarter-wide labels', () => {
         FROM (SELECT * FROM rare UNION ALL SELECT * FROM common)
         ORDER BY hash(machine_id, d)`);
   });
-  afterAll(() => duck.close());
 
   it('gives a value its own label exactly when k machines used it, whether or not the sample caught it', async () => {
     const labels = await chooseLabels(duck, await loadDataset('cli-usage'), 'facts', datasetTables('t'), k);

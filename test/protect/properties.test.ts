@@ -1,13 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../src/core/log.js';
 import { loadDataset } from '../../src/query/dataset.js';
 import type { PrivacyReport } from '../../src/write/privacy-report.js';
 import { type ArchiveEvent, event } from '../helpers/archive.js';
-import { ingestedDuck, queryAndProtect, tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, ingestedDuck, queryAndProtect, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const days = ['2026-07-01', '2026-07-02'];
 const machine = fc.integer({ min: 0, max: 24 });
@@ -86,14 +86,16 @@ async function visibleEntries(target: string): Promise<string[]> {
 }
 
 describe('privacy properties over random archives', () => {
-  it('every release passes the independent audit (threshold, cap, labels, no derivable suppressed row) and is deterministic', async () => {
+  it('every release passes the independent audit (threshold, cap, labels, no derivable suppressed row) and is deterministic', async ({
+    tmp,
+  }) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(commandEvent, { minLength: 1, maxLength: 120 }),
         fc.array(snapshotEvent, { maxLength: 60 }),
         fc.integer({ min: 2, max: 6 }),
         async (commands, snapshots, k) => {
-          const archive = await writeArchive(toArchive(commands, snapshots));
+          const archive = await writeArchive(tmp, toArchive(commands, snapshots));
           const publish = (target: string, datasets: readonly string[]) =>
             cli([
               'publish',
@@ -109,7 +111,7 @@ describe('privacy properties over random archives', () => {
               '1',
               ...datasets.flatMap((name) => ['--dataset', name]),
             ]);
-          const target = await tempDir('tp-prop-');
+          const target = await folderIn(tmp, 'tp-prop-');
           let datasets = ['cli-usage', 'installations', 'feature-usage'];
           let run = await publish(target, datasets);
           // A dataset with no row stops the run before anything is written (an empty file would be
@@ -140,7 +142,7 @@ describe('privacy properties over random archives', () => {
             for (const line of tsv.trimEnd().split('\n').slice(1))
               expect(Number(line.split('\t')[1])).toBeGreaterThanOrEqual(k);
           }
-          const again = await tempDir('tp-prop-');
+          const again = await folderIn(tmp, 'tp-prop-');
           await publish(again, datasets);
           for (const name of datasets) {
             expect(await readFile(join(again, `${name}-2026-q3.tsv`))).toEqual(
@@ -153,13 +155,13 @@ describe('privacy properties over random archives', () => {
     );
   }, 600_000);
 
-  it('raising k never publishes more at full detail', async () => {
+  it('raising k never publishes more at full detail', async ({ tmp }) => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandEvent, { minLength: 1, maxLength: 150 }), async (commands) => {
-        const archive = await writeArchive(toArchive(commands, []));
+        const archive = await writeArchive(tmp, toArchive(commands, []));
         let previous = Number.POSITIVE_INFINITY;
         for (const k of [2, 3, 5, 8]) {
-          const target = await tempDir('tp-prop-k-');
+          const target = await folderIn(tmp, 'tp-prop-k-');
           const run = await cli([
             'publish',
             '--archive',
@@ -191,13 +193,13 @@ describe('privacy properties over random archives', () => {
     );
   }, 600_000);
 
-  it('gives the same rows whether row keys travel as 64-bit or 128-bit integers', async () => {
+  it('gives the same rows whether row keys travel as 64-bit or 128-bit integers', async ({ tmp }) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(commandEvent, { minLength: 1, maxLength: 120 }),
         fc.array(snapshotEvent, { maxLength: 40 }),
         async (commands, snapshots) => {
-          const archive = await writeArchive(toArchive(commands, snapshots));
+          const archive = await writeArchive(tmp, toArchive(commands, snapshots));
           const rows = async (narrowKeyBits: number) => {
             const logger = createMemoryLogger();
             const duck = await ingestedDuck(archive, days);

@@ -1,12 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/publish/store/index.js';
 import type { Store } from '../../src/publish/store/store.js';
 import { machines } from '../helpers/archive.js';
-import { writeArchive } from '../helpers/build.js';
+import { addToArchive, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
-import { type S3Server, startS3Server } from '../helpers/s3-server.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
+import type { S3Server } from '../helpers/s3-server.js';
 
 // The archive and the target both live on a real S3 server (s3rver) on loopback; the job reaches it
 // through the standard AWS variables, as it would reach AWS, MinIO or R2.
@@ -15,15 +14,15 @@ describe('publishing from an S3 archive to an S3 target', () => {
   let store: Store;
   const saved = { ...process.env };
 
-  beforeAll(async () => {
-    server = await startS3Server();
+  test.beforeAll(async ({ s3, fileTmp }) => {
+    server = s3.server;
     Object.assign(process.env, server.env, { TP_S3_FORCE_PATH_STYLE: 'true' });
-    store = openStore(`s3://${server.bucket}`, { forcePathStyle: true });
-    const local = await writeArchive({
+    store = s3.store('');
+    const local = await writeArchive(fileTmp, {
       '2026-07-01': machines(12, 'machine-s3-'),
       '2026-09-30': machines(12, 'machine-s3b-', { timestamp: '2026-09-30T23:59:59.999Z', command: 'run' }),
     });
-    await writeArchive({ '2026-07-01': machines(6, 'machine-gz-') }, 'ndjson.gz', local);
+    await addToArchive(local, { '2026-07-01': machines(6, 'machine-gz-') }, 'ndjson.gz');
     for (const day of await readdir(local)) {
       for (const name of await readdir(join(local, day))) {
         await store.putFile(`events/${day}/${name}`, join(local, day, name), {
@@ -32,9 +31,8 @@ describe('publishing from an S3 archive to an S3 target', () => {
       }
     }
   });
-  afterAll(async () => {
+  test.afterAll(() => {
     process.env = saved;
-    await server?.stop();
   });
 
   it('publishes, logs every object, never logs credentials, and a rerun uploads nothing', async () => {

@@ -1,9 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { machines } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 async function allBytes(dir: string): Promise<string> {
   let text = '';
@@ -16,11 +16,11 @@ async function allBytes(dir: string): Promise<string> {
 const DAY = '2026-07-01';
 
 describe('publish, end to end on a local target', () => {
-  it('publishes the quarter, its report, the licence and the catalog, and a rerun uploads nothing', async () => {
-    const archive = await writeArchive({
+  it('publishes the quarter, its report, the licence and the catalog, and a rerun uploads nothing', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
       [DAY]: [...machines(12, 'secret-machine-'), ...machines(3, 'rare-', { command: 'rare-command' })],
     });
-    const target = await tempDir('tp-target-');
+    const target = await folderIn(tmp, 'tp-target-');
     const args = [
       'publish',
       '--archive',
@@ -62,9 +62,9 @@ describe('publish, end to end on a local target', () => {
     expect(await readFile(join(target, 'cli-usage-2026-q3.tsv'))).toEqual(before);
   });
 
-  it('does everything but write on --dry-run and keeps the files for inspection', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const target = await tempDir('tp-target-');
+  it('does everything but write on --dry-run and keeps the files for inspection', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const target = await folderIn(tmp, 'tp-target-');
     const run = await cli([
       'publish',
       '--archive',
@@ -78,6 +78,8 @@ describe('publish, end to end on a local target', () => {
       '--k',
       '5',
       '--dry-run',
+      '--temp-dir',
+      tmp, // the kept files go in the test's folder, not the OS temp dir
     ]);
     expect(run.code).toBe(0);
     expect(await readdir(target)).toEqual([]);
@@ -85,9 +87,9 @@ describe('publish, end to end on a local target', () => {
     expect(await readFile(join(preview!, 'cli-usage-2026-q3.tsv'), 'utf8')).toMatch(/^Timestamp\tOccurrences/);
   });
 
-  it('maps failures to the documented exit codes', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-    const target = await tempDir('tp-target-');
+  it('maps failures to the documented exit codes', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+    const target = await folderIn(tmp, 'tp-target-');
     const base = ['publish', '--archive', archive, '--target', target, '--dataset', 'cli-usage'];
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
     expect((await cli([...base, '--quarter', '2026-Q3', '--k', '1'])).code).toBe(3);
@@ -96,7 +98,7 @@ describe('publish, end to end on a local target', () => {
     expect(
       (await cli(['publish', '--archive', join(archive, 'missing'), '--target', target, '--quarter', '2026-Q3'])).code,
     ).toBe(4);
-    const bad = await writeArchive({ [DAY]: [...machines(5, 'm'), 'garbage'] });
+    const bad = await writeArchive(tmp, { [DAY]: [...machines(5, 'm'), 'garbage'] });
     const rejected = await cli([
       'publish',
       '--archive',
@@ -114,8 +116,8 @@ describe('publish, end to end on a local target', () => {
     expect((await readdir(target)).filter((name) => !name.startsWith('.'))).toEqual([]);
   });
 
-  it('names the setting and its source when a setting is invalid', async () => {
-    const configFile = join(await tempDir(), 'config.json');
+  it('names the setting and its source when a setting is invalid', async ({ tmp }) => {
+    const configFile = join(await folderIn(tmp), 'config.json');
     await writeFile(configFile, JSON.stringify({ maxBadShare: 7 }));
     const run = await cli(['publish', '--config', configFile, '--quarter', '2026-Q3']);
     expect(run.code).toBe(3);
@@ -126,9 +128,13 @@ describe('publish, end to end on a local target', () => {
 });
 
 describe('frozen history and revisions', () => {
-  it('keeps a published quarter frozen, publishes a revision that rests on k machines, withholds one that does not', async () => {
-    const archive = await writeArchive({ [DAY]: [...machines(10, 'a'), ...machines(10, 'b', { command: 'run' })] });
-    const target = await tempDir('tp-target-');
+  it('keeps a published quarter frozen, publishes a revision that rests on k machines, withholds one that does not', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, {
+      [DAY]: [...machines(10, 'a'), ...machines(10, 'b', { command: 'run' })],
+    });
+    const target = await folderIn(tmp, 'tp-target-');
     const args = [
       'publish',
       '--archive',

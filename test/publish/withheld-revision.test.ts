@@ -3,10 +3,10 @@
 // the frozen quarter is rewritten, the input manifests of the other datasets included.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { type ArchiveEvent, event, machines, writeDayFile } from '../helpers/archive.js';
-import { tempDir, writeArchive } from '../helpers/build.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = '2026-07-01';
 
@@ -41,15 +41,15 @@ async function objects(target: string): Promise<Map<string, string>> {
 const MACHINE_COUNT = /\d+\s+machines?\b|machine\(s\)|\d+ of \d+ changed rows/;
 
 describe('a withheld revision', () => {
-  it('publishes only that it was withheld, and rewrites no object of the frozen quarter', async () => {
-    const archive = await writeArchive({
+  it('publishes only that it was withheld, and rewrites no object of the frozen quarter', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
       [DAY]: [
         ...machines(10, 'a'),
         ...machines(10, 'b', { command: 'run' }),
         ...machines(6, 'inst-').map((m) => snapshot(m.machine_id as string)),
       ],
     });
-    const target = await tempDir('tp-withheld-');
+    const target = await folderIn(tmp, 'tp-withheld-');
     const args = [
       'publish',
       ...['--archive', archive, '--target', target, '--quarter', '2026-Q3'],

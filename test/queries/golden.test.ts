@@ -2,10 +2,10 @@ import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, quotedIdentifier, quotedString } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
 import { type ArchiveEvent, writeDayFile } from '../helpers/archive.js';
-import { build, tempDir } from '../helpers/build.js';
+import { build, folderIn } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 
 /**
  * Golden cases: every folder `test/queries/<dataset>/<case>/` holds the input events, the flags, the exact
@@ -259,7 +259,7 @@ async function runBuild(golden: GoldenCase, archive: string): Promise<void> {
 
 async function runPublishSteps(golden: GoldenCase, archive: string, runs: readonly RunSpec[]): Promise<void> {
   const { spec } = golden;
-  const target = await tempDir('tp-golden-target-');
+  const target = await folderIn(dirname(archive), 'target-');
   const base = [
     'publish',
     '--archive',
@@ -314,14 +314,15 @@ async function publishSteps(
   }
 }
 
-async function runCase(golden: GoldenCase): Promise<void> {
+/** Runs one case with its archive, work folder and target in `parent` (the test's `tmp`). */
+async function runCase(golden: GoldenCase, parent: string): Promise<void> {
   const { folder, spec } = golden;
   expect(spec.comment, 'case.json needs a "comment"').toBeTruthy();
   expect(await exists(join(folder, 'README.md')), 'every case explains its expected rows in README.md').toBe(true);
   expect(await exists(join(QUERIES_ROOT, golden.dataset, 'dataset.json')), `queries/${golden.dataset} must exist`).toBe(
     true,
   );
-  const archive = await tempDir('tp-golden-archive-');
+  const archive = await folderIn(parent, 'archive-');
   try {
     await writeEvents(archive, join(folder, 'events.ndjson'), 'events');
     if (spec.runs) await runPublishSteps(golden, archive, spec.runs);
@@ -341,11 +342,11 @@ describe('golden cases in test/queries', () => {
     const title = `${golden.dataset}/${golden.name}: ${golden.spec.comment}`;
     const bug = golden.spec.knownBug;
     if (!bug) {
-      it(title, () => runCase(golden));
+      it(title, ({ tmp }) => runCase(golden, tmp));
       continue;
     }
-    it(`${title} [known bug: ${bug.issue}]`, async () => {
-      const error = await runCase(golden).then(
+    it(`${title} [known bug: ${bug.issue}]`, async ({ tmp }) => {
+      const error = await runCase(golden, tmp).then(
         () => undefined,
         (caught: unknown) => caught as Error,
       );

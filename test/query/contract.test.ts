@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { PublisherError } from '../../src/core/errors.js';
 import { machines } from '../helpers/archive.js';
-import { build, tempDir, writeArchive } from '../helpers/build.js';
+import { build, folderIn, writeArchive } from '../helpers/build.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
 import { rewrittenQueries } from '../helpers/queries.js';
 
 const DAY = '2026-07-01';
 
-async function buildWithQuery(rewrite: (sql: string) => string) {
-  const archive = await writeArchive({ [DAY]: machines(12, 'm') });
-  const queriesDir = await rewrittenQueries('cli-usage', rewrite);
+async function buildWithQuery(tmp: string, rewrite: (sql: string) => string) {
+  const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
+  const queriesDir = await rewrittenQueries(tmp, 'cli-usage', rewrite);
   return build(archive, { k: '5', queriesDir });
 }
 
@@ -26,10 +26,10 @@ async function configError(run: Promise<unknown>): Promise<PublisherError> {
 }
 
 describe('a dataset query runs sandboxed', () => {
-  it('cannot read a file of the machine', async () => {
+  it('cannot read a file of the machine', async ({ tmp }) => {
     // The file's first line would become a Command value if the read went through.
     const error = await configError(
-      buildWithQuery((sql) =>
+      buildWithQuery(tmp, (sql) =>
         sql.replace(/e\.command\s+AS "Command"/, `(SELECT content FROM read_text('/etc/passwd')) AS "Command"`),
       ),
     );
@@ -37,36 +37,38 @@ describe('a dataset query runs sandboxed', () => {
     expect(error.message).toMatch(/file system operations are disabled|Permission/);
   });
 
-  it('refuses a second statement, and the statement never runs', async () => {
-    const stolen = join(await tempDir(), 'events.csv');
+  it('refuses a second statement, and the statement never runs', async ({ tmp }) => {
+    const stolen = join(await folderIn(tmp), 'events.csv');
     const error = await configError(
-      buildWithQuery((sql) => `${sql.trim()};\nCOPY (SELECT * FROM events) TO '${stolen}'`),
+      buildWithQuery(tmp, (sql) => `${sql.trim()};\nCOPY (SELECT * FROM events) TO '${stolen}'`),
     );
     expect(error.message).toMatch(/must be one SELECT statement, found 2 statements/);
     expect(existsSync(stolen)).toBe(false);
   });
 
-  it('refuses a statement that is not a SELECT', async () => {
-    const error = await configError(buildWithQuery(() => `CREATE TABLE copied AS SELECT * FROM events`));
+  it('refuses a statement that is not a SELECT', async ({ tmp }) => {
+    const error = await configError(buildWithQuery(tmp, () => `CREATE TABLE copied AS SELECT * FROM events`));
     expect(error.message).toMatch(/must be one SELECT statement, found a CREATE statement/);
   });
 
-  it('refuses a query that invents its own privacy unit', async () => {
+  it('refuses a query that invents its own privacy unit', async ({ tmp }) => {
     const error = await configError(
-      buildWithQuery((sql) => sql.replace(/e\.machine_id\s+AS machine_id/, 'gen_random_uuid()::VARCHAR AS machine_id')),
+      buildWithQuery(tmp, (sql) =>
+        sql.replace(/e\.machine_id\s+AS machine_id/, 'gen_random_uuid()::VARCHAR AS machine_id'),
+      ),
     );
     expect(error.message).toMatch(/must return the archive's machine_id/);
   });
 
-  it('refuses machine ids that are no machine of the archive, even of the right type', async () => {
+  it('refuses machine ids that are no machine of the archive, even of the right type', async ({ tmp }) => {
     const error = await configError(
-      buildWithQuery((sql) => sql.replace(/e\.machine_id\s+AS machine_id/, 'hash(e.command) AS machine_id')),
+      buildWithQuery(tmp, (sql) => sql.replace(/e\.machine_id\s+AS machine_id/, 'hash(e.command) AS machine_id')),
     );
     expect(error.message).toMatch(/no machine of the archive/);
   });
 
-  it('still publishes the bundled query unchanged', async () => {
-    const archive = await writeArchive({ [DAY]: machines(12, 'm') });
+  it('still publishes the bundled query unchanged', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { [DAY]: machines(12, 'm') });
     const built = await build(archive, { k: '5' });
     expect(built.rows.length).toBeGreaterThan(0);
     expect(await readdir(built.outDir)).toContain('cli-usage-2026-q3.tsv');

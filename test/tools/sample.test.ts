@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPublisherError } from '../../src/core/errors.js';
 import { createMemoryLogger } from '../../src/core/log.js';
 import {
@@ -14,6 +11,8 @@ import {
   writeSampleArchive,
 } from '../../tools/sample/generate.js';
 import { PLANTED } from '../../tools/sample/vocabulary.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
+import { sha256 } from '../helpers/hash.js';
 
 /**
  * The synthetic archive, read back with a real DuckDB and checked against the archive contract: layout,
@@ -61,9 +60,7 @@ async function listFiles(folder: string): Promise<string[]> {
 async function hashes(folder: string): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const file of await listFiles(folder)) {
-    result[file] = createHash('sha256')
-      .update(await readFile(join(folder, file)))
-      .digest('hex');
+    result[file] = sha256(await readFile(join(folder, file)));
   }
   return result;
 }
@@ -128,8 +125,8 @@ async function loadPrefixCountries(): Promise<void> {
     SELECT p.ip_prefix, r.code FROM p LEFT JOIN ranges r ON r.first <= p.first AND p.first + 255 <= r.last;`);
 }
 
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'sample-test-'));
+test.beforeAll(async ({ fileTmp }) => {
+  root = fileTmp;
   archive = join(root, 'a');
   const logger = createMemoryLogger();
   summary = await writeSampleArchive({ ...OPTIONS, out: archive, logger });
@@ -140,10 +137,9 @@ beforeAll(async () => {
   await loadPrefixCountries();
 });
 
-afterAll(async () => {
+test.afterAll(() => {
   db?.closeSync();
   instance?.closeSync();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 describe('writeSampleArchive', () => {

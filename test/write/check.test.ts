@@ -1,6 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../src/core/log.js';
 import type { Duck } from '../../src/engine/duck.js';
 import type { ProtectedDataset } from '../../src/protect/protect.js';
@@ -8,7 +7,8 @@ import { loadDataset } from '../../src/query/dataset.js';
 import { checkPublishedFile } from '../../src/write/check.js';
 import { writeDatasetTsv } from '../../src/write/tsv.js';
 import { machines } from '../helpers/archive.js';
-import { ingestedDuck, queryAndProtect, tempDir, writeArchive } from '../helpers/build.js';
+import { ingestInto, queryAndProtect, writeArchive } from '../helpers/build.js';
+import { describe, expect, it, test } from '../helpers/fixtures.js';
 
 // The independent check is the last gate: these tests tamper with a file the engine wrote and expect
 // the check to notice. If the check could not fail, these tests would.
@@ -18,21 +18,20 @@ describe('the independent privacy check', () => {
   let path: string;
   let original: string;
 
-  beforeEach(async () => {
-    const archive = await writeArchive({
+  test.beforeEach(async ({ tmp, duck: fresh }) => {
+    const archive = await writeArchive(tmp, {
       '2026-07-01': [
         ...machines(6, 'a'),
         ...machines(5, 'b', { command: 'run' }),
         ...machines(2, 'c', { command: 'test' }),
       ],
     });
-    duck = await ingestedDuck(archive, ['2026-07-01']);
+    duck = await ingestInto(fresh, archive, ['2026-07-01']);
     result = await queryAndProtect(duck, await loadDataset('cli-usage'), { k: 5, cap: 100 }, createMemoryLogger());
-    path = join(await tempDir(), 'cli-usage.tsv');
+    path = join(tmp, 'cli-usage.tsv');
     await writeDatasetTsv(duck, result, path);
     original = await readFile(path, 'utf8');
   });
-  afterEach(() => duck.close());
 
   it('passes the file the engine wrote', async () => {
     expect(await checkPublishedFile(duck, result, path)).toEqual([]);

@@ -1,11 +1,10 @@
+// Lines a real archive collects that the publisher must reject and count: partial writes, a proxy's error
+// page, events missing a required field or carrying a field of the wrong type, clocks that put an event in
+// another UTC day. Each kind is named after the reason the publisher's ingest reports.
+
 import type { Day } from './calendar.js';
 import { createRandom } from './random.js';
 
-/**
- * Lines a real archive collects that the publisher must reject and count: partial writes, a proxy's error
- * page, events missing a required field or carrying a field of the wrong type, clocks that put an event in
- * another UTC day. Each kind is named after the reason the publisher's ingest reports.
- */
 export const BAD_LINE_KINDS = [
   'not_json',
   'missing_timestamp',

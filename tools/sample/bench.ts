@@ -1,3 +1,5 @@
+// The benchmark quarter (`npm run bench`): command events of one quarter at a chosen size, in one format.
+
 import { join, resolve } from 'node:path';
 import { PublisherError } from '../../src/core/errors.js';
 import type { Quarter } from '../../src/core/release.js';

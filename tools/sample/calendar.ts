@@ -1,7 +1,8 @@
+// UTC days as `YYYY-MM-DD` and as epoch days (days since 1970-01-01), the unit the SQL side works in.
+
 import type { Quarter } from '../../src/core/release.js';
 import { createRandom } from './random.js';
 
-/** UTC days as `YYYY-MM-DD` and as epoch days (days since 1970-01-01), the unit the SQL side works in. */
 const DAY_MS = 86_400_000;
 
 export interface Day {

@@ -1,12 +1,10 @@
+// Command events in SQL. Events are numbered per day (0..n-1) and every random choice is a hash of (seed,
+// day, number), so a day's events are the same however they are split over files or queries. Needs the
+// `machines` table (machines.ts) and `extra_events`.
+
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { hex64, isoWithOffset, uniform } from './sql.js';
 import { COMMANDS } from './vocabulary.js';
-
-/**
- * Command events in SQL. Events are numbered per day (0..n-1) and every random choice is a hash of (seed,
- * day, number), so a day's events are the same however they are split over files or queries. Needs the
- * `machines` table (machines.ts) and `extra_events`.
- */
 
 /** Zipf-like exponent of machine activity: the busiest machine has a few percent of all events. */
 const MACHINE_ZIPF = 0.85;

@@ -1,7 +1,6 @@
-/**
- * Where machines are, weighted roughly like a developer population, with the UTC offsets (minutes) their
- * clocks report. Offsets are standard time; several for countries that span time zones.
- */
+// Where machines are, weighted roughly like a developer population, with the UTC offsets (minutes) their
+// clocks report. Offsets are standard time; several for countries that span time zones.
+
 export interface CountrySpec {
   code: string;
   weight: number;

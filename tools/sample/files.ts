@@ -1,3 +1,7 @@
+// Writing archive files. NDJSON lines are built in SQL (`to_json`) and written through the CSV writer
+// without quoting, several times faster than DuckDB's JSON writer; gzip runs in Node's zlib (in its thread
+// pool), several times faster than DuckDB's gzip.
+
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -8,12 +12,6 @@ import { createGzip, gzip } from 'node:zlib';
 import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { PublisherError } from '../../src/core/errors.js';
 import type { FileFormat } from './commands.js';
-
-/**
- * Writing archive files. NDJSON lines are built in SQL (`to_json`) and written through the CSV writer
- * without quoting, several times faster than DuckDB's JSON writer; gzip runs in Node's zlib (in its thread
- * pool), several times faster than DuckDB's gzip.
- */
 
 /** zlib's default level, which most producers keep. */
 const GZIP_LEVEL = 6;

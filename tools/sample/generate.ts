@@ -1,3 +1,6 @@
+// The synthetic sample archive (`npm start` writes one when absent): its options, checked in one place,
+// and the quarters it spans; stretch.ts writes the files.
+
 import { resolve } from 'node:path';
 import { PublisherError } from '../../src/core/errors.js';
 import { createLogger, type Logger } from '../../src/core/log.js';

@@ -1,13 +1,12 @@
+// Real truncated client addresses, taken from the CC0 range table the publisher's geo lookup uses
+// (@ip-location-db/geo-whois-asn-country): for each country, /24 networks (and a few IPv6 /48s) that lie
+// wholly inside one range of that country, so every prefix we write resolves to the country we meant.
+// The choice depends only on the table (pinned by the lockfile), not on the seed.
+
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { PublisherError } from '../../src/core/errors.js';
 
-/**
- * Real truncated client addresses, taken from the CC0 range table the publisher's geo lookup uses
- * (@ip-location-db/geo-whois-asn-country): for each country, /24 networks (and a few IPv6 /48s) that lie
- * wholly inside one range of that country, so every prefix we write resolves to the country we meant.
- * The choice depends only on the table (pinned by the lockfile), not on the seed.
- */
 export interface CountryPrefixes {
   code: string;
   /** Three IPv4 octets, e.g. `81.2.69`. */

@@ -1,13 +1,11 @@
+// Which files each day folder gets: how a day's command events are split over files and formats (several
+// collectors may write the same day), one snapshot file per product, and where the bad lines go.
+
 import { BAD_LINE_KINDS, type BadLine, type BadLineKind, badLines } from './bad-lines.js';
 import type { Day } from './calendar.js';
 import type { FileFormat } from './commands.js';
 import type { ProductSpec } from './products.js';
 import { createRandom, type Random } from './random.js';
-
-/**
- * Which files each day folder gets: how a day's command events are split over files and formats (several
- * collectors may write the same day), one snapshot file per product, and where the bad lines go.
- */
 
 export interface CommandFileJob {
   kind: 'commands';

@@ -1,18 +1,17 @@
+// The `machines` table: one row per machine with its stable attributes (OS, runtime id, SDK, country, clock
+// offset, environment). Rank 0 is the busiest machine; events pick ranks Zipf-like. Attributes are hashed
+// from the rank, so activity and attributes are independent.
+//
+// Columns: rank, machine_id, os_family, os_version, runtime_id, sdk_version, sdk_after, upgrade_day (epoch
+// day from which sdk_after is used), country, ip_prefix, offset_minutes, offset_text, environment,
+// is_container, projects (how many project folders it works in: the cwd_hash values).
+
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { COUNTRIES, PLANTED_COUNTRY_OFFSET, prefixWants } from './countries.js';
 import { type CountryPrefixes, countryPrefixes } from './ip-prefixes.js';
 import { choiceSql, createChoiceTable, hexId, offsetText, slot, sqlValue, uniform } from './sql.js';
 import { CONTAINER_PLATFORMS, PLANTED, PLATFORMS, SDKS, sdkUpgrade, usesPortableRid } from './vocabulary.js';
 
-/**
- * The `machines` table: one row per machine with its stable attributes (OS, runtime id, SDK, country, clock
- * offset, environment). Rank 0 is the busiest machine; events pick ranks Zipf-like. Attributes are hashed
- * from the rank, so activity and attributes are independent.
- *
- * Columns: rank, machine_id, os_family, os_version, runtime_id, sdk_version, sdk_after, upgrade_day (epoch
- * day from which sdk_after is used), country, ip_prefix, offset_minutes, offset_text, environment,
- * is_container, projects (how many project folders it works in: the cwd_hash values).
- */
 export interface MachineSettings {
   seed: number;
   /** Regular machines, ranks 0 .. machines-1. */

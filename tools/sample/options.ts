@@ -1,7 +1,7 @@
+// Option checks with messages that name the option and the bad value.
+
 import { PublisherError } from '../../src/core/errors.js';
 import type { Quarter } from '../../src/core/release.js';
-
-/** Option checks with messages that name the option and the bad value. */
 
 export function checkInteger(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {

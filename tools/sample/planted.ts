@@ -1,13 +1,11 @@
+// Events placed on purpose, on top of the generated ones: timestamps on the quarter's edges, and the
+// activity of the planted machines (a single-machine OS version, a two-machine SDK preview, a
+// single-machine country), which the Zipf draw never picks.
+
 import type { Day } from './calendar.js';
 import type { ExtraEvent } from './commands.js';
 import { PLANTED_RANKS } from './machines.js';
 import { createRandom } from './random.js';
-
-/**
- * Events placed on purpose, on top of the generated ones: timestamps on the quarter's edges, and the
- * activity of the planted machines (a single-machine OS version, a two-machine SDK preview, a
- * single-machine country), which the Zipf draw never picks.
- */
 
 const LAST_MS = 86_400_000 - 1;
 

@@ -1,10 +1,9 @@
+// Server products that send one snapshot a day per installation (the EventStoreDB and Octopus seeds):
+// versions, operating systems and the `metrics` object with heavy-tailed sizes.
+
 import type { Random, Weighted } from './random.js';
 import type { OsFamily } from './vocabulary.js';
 
-/**
- * Server products that send one snapshot a day per installation (the EventStoreDB and Octopus seeds):
- * versions, operating systems and the `metrics` object with heavy-tailed sizes.
- */
 export type MetricKind =
   | 'fixed' // the same every day (hardware, configuration)
   | 'growing' // grows slowly from its base (projects, users, subscriptions)

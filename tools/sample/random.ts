@@ -1,7 +1,6 @@
-/**
- * Deterministic randomness for the JS side of the generator (day layouts, installations, bad lines). The
- * SQL side uses DuckDB `hash()` of (seed, ...) instead; neither ever reads the clock or Math.random().
- */
+// Deterministic randomness for the JS side of the generator (day layouts, installations, bad lines). The
+// SQL side uses DuckDB `hash()` of (seed, ...) instead; neither ever reads the clock or Math.random().
+
 export interface Weighted<T> {
   value: T;
   weight: number;

@@ -1,3 +1,7 @@
+// Snapshot events: each installation of a product sends one a day, at about the same time, while it runs.
+// Installations are drawn in JS (they are few) into `installations_<product>`; `snapshotRowsSql` turns
+// them into the snapshots of a stretch of days.
+
 import { createHash } from 'node:crypto';
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { type Columns, type FileFormat, formatOffset, timestampSql } from './commands.js';
@@ -6,12 +10,6 @@ import { countryPrefixes } from './ip-prefixes.js';
 import type { ProductSpec } from './products.js';
 import { createRandom, type Random } from './random.js';
 import { sqlValue, uniform } from './sql.js';
-
-/**
- * Snapshot events: each installation of a product sends one a day, at about the same time, while it runs.
- * Installations are drawn in JS (they are few) into `installations_<product>`; `snapshotRowsSql` turns
- * them into the snapshots of a stretch of days.
- */
 
 /** Share of days an installation misses (server down, network). */
 const MISSED_DAY_SHARE = 0.02;

@@ -1,9 +1,7 @@
-import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+// Small SQL building blocks for generating events inside DuckDB. Randomness is `hash()` of the seed and
+// the row's coordinates: the same inputs give the same rows whatever the thread count or run.
 
-/**
- * Small SQL building blocks for generating events inside DuckDB. Randomness is `hash()` of the seed and
- * the row's coordinates: the same inputs give the same rows whatever the thread count or run.
- */
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 
 export type SqlValue = string | number | boolean | null | readonly number[] | readonly string[];
 

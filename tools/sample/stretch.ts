@@ -1,3 +1,9 @@
+// Writes the files of all stretches (quarters) with a handful of queries per stretch instead of one per
+// file: a day's file is small, and a query costs milliseconds to plan and join. Parquet and NDJSON files
+// come out of partitioned COPYs into a staging folder and are moved into place (NDJSON gzipped in Node's
+// thread pool, bad lines mixed in). Each event is generated once; the parts of all stretches share the
+// pool, biggest first, so no core waits for a stretch to finish.
+
 import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
@@ -18,13 +24,6 @@ import type { ProductSpec } from './products.js';
 import { createRandom } from './random.js';
 import { snapshotColumns, snapshotRowsSql } from './snapshots.js';
 
-/**
- * Writes the files of all stretches (quarters) with a handful of queries per stretch instead of one per
- * file: a day's file is small, and a query costs milliseconds to plan and join. Parquet and NDJSON files
- * come out of partitioned COPYs into a staging folder and are moved into place (NDJSON gzipped in Node's
- * thread pool, bad lines mixed in). Each event is generated once; the parts of all stretches share the
- * pool, biggest first, so no core waits for a stretch to finish.
- */
 export interface StretchSettings {
   seed: number;
   machines: number;

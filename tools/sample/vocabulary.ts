@@ -1,9 +1,7 @@
-import { PLANTED_COUNTRY } from './countries.js';
+// What the .NET CLI's telemetry looks like: commands, operating systems, runtime ids and SDK versions, with
+// weights that imitate a real mix (a few values carry most events, a long tail carries the rest).
 
-/**
- * What the .NET CLI's telemetry looks like: commands, operating systems, runtime ids and SDK versions, with
- * weights that imitate a real mix (a few values carry most events, a long tail carries the rest).
- */
+import { PLANTED_COUNTRY } from './countries.js';
 
 export interface CommandSpec {
   command: string;

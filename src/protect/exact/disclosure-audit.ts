@@ -1,3 +1,7 @@
+// The independent re-check of secondary suppression: which suppressed cells a reader computes exactly
+// from published ones, each with a witness. A different code path from gauss-suppression.ts on purpose
+// (exact rationals, a reduced echelon form), so one bug cannot hide in both.
+
 import { PublisherError } from '../../core/errors.js';
 import { Rational } from './rational.js';
 import { type CellVector, checkCellVectors } from './span.js';
@@ -219,95 +223,6 @@ function checkWitness(cell: CellVector, witness: ReadonlyArray<{ cell: CellVecto
   if (!exact) {
     throw new PublisherError('E_INTERNAL', `findDerivableCells: the witness for "${cell.id}" does not reconstruct it`);
   }
-}
-
-export interface RemainderCell extends CellVector {
-  published: boolean;
-}
-
-export interface RemainderInput {
-  cells: ReadonlyArray<RemainderCell>;
-  /** Contributor ids (e.g. hashed machine ids) of each inner cell, by inner-cell index; missing = no contributor. */
-  contributors: ReadonlyArray<ReadonlyArray<string | number> | undefined>;
-  /** Minimum number of distinct contributors a published figure must rest on. */
-  k: number;
-}
-
-export interface RemainderViolation {
-  /** The published cell whose remainder is too small. */
-  id: string;
-  /** Inner cells of the published cell not covered by any published cell inside it. */
-  remainder: number[];
-  /** Distinct contributors in `remainder`: between 1 and k − 1. */
-  contributors: number;
-}
-
-/**
- * Remainder rule (privacy.md Step 7; sdcTable's `threshold`, τ-ARGUS PS2): for every published cell M, the part of M
- * not covered by published cells inside it, `M − Σ published sub-cells` when those form a partition, is as good as
- * published, so it must rest on 0 or ≥ k distinct contributors. This is what the linear guarantee of
- * `secondarySuppression` misses: a total with two single-contributor children suppressed is linearly safe, yet each
- * contributor subtracts its own value and learns the other's (the singleton problem).
- *
- * A published cell with no published sub-cell is its own remainder, so this also checks "every published cell rests on
- * ≥ k contributors". When published sub-cells overlap, the remainder by union may not be exactly derivable: the check
- * is then conservative (it may report more, never less, than the remainders that are).
- *
- * Fixing a violation belongs to the caller: either suppress one more published sub-cell of M (the cheapest) and rerun
- * `secondarySuppression`, or, as GaussSuppression's `singletonMethod = "subSum"` does, add a *virtual* primary cell
- * whose inner cells are the suppressed children's union: `secondarySuppression` then keeps that sum underivable too
- * (drop the virtual cell from the output).
- */
-export function remainderViolations(input: RemainderInput): RemainderViolation[] {
-  const { cells, contributors, k } = input;
-  if (!Number.isSafeInteger(k) || k < 1) {
-    throw new PublisherError('E_INTERNAL', `remainderViolations: k must be an integer from 1 up, got ${k}`);
-  }
-  checkCellVectors(cells, 'cells');
-  const published = cells.filter((cell) => cell.published);
-  const cellsAt = new Map<number, number[]>();
-  published.forEach((cell, position) => {
-    for (const index of cell.inner) {
-      const list = cellsAt.get(index);
-      if (list === undefined) {
-        cellsAt.set(index, [position]);
-      } else {
-        list.push(position);
-      }
-    }
-  });
-
-  const violations: RemainderViolation[] = [];
-  published.forEach((cell, position) => {
-    const shared = new Map<number, number>(); // other published cell -> inner cells shared with `cell`
-    for (const index of cell.inner) {
-      for (const other of cellsAt.get(index) ?? []) {
-        if (other !== position) {
-          shared.set(other, (shared.get(other) ?? 0) + 1);
-        }
-      }
-    }
-    const covered = new Set<number>();
-    for (const [other, count] of shared) {
-      const inside = published[other] as RemainderCell;
-      if (count === inside.inner.length) {
-        for (const index of inside.inner) {
-          covered.add(index);
-        }
-      }
-    }
-    const remainder = cell.inner.filter((index) => !covered.has(index));
-    const who = new Set<string | number>();
-    for (const index of remainder) {
-      for (const contributor of contributors[index] ?? []) {
-        who.add(contributor);
-      }
-    }
-    if (who.size > 0 && who.size < k) {
-      violations.push({ id: cell.id, remainder, contributors: who.size });
-    }
-  });
-  return violations.sort((a, b) => compareIds(a.id, b.id));
 }
 
 function compareIds(a: string, b: string): number {

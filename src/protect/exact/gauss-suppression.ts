@@ -1,3 +1,7 @@
+// Secondary suppression for rows that count the same machines many times (linked tables): which more
+// cells to withhold so that no primary-suppressed cell is a linear combination of published ones.
+// Used by src/protect/linked.ts, re-checked there by disclosure-audit.ts.
+
 import { PublisherError } from '../../core/errors.js';
 import {
   type CellVector,
@@ -16,8 +20,6 @@ export interface SuppressionCell extends CellVector {
   primary: boolean;
   /** Information lost if this cell is suppressed (e.g. its Occurrences): costlier cells are decided first. */
   cost: number;
-  /** Must be published (e.g. it was published in an earlier release). Decided before all others. */
-  forcePublish?: boolean;
 }
 
 export interface SuppressionInput {
@@ -33,22 +35,15 @@ export interface SuppressionResult {
 
 /**
  * The non-primary cells in the order `secondarySuppression` decides them, i.e. order of preference to publish:
- * 1. `forcePublish` cells first;
- * 2. higher `cost` first: the cells whose suppression loses most are decided while little is published, so they are
+ * 1. higher `cost` first: the cells whose suppression loses most are decided while little is published, so they are
  *    published whenever that is safe, and the *cheapest* cells, decided last, are the ones that end up secondary;
- * 3. more inner cells first (totals before their children: SSBtools' `CandidatesDefault` tie rule);
- * 4. id ascending (code-unit order, not locale), so the order is total and the result deterministic.
+ * 2. more inner cells first (totals before their children: SSBtools' `CandidatesDefault` tie rule);
+ * 3. id ascending (code-unit order, not locale), so the order is total and the result deterministic.
  */
 export function publicationOrder(cells: ReadonlyArray<SuppressionCell>): SuppressionCell[] {
   return cells
     .filter((cell) => !cell.primary)
-    .sort(
-      (a, b) =>
-        Number(b.forcePublish === true) - Number(a.forcePublish === true) ||
-        b.cost - a.cost ||
-        b.inner.length - a.inner.length ||
-        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-    );
+    .sort((a, b) => b.cost - a.cost || b.inner.length - a.inner.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**
@@ -57,7 +52,7 @@ export function publicationOrder(cells: ReadonlyArray<SuppressionCell>): Suppres
  * Guarantee: no primary cell's vector is a linear combination (rational coefficients, exact arithmetic) of the
  * published cells' vectors, across every table the cells come from. This is PS1 (exact disclosure) only: it says
  * nothing about intervals (non-negativity) or about contributors of a suppressed cell recovering another; for the
- * latter see `remainderViolations` and the virtual-primary technique in its comment.
+ * latter, the remainder rule (test/helpers/remainder-rule.ts) and GaussSuppression's virtual primary cells.
  *
  * Greedy over `publicationOrder`. State: an echelon basis of the published vectors and, for each primary p, its
  * residual r_p (p reduced by the basis; zero on every pivot column). For a candidate c with residual w:
@@ -72,8 +67,6 @@ export function publicationOrder(cells: ReadonlyArray<SuppressionCell>): Suppres
  * None of them is derivable anyway: if a rejected c were in the final published span S, the primary p that c would
  * have exposed would lie in span(S_then ∪ {c}) ⊆ S. So each secondary is also necessary on its own: publishing it on
  * top of the result would expose a primary (the property test checks both).
- *
- * Forced cells that would expose a primary (GaussSuppression reports the primary "unsafe") throw E_PRIVACY_CHECK.
  *
  * Performance: inner indices are relabelled so that the pivot of a row (its smallest label) is the inner cell whose
  * last candidate comes latest in the order. A grand total decided first then pivots on an inner cell of the last
@@ -128,15 +121,7 @@ export function secondarySuppression(input: SuppressionInput): SuppressionResult
       continue;
     }
     const affected = [...(primariesAt.get(q) ?? [])];
-    const exposed = affected.filter((primary) => isMultiple(residuals[primary] as SparseVector, candidate.vector, q));
-    if (exposed.length > 0) {
-      if (cell.forcePublish === true) {
-        const ids = exposed.map((primary) => `"${(primaries[primary] as SuppressionCell).id}"`).join(', ');
-        throw new PublisherError(
-          'E_PRIVACY_CHECK',
-          `cell "${cell.id}" is forcePublish, but publishing it makes primary cell(s) ${ids} derivable from published cells`,
-        );
-      }
+    if (affected.some((primary) => isMultiple(residuals[primary] as SparseVector, candidate.vector, q))) {
       secondary.push(cell.id);
       continue;
     }
@@ -167,9 +152,6 @@ function checkSuppressionInput(cells: ReadonlyArray<SuppressionCell>): void {
         'E_INTERNAL',
         `cells[${position}] (id "${cell.id}"): cost must be a finite number, got ${cell.cost}`,
       );
-    }
-    if (cell.primary && cell.forcePublish === true) {
-      throw new PublisherError('E_PRIVACY_CHECK', `cell "${cell.id}" is both primary-suppressed and forcePublish`);
     }
     if (cell.primary && cell.inner.length === 0) {
       throw new PublisherError(

@@ -1,14 +1,12 @@
-/**
- * Exact arithmetic for the suppression algebra. Two tools, one per job:
- *
- * - `span.ts` (secondary suppression) eliminates *fraction-free* on BigInt integers: rows are kept primitive (gcd of
- *   entries 1), so 0/1 inputs stay small integers and no division ever rounds. Only `gcd` is needed from here.
- * - `disclosure-audit.ts` works over exact rationals (`Rational`), because its output is a witness: coefficients such
- *   as 1/2 that reconstruct a suppressed cell from published ones. Using a different representation there also keeps
- *   the audit an independent code path from the algorithm it audits.
- *
- * Floating point is never acceptable here: a rounding error turns "derivable" into "safe".
- */
+// Exact arithmetic for the suppression algebra. Two tools, one per job:
+//
+// - `span.ts` (secondary suppression) eliminates *fraction-free* on BigInt integers: rows are kept primitive (gcd of
+//   entries 1), so 0/1 inputs stay small integers and no division ever rounds. Only `gcd` is needed from here.
+// - `disclosure-audit.ts` works over exact rationals (`Rational`), because its output is a witness: coefficients such
+//   as 1/2 that reconstruct a suppressed cell from published ones. Using a different representation there also keeps
+//   the audit an independent code path from the algorithm it audits.
+//
+// Floating point is never acceptable here: a rounding error turns "derivable" into "safe".
 
 export function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;

@@ -1,19 +1,18 @@
+// Incremental row-echelon basis of sparse integer vectors, with exact fraction-free elimination on BigInt.
+//
+// A vector is a `Map<index, nonzero bigint>` (absent = 0). Each basis row is stored under its *pivot* (its smallest
+// index) and kept primitive (gcd of entries 1) with a positive pivot entry. Reducing a vector eliminates every
+// pivot column it touches, smallest index first (a min-heap of indices, since elimination only creates entries to the
+// right of the pivot), so a residual is zero on *all* pivot columns. That makes the residual unique for a given span
+// and pivot set, and lets `secondarySuppression` decide with one look whether a new row would zero another residual.
+//
+// Fraction-free: eliminating `a` at the pivot with a row whose pivot entry is `b` subtracts `(a/b)·row` when `b`
+// divides `a` (always, for 0/1 data with pivot entries 1: the common case costs O(|row|)), otherwise scales the target
+// by `b/gcd` first. Residuals are made primitive at the end, so entries stay small.
+
 import { PublisherError } from '../../core/errors.js';
 import { gcd } from './rational.js';
 
-/**
- * Incremental row-echelon basis of sparse integer vectors, with exact fraction-free elimination on BigInt.
- *
- * A vector is a `Map<index, nonzero bigint>` (absent = 0). Each basis row is stored under its *pivot* (its smallest
- * index) and kept primitive (gcd of entries 1) with a positive pivot entry. Reducing a vector eliminates every
- * pivot column it touches, smallest index first (a min-heap of indices, since elimination only creates entries to the
- * right of the pivot), so a residual is zero on *all* pivot columns. That makes the residual unique for a given span
- * and pivot set, and lets `secondarySuppression` decide with one look whether a new row would zero another residual.
- *
- * Fraction-free: eliminating `a` at the pivot with a row whose pivot entry is `b` subtracts `(a/b)·row` when `b`
- * divides `a` (always, for 0/1 data with pivot entries 1: the common case costs O(|row|)), otherwise scales the target
- * by `b/gcd` first. Residuals are made primitive at the end, so entries stay small.
- */
 export type SparseVector = Map<number, bigint>;
 
 export interface Residual {

@@ -1,18 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPublisherError } from '../../../src/core/errors.js';
-import { findDerivableCells, remainderViolations } from '../../../src/protect/exact/disclosure-audit.js';
+import { findDerivableCells } from '../../../src/protect/exact/disclosure-audit.js';
 import {
   publicationOrder,
   type SuppressionCell,
   type SuppressionResult,
   secondarySuppression,
 } from '../../../src/protect/exact/gauss-suppression.js';
+import { type MaybeForcedCell, suppressWithForced, withForcedFirst } from '../../helpers/forced-publication.js';
+import { remainderViolations } from '../../helpers/remainder-rule.js';
 
 // The audit (findDerivableCells) is the oracle here: a separate implementation, itself cross-checked against dense
-// Bareiss elimination in privacy-audit-algebra.test.ts.
+// Bareiss elimination in disclosure-audit.test.ts.
 
-function cell(id: string, inner: number[], cost: number, primary = false, forcePublish?: boolean): SuppressionCell {
+function cell(id: string, inner: number[], cost: number, primary = false, forcePublish?: boolean): MaybeForcedCell {
   return forcePublish === undefined ? { id, inner, cost, primary } : { id, inner, cost, primary, forcePublish };
 }
 
@@ -118,8 +120,8 @@ describe('secondarySuppression: hand examples', () => {
       cell('b', [1], 20),
       cell('c', [2], 8, false, true),
     ];
-    expect(publicationOrder(cells).map((c) => c.id)).toEqual(['c', 't', 'b']);
-    expect(secondarySuppression({ cells })).toEqual({ published: ['c', 't'], primary: ['a'], secondary: ['b'] });
+    expect(publicationOrder(withForcedFirst(cells)).map((c) => c.id)).toEqual(['c', 't', 'b']);
+    expect(suppressWithForced(cells)).toEqual({ published: ['c', 't'], primary: ['a'], secondary: ['b'] });
   });
 
   it('ties in cost: the cell with more inner cells first, then id', () => {
@@ -138,12 +140,12 @@ describe('secondarySuppression: hand examples', () => {
     const a = cell('a', [0], 1, true);
     const forcedB = cell('b', [1], 1, false, true);
     // Only b forced: t is the one to go.
-    expect(secondarySuppression({ cells: [t, a, forcedB] }).secondary).toEqual(['t']);
+    expect(suppressWithForced([t, a, forcedB]).secondary).toEqual(['t']);
     // Both forced: t − b = a cannot be avoided.
     const forcedT = { ...t, forcePublish: true };
-    expect(errorCode(() => secondarySuppression({ cells: [forcedT, a, forcedB] }))).toBe('E_PRIVACY_CHECK');
-    expect(() => secondarySuppression({ cells: [forcedT, a, forcedB] })).toThrow(/"b" is forcePublish.*"a"/);
-    expect(errorCode(() => secondarySuppression({ cells: [cell('a', [0], 1, true, true)] }))).toBe('E_PRIVACY_CHECK');
+    expect(errorCode(() => suppressWithForced([forcedT, a, forcedB]))).toBe('E_PRIVACY_CHECK');
+    expect(() => suppressWithForced([forcedT, a, forcedB])).toThrow(/"b" is forcePublish.*"a"/);
+    expect(errorCode(() => suppressWithForced([cell('a', [0], 1, true, true)]))).toBe('E_PRIVACY_CHECK');
     expect(() => secondarySuppression({ cells: [cell('e', [], 0, true)] })).toThrow(/"e" has no inner cells/);
     expect(() => secondarySuppression({ cells: [cell('u', [2, 1], 0)] })).toThrow(/got 1 after 2/);
     expect(() => secondarySuppression({ cells: [cell('u', [1, 1], 0)] })).toThrow(/without repeats/);
@@ -302,7 +304,9 @@ describe('secondarySuppression: properties', () => {
           fc.tuple(fc.constant(cells), fc.array(fc.boolean(), { minLength: cells.length, maxLength: cells.length })),
         ),
         ([cells, force]) => {
-          const withForced = cells.map((c, i) => (force[i] === true && !c.primary ? { ...c, forcePublish: true } : c));
+          const withForced: MaybeForcedCell[] = cells.map((c, i) =>
+            force[i] === true && !c.primary ? { ...c, forcePublish: true } : c,
+          );
           const forced = withForced.filter((c) => c.forcePublish === true);
           const exposes =
             findDerivableCells(
@@ -310,9 +314,9 @@ describe('secondarySuppression: properties', () => {
               cells.filter((c) => c.primary),
             ).length > 0;
           if (exposes) {
-            expect(errorCode(() => secondarySuppression({ cells: withForced }))).toBe('E_PRIVACY_CHECK');
+            expect(errorCode(() => suppressWithForced(withForced))).toBe('E_PRIVACY_CHECK');
           } else {
-            const result = secondarySuppression({ cells: withForced });
+            const result = suppressWithForced(withForced);
             expect(result.published).toEqual(expect.arrayContaining(forced.map((c) => c.id)));
             expectProtected(withForced, result);
           }

@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../src/core/log.js';
 import type { ReleaseWithChangelog } from '../../../src/core/release.js';
 import type { PublishOptions } from '../../../src/publish/catalog/index.js';
-import { S3Store } from '../../../src/publish/store/index.js';
+import type { S3Store } from '../../../src/publish/store/index.js';
 import {
   expectCatalogInvariants,
   fixedClock,
@@ -17,7 +14,8 @@ import {
 } from '../../helpers/catalog-fixture.js';
 import { startPublishChild } from '../../helpers/child-process.js';
 import { FAULTS, type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { type S3Server, startS3Server } from '../../helpers/s3-server.js';
+import { describe, expect, it, type S3Fixture, test } from '../../helpers/fixtures.js';
+import type { S3Server } from '../../helpers/s3-server.js';
 
 /**
  * Faults injected between the job and a real S3 server (s3rver) by the fault proxy, and `kill -9` of a
@@ -31,6 +29,7 @@ const T1 = '2026-10-02T03:00:00.000Z';
 const T2 = '2027-01-02T03:00:00.000Z';
 const PART = 5 * 1024 * 1024;
 
+let s3: S3Fixture;
 let server: S3Server;
 let proxy: FaultProxy;
 let work: string;
@@ -38,24 +37,17 @@ let licensePath: string;
 let first: ReleaseWithChangelog; // Q3, small
 let second: ReleaseWithChangelog; // Q4, large enough for a multipart upload
 let reference: Record<string, string>; // the target after both releases and no fault
-const stores: S3Store[] = [];
 
-function s3Store(prefix: string, endpoint = proxy.endpoint, logger = quietLogger): S3Store {
-  const store = new S3Store({
-    bucket: server.bucket,
-    prefix,
+/** A store through the fault proxy (or `endpoint`), with few attempts and short timeouts so faults show fast. */
+function tunedStore(prefix: string, endpoint = proxy.endpoint, logger = quietLogger): S3Store {
+  return s3.store(prefix, {
     endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: server.credentials,
     maxAttempts: 4,
     socketTimeoutMs: 1_000,
     connectionTimeoutMs: 1_000,
     partSizeBytes: PART,
     logger,
   });
-  stores.push(store);
-  return store;
 }
 
 const options = (now: string, logger = quietLogger): PublishOptions => ({
@@ -66,31 +58,29 @@ const options = (now: string, logger = quietLogger): PublishOptions => ({
   runId: `run-${now}`,
 });
 
-beforeAll(async () => {
-  server = await startS3Server();
+test.beforeAll(async ({ s3: fixture, fileTmp }) => {
+  s3 = fixture;
+  server = s3.server;
   proxy = await startFaultProxy(server.endpoint, { lifetimeMs: 120_000 });
-  work = await mkdtemp(join(tmpdir(), 'catalog-faults-'));
+  work = fileTmp;
   licensePath = await writeLicense(join(work, 'license'));
   first = await makeRelease(join(work, 'first'), [{ quarter: Q3 }]);
   second = await makeRelease(join(work, 'second'), [{ quarter: Q4, rows: 400_000 }]); // ~12 MB: three parts
-  const clean = s3Store('reference/', server.endpoint);
+  const clean = tunedStore('reference/', server.endpoint);
   await publishLocked(clean, first, options(T1));
   await publishLocked(clean, second, options(T2));
   reference = await snapshot(clean);
 });
-afterEach(() => {
+test.afterEach(() => {
   proxy.clear();
 });
-afterAll(async () => {
-  for (const store of stores) store.destroy();
+test.afterAll(async () => {
   await proxy.stop();
-  await server.stop();
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('transient faults', () => {
   it('are retried at every step of a publication, which then ends as if nothing happened', async () => {
-    const store = s3Store('transient/');
+    const store = tunedStore('transient/');
     await publishLocked(store, first, options(T1));
     const logger = createMemoryLogger();
     proxy.inject(FAULTS.internalError, {
@@ -116,7 +106,7 @@ describe('transient faults', () => {
 
 describe('persistent faults', () => {
   it('fail the run with E_STORE when index.json cannot be written, leaving the previous catalog; a rerun converges', async () => {
-    const store = s3Store('index-fails/');
+    const store = tunedStore('index-fails/');
     await publishLocked(store, first, options(T1));
     const before = await store.getBytes('index.json');
     proxy.inject(FAULTS.internalError, { times: 100, match: { method: 'PUT', key: 'index-fails/index.json' } });
@@ -136,7 +126,7 @@ describe('persistent faults', () => {
   });
 
   it('fail the run when a data upload cannot finish, with the catalog untouched and no parts left behind', async () => {
-    const store = s3Store('data-fails/');
+    const store = tunedStore('data-fails/');
     await publishLocked(store, first, options(T1));
     const before = await snapshot(store);
     proxy.inject(FAULTS.internalError, { times: 100, match: { query: 'partNumber' } });
@@ -192,7 +182,7 @@ describe('kill -9', () => {
 
   it('in the middle of a multipart upload leaves the published state as before; the next run aborts the upload and completes', async () => {
     const prefix = 'killed-upload';
-    const store = s3Store(`${prefix}/`, server.endpoint);
+    const store = tunedStore(`${prefix}/`, server.endpoint);
     await publishLocked(store, first, options(T1));
     const before = await snapshot(store);
     proxy.throttle(2 * 1024 * 1024); // slow enough that the kill lands while parts are in flight
@@ -214,7 +204,7 @@ describe('kill -9', () => {
 
   it('while the catalog files are being written leaves index.json as before; the next run completes', async () => {
     const prefix = 'killed-catalog';
-    const store = s3Store(`${prefix}/`, server.endpoint);
+    const store = tunedStore(`${prefix}/`, server.endpoint);
     await publishLocked(store, first, options(T1));
     const before = await snapshot(store);
     proxy.inject({ kind: 'stall', ms: 30_000 }, { times: 1, match: { method: 'PUT', key: `${prefix}/README.md` } });

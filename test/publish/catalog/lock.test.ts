@@ -1,22 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPublisherError } from '../../../src/core/errors.js';
 import { createMemoryLogger } from '../../../src/core/log.js';
 import { publishRelease, withTargetLock } from '../../../src/publish/catalog/index.js';
 import { LocalStore } from '../../../src/publish/store/local.js';
 import { fixedClock, makeRelease, quietLogger, writeLicense } from '../../helpers/catalog-fixture.js';
+import { describe, expect, it, test } from '../../helpers/fixtures.js';
 
 let work: string;
 let store: LocalStore;
 
-beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'catalog-lock-'));
+test.beforeEach(({ tmp }) => {
+  work = tmp;
   store = new LocalStore(join(work, 'target'));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const lockOptions = (holder: string, extra: Partial<Parameters<typeof withTargetLock>[1]> = {}) => ({

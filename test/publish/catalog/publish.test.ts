@@ -1,9 +1,6 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../../../src/core/log.js';
-import { openDuck } from '../../../src/engine/duck.js';
 import { parsePublicationLog, publishRelease, readCatalog } from '../../../src/publish/catalog/index.js';
 import { LocalStore } from '../../../src/publish/store/local.js';
 import {
@@ -15,6 +12,7 @@ import {
   snapshot,
   writeLicense,
 } from '../../helpers/catalog-fixture.js';
+import { describe, expect, it, test } from '../../helpers/fixtures.js';
 
 let work: string;
 let store: LocalStore;
@@ -25,13 +23,10 @@ const T1 = '2026-10-02T03:00:00.000Z';
 const T2 = '2027-01-02T03:00:00.000Z';
 const T3 = '2027-01-09T03:00:00.000Z';
 
-beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'catalog-publish-'));
+test.beforeEach(async ({ tmp }) => {
+  work = tmp;
   store = new LocalStore(join(work, 'target'));
   licensePath = await writeLicense(join(work, 'license'));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
 });
 
 const options = (now: string, extra: Partial<Parameters<typeof publishRelease>[2]> = {}) => ({
@@ -316,7 +311,7 @@ describe('catalog files', () => {
     });
   });
 
-  it('document every column (meaning, type, derivation) and give a DuckDB example that runs', async () => {
+  it('document every column (meaning, type, derivation) and give a DuckDB example that runs', async ({ duck }) => {
     await publishLocked(store, await makeRelease(join(work, 'r1'), [{ quarter: Q3 }]), options(T1));
     const readme = (await store.getBytes('README.md'))!.toString();
     expect(readme).toContain(
@@ -328,16 +323,11 @@ describe('catalog files', () => {
     expect(readme).toContain('[cli-usage-latest.tsv](cli-usage-latest.tsv)');
     const sql = /```sql\n(.*)\n```/.exec(readme)?.[1];
     expect(sql).toBeDefined();
-    const duck = await openDuck();
-    try {
-      const rows = await duck.all(
-        sql!.replace("'cli-usage-latest.tsv'", `'${join(store.root, 'cli-usage-latest.tsv')}'`).replace(/;$/, ''),
-      );
-      expect(rows).toHaveLength(3);
-      expect(rows[0]).toMatchObject({ Timestamp: '2026-07-01', Command: 'build-0' });
-    } finally {
-      duck.close();
-    }
+    const rows = await duck.all(
+      sql!.replace("'cli-usage-latest.tsv'", `'${join(store.root, 'cli-usage-latest.tsv')}'`).replace(/;$/, ''),
+    );
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatchObject({ Timestamp: '2026-07-01', Command: 'build-0' });
   });
 
   it('list every published object in SHA256SUMS in sha256sum -c format', async () => {

@@ -1,12 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../../src/core/errors.js';
 import { createMemoryLogger } from '../../../src/core/log.js';
 import { withTargetLock } from '../../../src/publish/catalog/index.js';
-import { S3Store } from '../../../src/publish/store/index.js';
 import {
   expectCatalogInvariants,
   fixedClock,
@@ -17,46 +13,25 @@ import {
   writeLicense,
 } from '../../helpers/catalog-fixture.js';
 import { startPublishChild } from '../../helpers/child-process.js';
-import { type S3Server, startS3Server } from '../../helpers/s3-server.js';
+import { describe, expect, it, test } from '../../helpers/fixtures.js';
 
-let server: S3Server;
 let work: string;
 let licensePath: string;
-const stores: S3Store[] = [];
 const T1 = '2026-10-02T03:00:00.000Z';
 
-function s3Store(prefix: string): S3Store {
-  const store = new S3Store({
-    bucket: server.bucket,
-    prefix,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: server.credentials,
-  });
-  stores.push(store);
-  return store;
-}
-
-beforeAll(async () => {
-  server = await startS3Server();
-  work = await mkdtemp(join(tmpdir(), 'catalog-s3-'));
+test.beforeAll(async ({ fileTmp }) => {
+  work = fileTmp;
   licensePath = await writeLicense(join(work, 'license'));
-});
-afterAll(async () => {
-  for (const store of stores) store.destroy();
-  await server.stop();
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('publishing to S3 (s3rver)', () => {
-  it('serves each object with its Content-Type, Cache-Control, licence and sha256 metadata', async () => {
-    const store = s3Store('headers/');
+  it('serves each object with its Content-Type, Cache-Control, licence and sha256 metadata', async ({ s3 }) => {
+    const store = s3.store('headers/');
     const release = await makeRelease(join(work, 'headers'), [{ quarter: { year: 2026, quarter: 3 } }]);
     await publishLocked(store, release, { logger: quietLogger, dryRun: false, licensePath, now: fixedClock(T1) });
     await expectCatalogInvariants(store, ['cli-usage 2026-Q3']);
     const head = (key: string) =>
-      store.client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `headers/${key}` }));
+      store.client.send(new HeadObjectCommand({ Bucket: s3.server.bucket, Key: `headers/${key}` }));
     const tsv = await head('cli-usage-2026-q3.tsv');
     expect(tsv).toMatchObject({
       ContentType: 'text/tab-separated-values; charset=utf-8',
@@ -79,8 +54,8 @@ describe('publishing to S3 (s3rver)', () => {
     });
   });
 
-  it('uploads nothing when run again over the same release', async () => {
-    const store = s3Store('rerun/');
+  it('uploads nothing when run again over the same release', async ({ s3 }) => {
+    const store = s3.store('rerun/');
     const release = await makeRelease(join(work, 'rerun'), [{ quarter: { year: 2026, quarter: 3 } }]);
     await publishLocked(store, release, { logger: quietLogger, dryRun: false, licensePath, now: fixedClock(T1) });
     const before = await snapshot(store);
@@ -94,15 +69,17 @@ describe('publishing to S3 (s3rver)', () => {
     expect(await snapshot(store)).toEqual(before);
   });
 
-  it('refuses a concurrent run in another process with exit code E_LOCKED and a message naming the holder', async () => {
-    const store = s3Store('concurrent/');
+  it('refuses a concurrent run in another process with exit code E_LOCKED and a message naming the holder', async ({
+    s3,
+  }) => {
+    const store = s3.store('concurrent/');
     const release = await makeRelease(join(work, 'concurrent'), [{ quarter: { year: 2026, quarter: 3 } }]);
     const holder = 'nightly cron on publisher-1 pid 4711 started 2026-10-02T03:00:00Z';
     const result = await withTargetLock(store, { logger: createMemoryLogger(), holder, settleMs: 20 }, async () => {
       const child = await startPublishChild(
         work,
         {
-          target: `s3://${server.bucket}/concurrent`,
+          target: `s3://${s3.server.bucket}/concurrent`,
           release,
           licensePath,
           now: T1,
@@ -110,12 +87,12 @@ describe('publishing to S3 (s3rver)', () => {
           holder: 'second run',
           lockTtlSeconds: 60,
         },
-        server.env,
+        s3.server.env,
       );
       return child.exited;
     });
     expect(result.code).toBe(EXIT_CODES.E_LOCKED);
-    expect(result.stderr).toContain(`target s3://${server.bucket}/concurrent/ is locked by another run: ${holder}`);
+    expect(result.stderr).toContain(`target s3://${s3.server.bucket}/concurrent/ is locked by another run: ${holder}`);
     expect(await store.head('index.json')).toBeUndefined();
   });
 });

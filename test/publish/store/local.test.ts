@@ -1,24 +1,19 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPublisherError } from '../../../src/core/errors.js';
 import { openStore } from '../../../src/publish/store/index.js';
 import { LocalStore } from '../../../src/publish/store/local.js';
+import { describe, expect, it, test } from '../../helpers/fixtures.js';
+import { sha256 } from '../../helpers/hash.js';
 
-const sha = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
 const TSV = { contentType: 'text/tab-separated-values; charset=utf-8', cacheControl: 'public, max-age=86400' };
 
 let root: string;
 let store: LocalStore;
 
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'store-local-'));
+test.beforeEach(({ tmp }) => {
+  root = tmp;
   store = new LocalStore(join(root, 'target'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('LocalStore', () => {
@@ -27,8 +22,8 @@ describe('LocalStore', () => {
     expect(info).toEqual({
       key: 'a/b.tsv',
       bytes: 8,
-      sha256: sha('x\ty\n1\t2\n'),
-      metadata: { license: 'CC-BY-4.0', sha256: sha('x\ty\n1\t2\n') },
+      sha256: sha256('x\ty\n1\t2\n'),
+      metadata: { license: 'CC-BY-4.0', sha256: sha256('x\ty\n1\t2\n') },
     });
     expect((await store.getBytes('a/b.tsv'))?.toString()).toBe('x\ty\n1\t2\n');
     expect(await store.head('a/b.tsv')).toEqual({
@@ -45,7 +40,7 @@ describe('LocalStore', () => {
     const body = Buffer.alloc(3 * 1024 * 1024, 'q');
     await writeFile(source, body);
     const info = await store.putFile('big.bin', source, { contentType: 'application/octet-stream' });
-    expect(info.sha256).toBe(sha(body));
+    expect(info.sha256).toBe(sha256(body));
     await store.download('big.bin', join(root, 'copy', 'big.bin'));
     expect((await readFile(join(root, 'copy', 'big.bin'))).equals(body)).toBe(true);
     await expect(store.download('nope.bin', join(root, 'x'))).rejects.toMatchObject({ code: 'E_STORE' });
@@ -98,11 +93,11 @@ describe('LocalStore', () => {
   it('refuses a body whose declared sha256 is wrong and keeps the old object', async () => {
     await store.putBytes('x.tsv', 'old', TSV);
     const error = await store
-      .putBytes('x.tsv', 'new', { ...TSV, metadata: { sha256: sha('other') } })
+      .putBytes('x.tsv', 'new', { ...TSV, metadata: { sha256: sha256('other') } })
       .catch((caught: unknown) => caught);
     expect(isPublisherError(error) && error.code).toBe('E_STORE');
     expect((await store.getBytes('x.tsv'))?.toString()).toBe('old');
-    expect((await store.head('x.tsv'))?.sha256).toBe(sha('old'));
+    expect((await store.head('x.tsv'))?.sha256).toBe(sha256('old'));
     expect((await readdir(store.root)).filter((name) => name.startsWith('.tmp-'))).toEqual([]);
   });
 

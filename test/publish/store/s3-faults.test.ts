@@ -1,19 +1,17 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isPublisherError } from '../../../src/core/errors.js';
 import { createMemoryLogger } from '../../../src/core/log.js';
 import { S3Store } from '../../../src/publish/store/index.js';
 import { FAULTS, type FaultProxy, startFaultProxy } from '../../helpers/fault-proxy.js';
-import { type S3Server, startS3Server } from '../../helpers/s3-server.js';
+import { describe, expect, it, test } from '../../helpers/fixtures.js';
+import { sha256 } from '../../helpers/hash.js';
+import type { S3Server } from '../../helpers/s3-server.js';
 
 /**
  * Transient faults between the store and a real S3 server are retried; a persistent one becomes E_STORE
  * with the cause kept. The proxy injects each fault into real HTTP traffic.
  */
-const sha = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
 const TSV = { contentType: 'text/tab-separated-values; charset=utf-8', cacheControl: 'public, max-age=86400' };
 
 let server: S3Server;
@@ -22,24 +20,13 @@ let work: string;
 let store: S3Store;
 let logger: ReturnType<typeof createMemoryLogger>;
 
-beforeAll(async () => {
-  server = await startS3Server();
-  work = await mkdtemp(join(tmpdir(), 'store-faults-'));
-});
-afterAll(async () => {
-  await server.stop();
-  await rm(work, { recursive: true, force: true });
-});
-beforeEach(async () => {
+test.beforeEach(async ({ s3, tmp }) => {
+  server = s3.server;
+  work = tmp;
   proxy = await startFaultProxy(server.endpoint, { lifetimeMs: 60_000 });
   logger = createMemoryLogger();
-  store = new S3Store({
-    bucket: server.bucket,
-    prefix: 'faults/',
+  store = s3.store('faults/', {
     endpoint: proxy.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: server.credentials,
     partSizeBytes: 5 * 1024 * 1024,
     maxAttempts: 4,
     socketTimeoutMs: 800,
@@ -47,8 +34,7 @@ beforeEach(async () => {
     logger,
   });
 });
-afterEach(async () => {
-  store.destroy();
+test.afterEach(async () => {
   await proxy.stop();
 });
 
@@ -60,7 +46,7 @@ describe('transient faults are retried', () => {
     proxy.inject(FAULTS.internalError, { times: 2, match: { method: 'PUT', key: 'faults/a.tsv' } });
     await store.putBytes('a.tsv', 'a\n', TSV);
     expect(attemptsOn('PUT', 'faults/a.tsv')).toBe(3);
-    expect((await store.head('a.tsv'))?.sha256).toBe(sha('a\n'));
+    expect((await store.head('a.tsv'))?.sha256).toBe(sha256('a\n'));
     expect(logger.lines.some((line) => line.includes('succeeded after retries') && line.includes('attempts=3'))).toBe(
       true,
     );
@@ -81,17 +67,17 @@ describe('transient faults are retried', () => {
       'reset',
       'ok',
     ]);
-    expect(sha((await store.getBytes('reset.tsv'))!)).toBe(sha(body));
+    expect(sha256((await store.getBytes('reset.tsv'))!)).toBe(sha256(body));
   });
 
   it('retries a connection reset in the middle of a download body (the SDK does not)', async () => {
     const body = Buffer.alloc(1024 * 1024, 'd');
     await store.putBytes('download.tsv', body, TSV);
     proxy.inject(FAULTS.reset, { times: 2, match: { method: 'GET', key: 'faults/download.tsv' } });
-    expect(sha((await store.getBytes('download.tsv'))!)).toBe(sha(body));
+    expect(sha256((await store.getBytes('download.tsv'))!)).toBe(sha256(body));
     proxy.inject(FAULTS.reset, { times: 1, match: { method: 'GET', key: 'faults/download.tsv' } });
     await store.download('download.tsv', join(work, 'download.tsv'));
-    expect(sha(await readFile(join(work, 'download.tsv')))).toBe(sha(body));
+    expect(sha256(await readFile(join(work, 'download.tsv')))).toBe(sha256(body));
     expect(logger.lines.filter((line) => line.includes('reading an object failed; retrying'))).toHaveLength(3);
   });
 
@@ -114,9 +100,9 @@ describe('transient faults are retried', () => {
     proxy.inject(FAULTS.reset, { times: 1, match: { query: 'partNumber' } });
     proxy.inject({ kind: 'stall', ms: 10_000 }, { times: 1, match: { query: 'partNumber' } });
     const info = await store.putFile('multi.tsv', source, TSV);
-    expect(info.sha256).toBe(sha(body));
+    expect(info.sha256).toBe(sha256(body));
     expect(proxy.pendingFaults()).toBe(0);
-    expect(await store.head('multi.tsv')).toMatchObject({ bytes: body.length, sha256: sha(body) });
+    expect(await store.head('multi.tsv')).toMatchObject({ bytes: body.length, sha256: sha256(body) });
     expect(await server.pendingUploads()).toEqual([]);
   });
 });

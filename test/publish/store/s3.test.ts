@@ -1,109 +1,89 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CreateMultipartUploadCommand, HeadObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { createMemoryLogger } from '../../../src/core/log.js';
-import { openStore, parseS3Location, resolveS3Settings, S3Store } from '../../../src/publish/store/index.js';
+import { openStore, parseS3Location, resolveS3Settings, type S3Store } from '../../../src/publish/store/index.js';
 import { startFaultProxy } from '../../helpers/fault-proxy.js';
-import { type S3Server, startS3Server } from '../../helpers/s3-server.js';
+import { describe, expect, it } from '../../helpers/fixtures.js';
+import { sha256 } from '../../helpers/hash.js';
 
-const sha = (body: string | Buffer): string => createHash('sha256').update(body).digest('hex');
-
-let server: S3Server;
-let work: string;
-const stores: S3Store[] = [];
-
-function s3Store(prefix = 'pub/', extra: Partial<ConstructorParameters<typeof S3Store>[0]> = {}): S3Store {
-  const store = new S3Store({
-    bucket: server.bucket,
-    prefix,
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: server.credentials,
-    partSizeBytes: 5 * 1024 * 1024,
-    ...extra,
-  });
-  stores.push(store);
+/** A store the test opens itself (not through the `s3` fixture), destroyed when the test ends. */
+function destroyedAfter(store: S3Store): S3Store {
+  onTestFinished(() => store.destroy());
   return store;
 }
 
-beforeAll(async () => {
-  server = await startS3Server();
-  work = await mkdtemp(join(tmpdir(), 'store-s3-'));
-});
-afterAll(async () => {
-  for (const store of stores) store.destroy();
-  await server.stop();
-  await rm(work, { recursive: true, force: true });
-});
-
 describe('S3Store against s3rver', () => {
-  it('puts bytes with Content-Type, Cache-Control and metadata (sha256, licence) and reads them back', async () => {
-    const store = s3Store();
+  it('puts bytes with Content-Type, Cache-Control and metadata (sha256, licence) and reads them back', async ({
+    s3,
+  }) => {
+    const store = s3.store('pub/');
     const info = await store.putBytes('cli-usage-2026-q3.tsv', 'a\tb\n', {
       contentType: 'text/tab-separated-values; charset=utf-8',
       cacheControl: 'public, max-age=86400',
       metadata: { license: 'CC-BY-4.0' },
     });
-    expect(info.sha256).toBe(sha('a\tb\n'));
+    expect(info.sha256).toBe(sha256('a\tb\n'));
     const raw = await store.client.send(
-      new HeadObjectCommand({ Bucket: server.bucket, Key: 'pub/cli-usage-2026-q3.tsv' }),
+      new HeadObjectCommand({ Bucket: s3.server.bucket, Key: 'pub/cli-usage-2026-q3.tsv' }),
     );
     expect(raw.ContentType).toBe('text/tab-separated-values; charset=utf-8');
     expect(raw.CacheControl).toBe('public, max-age=86400');
-    expect(raw.Metadata).toEqual({ license: 'CC-BY-4.0', sha256: sha('a\tb\n') });
+    expect(raw.Metadata).toEqual({ license: 'CC-BY-4.0', sha256: sha256('a\tb\n') });
     expect(await store.head('cli-usage-2026-q3.tsv')).toMatchObject({
       bytes: 4,
-      sha256: sha('a\tb\n'),
+      sha256: sha256('a\tb\n'),
       contentType: raw.ContentType,
     });
     expect((await store.getBytes('cli-usage-2026-q3.tsv'))?.toString()).toBe('a\tb\n');
-    expect(store.describe('x.tsv')).toBe(`s3://${server.bucket}/pub/x.tsv`);
+    expect(store.describe('x.tsv')).toBe(`s3://${s3.server.bucket}/pub/x.tsv`);
   });
 
-  it('answers absent objects with undefined (head, getBytes) or E_STORE (download)', async () => {
-    const store = s3Store();
+  it('answers absent objects with undefined (head, getBytes) or E_STORE (download)', async ({ s3, tmp }) => {
+    const store = s3.store('pub/');
     expect(await store.head('absent.tsv')).toBeUndefined();
     expect(await store.getBytes('absent.tsv')).toBeUndefined();
-    await expect(store.download('absent.tsv', join(work, 'absent.tsv'))).rejects.toMatchObject({
+    await expect(store.download('absent.tsv', join(tmp, 'absent.tsv'))).rejects.toMatchObject({
       code: 'E_STORE',
-      message: expect.stringContaining(`s3://${server.bucket}/pub/absent.tsv`),
+      message: expect.stringContaining(`s3://${s3.server.bucket}/pub/absent.tsv`),
     });
   });
 
-  it('uploads a large file in parts, keeps its sha256 in metadata and downloads it byte for byte', async () => {
-    const proxy = await startFaultProxy(server.endpoint); // no faults: it only records the requests
-    const store = s3Store('pub/', { endpoint: proxy.endpoint });
+  it('uploads a large file in parts, keeps its sha256 in metadata and downloads it byte for byte', async ({
+    s3,
+    tmp,
+  }) => {
+    const proxy = await startFaultProxy(s3.server.endpoint); // no faults: it only records the requests
+    onTestFinished(() => proxy.stop());
+    const store = s3.store('pub/', { endpoint: proxy.endpoint, partSizeBytes: 5 * 1024 * 1024 });
     const body = Buffer.alloc(12 * 1024 * 1024 + 17);
     for (let i = 0; i < body.length; i += 4096) body[i] = i % 251;
-    const source = join(work, 'large.tsv');
+    const source = join(tmp, 'large.tsv');
     await writeFile(source, body);
     const info = await store.putFile('large.tsv', source, {
       contentType: 'text/tab-separated-values; charset=utf-8',
-      metadata: { sha256: sha(body) },
+      metadata: { sha256: sha256(body) },
     });
-    expect(info).toMatchObject({ bytes: body.length, sha256: sha(body) });
+    expect(info).toMatchObject({ bytes: body.length, sha256: sha256(body) });
     // Three parts of 5 MiB, 5 MiB and the rest: it really went multipart.
     expect(proxy.requests.filter((seen) => seen.query.includes('partNumber')).map((seen) => seen.method)).toEqual([
       'PUT',
       'PUT',
       'PUT',
     ]);
-    await store.download('large.tsv', join(work, 'copy', 'large.tsv'));
-    expect(sha(await readFile(join(work, 'copy', 'large.tsv')))).toBe(sha(body));
+    await store.download('large.tsv', join(tmp, 'copy', 'large.tsv'));
+    expect(sha256(await readFile(join(tmp, 'copy', 'large.tsv')))).toBe(sha256(body));
     await proxy.stop();
-    expect(await server.pendingUploads()).toEqual([]);
+    expect(await s3.server.pendingUploads()).toEqual([]);
   });
 
-  it('refuses to upload a file whose declared sha256 is wrong', async () => {
-    const store = s3Store();
-    const source = join(work, 'wrong.tsv');
+  it('refuses to upload a file whose declared sha256 is wrong', async ({ s3, tmp }) => {
+    const store = s3.store('pub/');
+    const source = join(tmp, 'wrong.tsv');
     await writeFile(source, 'real');
     await expect(
-      store.putFile('wrong.tsv', source, { contentType: 'text/plain', metadata: { sha256: sha('declared') } }),
+      store.putFile('wrong.tsv', source, { contentType: 'text/plain', metadata: { sha256: sha256('declared') } }),
     ).rejects.toMatchObject({
       code: 'E_STORE',
       message: expect.stringMatching(/declared sha256 .* does not match/),
@@ -111,11 +91,11 @@ describe('S3Store against s3rver', () => {
     expect(await store.head('wrong.tsv')).toBeUndefined();
   });
 
-  it('lists keys under the store prefix and a list prefix, relative to the store, sorted', async () => {
-    const store = s3Store('listing/');
+  it('lists keys under the store prefix and a list prefix, relative to the store, sorted', async ({ s3 }) => {
+    const store = s3.store('listing/');
     for (const key of ['day=2026-01-02/b.ndjson', 'day=2026-01-01/a.ndjson', 'z.txt'])
       await store.putBytes(key, key, { contentType: 'text/plain' });
-    await s3Store('other/').putBytes('day=2026-01-01/elsewhere.ndjson', 'x', { contentType: 'text/plain' });
+    await s3.store('other/').putBytes('day=2026-01-01/elsewhere.ndjson', 'x', { contentType: 'text/plain' });
     expect((await store.list('')).map((o) => o.key)).toEqual([
       'day=2026-01-01/a.ndjson',
       'day=2026-01-02/b.ndjson',
@@ -128,13 +108,13 @@ describe('S3Store against s3rver', () => {
     expect((await store.list('')).map((o) => o.key)).not.toContain('z.txt');
   });
 
-  it('aborts multipart uploads left under its prefix before a given time, and only those', async () => {
-    const store = s3Store('aborts/');
+  it('aborts multipart uploads left under its prefix before a given time, and only those', async ({ s3 }) => {
+    const store = s3.store('aborts/');
     const start = async (key: string): Promise<string> => {
-      const created = await store.client.send(new CreateMultipartUploadCommand({ Bucket: server.bucket, Key: key }));
+      const created = await store.client.send(new CreateMultipartUploadCommand({ Bucket: s3.server.bucket, Key: key }));
       await store.client.send(
         new UploadPartCommand({
-          Bucket: server.bucket,
+          Bucket: s3.server.bucket,
           Key: key,
           UploadId: created.UploadId,
           PartNumber: 1,
@@ -150,8 +130,8 @@ describe('S3Store against s3rver', () => {
     await new Promise((done) => setTimeout(done, 1100));
     const current = await start('aborts/current.tsv');
     const aborted = await store.abortIncompleteWrites(cutoff);
-    expect(aborted).toEqual([expect.stringContaining(`s3://${server.bucket}/aborts/big.tsv (upload ${abandoned}`)]);
-    expect((await server.pendingUploads()).sort()).toEqual([current, elsewhere].sort());
+    expect(aborted).toEqual([expect.stringContaining(`s3://${s3.server.bucket}/aborts/big.tsv (upload ${abandoned}`)]);
+    expect((await s3.server.pendingUploads()).sort()).toEqual([current, elsewhere].sort());
   });
 });
 
@@ -191,30 +171,30 @@ describe('S3 locations and settings', () => {
     expect(() => resolveS3Settings({ endpoint: secret }, {})).not.toThrow(/verysecret/);
   });
 
-  it('configures the client: endpoint, path style, region fallback, retries and timeouts', async () => {
+  it('configures the client: endpoint, path style, region fallback, retries and timeouts', async ({ s3, tmp }) => {
     const store = openStore(
       's3://bucket/p',
       { logger: createMemoryLogger() },
-      { AWS_ENDPOINT_URL: server.endpoint, S3_FORCE_PATH_STYLE: 'true' },
+      { AWS_ENDPOINT_URL: s3.server.endpoint, S3_FORCE_PATH_STYLE: 'true' },
     ) as S3Store;
-    stores.push(store);
+    destroyedAfter(store);
     expect(store.prefix).toBe('p/');
     expect(store.client.config.forcePathStyle).toBe(true);
     expect(await store.client.config.maxAttempts()).toBe(5);
     const virtualHosted = openStore('s3://bucket', { region: 'eu-west-3' }, {}) as S3Store;
-    stores.push(virtualHosted);
+    destroyedAfter(virtualHosted);
     expect(virtualHosted.client.config.forcePathStyle).toBe(false);
     expect(await virtualHosted.client.config.region()).toBe('eu-west-3');
     // No region anywhere in the standard chain: us-east-1, which most S3-compatible stores expect.
     for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) delete process.env[name];
-    process.env.AWS_CONFIG_FILE = join(work, 'no-such-config');
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(work, 'no-such-credentials');
+    process.env.AWS_CONFIG_FILE = join(tmp, 'no-such-config');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(tmp, 'no-such-credentials');
     const fallback = openStore('s3://bucket', {}, {}) as S3Store;
-    stores.push(fallback);
+    destroyedAfter(fallback);
     expect(await fallback.client.config.region()).toBe('us-east-1');
     process.env.AWS_REGION = 'ap-southeast-2';
     const fromChain = openStore('s3://bucket', {}, {}) as S3Store;
-    stores.push(fromChain);
+    destroyedAfter(fromChain);
     expect(await fromChain.client.config.region()).toBe('ap-southeast-2');
     expect(() => openStore('s3://bucket', { partSizeBytes: 1024 }, {})).toThrow(
       'S3 option `partSizeBytes` must be an integer of at least 5242880',
