@@ -7,7 +7,8 @@
 -- counts machines, integers move far faster than 64-character strings, and the id itself is never
 -- stored. Two machines whose hashes collide count as one, which can only suppress more.
 CREATE {{temporary}}TABLE archive_files (
-  file UINTEGER NOT NULL, path VARCHAR NOT NULL, day DATE NOT NULL, source VARCHAR NOT NULL
+  file UINTEGER NOT NULL, path VARCHAR NOT NULL, day DATE NOT NULL, source VARCHAR NOT NULL,
+  day_start TIMESTAMPTZ NOT NULL, day_end TIMESTAMPTZ NOT NULL
 );
 CREATE {{temporary}}TABLE archive_rows (
   file UINTEGER NOT NULL, reason VARCHAR,
