@@ -44,6 +44,10 @@ export async function batchError(
 ): Promise<PublisherError> {
   const resource = await resourceError(duck, error, 'reading the archive');
   if (resource) return resource;
+  // SQL that does not parse or names a missing table is the job's bug, whatever file is read.
+  if (/^(Parser|Catalog) Error/.test(error instanceof Error ? error.message : '')) {
+    return new PublisherError('E_INTERNAL', `reading the archive failed: ${cause(error)}`, { cause: error });
+  }
   for (const file of files.length > 1 ? files : []) {
     try {
       await readAlone(file);
