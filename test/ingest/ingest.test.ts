@@ -103,6 +103,24 @@ describe('a file that cannot be read to its end fails the run, naming it', () =>
   });
 });
 
+describe('a Parquet file that cannot be read', () => {
+  it('is named alone, not with every file of its batch', async () => {
+    const root = await archive();
+    const good = (name: string) =>
+      parquet(
+        dayFile(root, name),
+        `SELECT '2026-07-01T12:00:00Z' AS timestamp, 'm' || range AS machine_id FROM range(3)`,
+      );
+    await good('a-good.parquet');
+    await good('c-good.parquet');
+    await writeFile(dayFile(root, 'b-cut.parquet'), Buffer.from('PAR1 this is no parquet file'));
+    await expect(build(root, { k: '2' })).rejects.toMatchObject({
+      code: 'E_ARCHIVE',
+      message: expect.stringMatching(/^archive file \S*b-cut\.parquet cannot be read: (?!.*good)/),
+    });
+  });
+});
+
 describe('Parquet: each file by its own schema', () => {
   it('a BIGINT machine_id is wrong_type whether or not a VARCHAR file shares its batch', async () => {
     const alone = await archive();
