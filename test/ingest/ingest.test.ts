@@ -3,7 +3,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, quotedString } from '@duckdb/node-api';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type ArchiveEvent, event, machines, writeDayFile } from '../helpers/archive.js';
 import { build, tempDir } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
@@ -235,24 +235,31 @@ describe('DuckDB out of resources is a setting to change (exit 3), not an unread
     expect(await published(target)).toEqual([]);
   });
 
-  // A full disk needs a small file system: a tmpfs, which only root may mount.
-  const mountPoint = join('/tmp', `tp-full-${process.pid}`);
-  const mounted = (() => {
-    if (process.getuid?.() !== 0) return false;
+  // A full disk needs a small file system: a tmpfs, which only root may mount. Mounted by the test
+  // itself and unmounted in its finally, so a filtered or failed run leaves no mount behind.
+  const mountTmpfs = (mountPoint: string): boolean => {
     try {
       execFileSync('mkdir', ['-p', mountPoint]);
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
       return true;
     } catch {
+      execFileSync('rm', ['-rf', mountPoint]);
       return false;
     }
-  })();
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    execFileSync('rm', ['-rf', mountPoint]);
+  };
+
+  it.skipIf(process.getuid?.() !== 0)('a full --temp-dir names --temp-dir', async (context) => {
+    const mountPoint = join('/tmp', `tp-full-${process.pid}`);
+    if (!mountTmpfs(mountPoint)) context.skip('cannot mount a tmpfs here');
+    try {
+      await fullTempDir(mountPoint);
+    } finally {
+      execFileSync('umount', ['--lazy', mountPoint]);
+      execFileSync('rm', ['-rf', mountPoint]);
+    }
   });
 
-  it.skipIf(!mounted)('a full --temp-dir names --temp-dir', async () => {
+  const fullTempDir = async (mountPoint: string) => {
     const root = await big();
     const target = await tempDir('tp-target-');
     folders.push(target);
@@ -272,5 +279,5 @@ describe('DuckDB out of resources is a setting to change (exit 3), not an unread
     expect(run.code, run.log.join('\n')).toBe(3);
     expect(run.log.join('\n')).toMatch(/temp folder is full while reading the archive.*--temp-dir/);
     expect(await published(target)).toEqual([]);
-  });
+  };
 });
