@@ -1,13 +1,16 @@
+// The archive stage: the quarter's files, from a local folder (checked to be the archive's own) or
+// staged from `s3://bucket/prefix`, each with a path DuckDB reads as exactly that file.
 import { mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import type { OpenStoreOptions } from '../publish/store/index.js';
 import type { ArchiveFile } from './files.js';
+import { withLiteralPaths } from './links.js';
 import { listLocalArchive } from './local.js';
 import { stageS3Archive } from './s3.js';
 
-export { type ArchiveFile, type InputFile, inputOf } from './files.js';
+export { type ArchiveFile, type InputFile, inputOf, isGzip, isLiteralPath } from './files.js';
 
 /** The files of the given days, from a local folder or staged from `s3://bucket/prefix`. */
 export async function openArchive(
@@ -25,11 +28,11 @@ export async function openArchive(
     try {
       return await stageS3Archive(store, days, staging, logger);
     } catch (error) {
-      if (error instanceof PublisherError && error.code === 'E_ARCHIVE') throw error;
+      if (error instanceof PublisherError && (error.code === 'E_ARCHIVE' || error.code === 'E_CONFIG')) throw error;
       throw new PublisherError('E_ARCHIVE', `archive ${location} cannot be read: ${(error as Error).message}`, {
         cause: error,
       });
     }
   }
-  return listLocalArchive(location, days, logger);
+  return withLiteralPaths(await listLocalArchive(location, days, logger), workDir);
 }

@@ -19,7 +19,7 @@ export function createLogger(sink: LogSink = process.stderr, clock: () => Date =
           .map(([key, value]) => ` ${key}=${formatValue(value)}`)
           .join('')
       : '';
-    sink.write(`${clock().toISOString()} ${level} ${message}${rendered}\n`);
+    sink.write(`${clock().toISOString()} ${level} ${escapeControls(message)}${rendered}\n`);
   };
   return {
     info: (message, fields) => line('info', message, fields),
@@ -35,7 +35,27 @@ export function createMemoryLogger(): Logger & { lines: string[] } {
   return Object.assign(logger, { lines });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const CONTROLS_GLOBAL = new RegExp(CONTROLS.source, 'g');
+
 function formatValue(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[\s"]/.test(text) ? JSON.stringify(text) : text;
+  return /[\s"]/.test(text) || CONTROLS.test(text) ? escapeControls(JSON.stringify(text)) : text;
+}
+
+/**
+ * One event, one line: a control or line-separator character in a message or a value (a file name
+ * holding a newline) is written as an escape, so it cannot end the line or forge the next one.
+ */
+function escapeControls(text: string): string {
+  return text.replace(CONTROLS_GLOBAL, (char) =>
+    char === '\n'
+      ? '\\n'
+      : char === '\t'
+        ? '\\t'
+        : char === '\r'
+          ? '\\r'
+          : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

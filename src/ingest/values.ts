@@ -2,23 +2,37 @@
 //
 // Cleaning, applied to every text value before it is grouped (so two raw values that clean to the same
 // text become one label, never two rows with the same key):
-// - tabs, carriage returns and line feeds (and runs of them) become one space;
+// - every control character (U+0000-U+001F: NUL, tab, CR, LF ...; U+007F; the C1 controls
+//   U+0080-U+009F), and every run of them, becomes one space: a TSV cell never holds a tab, a line
+//   break, a NUL or an escape sequence;
 // - a value that starts with `=`, `+`, `-` or `@` gets a leading apostrophe (`'`), the OWASP advice
 //   against spreadsheet formula injection; a reader who wants the raw value strips one leading `'`.
+// Values without control characters keep their bytes.
+
+/** A run of control characters, for RE2 (DuckDB's regex engine). */
+const CONTROLS = '[\\x00-\\x1f\\x7f-\\x{9f}]+';
+
+/** `text` with every run of control characters replaced by one space, in SQL. */
+function flattenControlsSql(text: string): string {
+  // The regex runs only on the values that hold a control character (almost none).
+  return `(CASE WHEN regexp_matches(${text}, '${CONTROLS}') THEN regexp_replace(${text}, '${CONTROLS}', ' ', 'g') ELSE ${text} END)`;
+}
+
+function formulaSafeSql(text: string): string {
+  return `(CASE WHEN left(${text}, 1) IN ('=', '+', '-', '@') THEN '''' || ${text} ELSE ${text} END)`;
+}
 
 /** `expression` cleaned as above, in SQL. */
 export function cleanTextSql(expression: string): string {
-  const text = `CAST(${expression} AS VARCHAR)`;
-  // Byte searches first: almost no value needs cleaning, and a regex on every row is what costs.
-  const flattened = `(CASE WHEN strpos(${text}, chr(9)) > 0 OR strpos(${text}, chr(10)) > 0 OR strpos(${text}, chr(13)) > 0
-    THEN regexp_replace(${text}, '[\\t\\r\\n]+', ' ', 'g') ELSE ${text} END)`;
-  return `(CASE WHEN left(${flattened}, 1) IN ('=', '+', '-', '@') THEN '''' || ${flattened} ELSE ${flattened} END)`;
+  return formulaSafeSql(flattenControlsSql(`CAST(${expression} AS VARCHAR)`));
 }
 
 /**
- * How every dimension value is published, whatever the dataset's query returns: trimmed of spaces,
- * `Unknown` when missing or empty, then cleaned as above. The engine applies it once per distinct value.
+ * How every dimension value is published, whatever the dataset's query returns: control characters
+ * flattened as above, then trimmed of spaces, `Unknown` when missing or empty, then formula-safe. The
+ * engine applies it once per distinct value.
  */
 export function dimensionValueSql(expression: string): string {
-  return cleanTextSql(`coalesce(nullif(trim(CAST(${expression} AS VARCHAR)), ''), 'Unknown')`);
+  const flattened = flattenControlsSql(`CAST(${expression} AS VARCHAR)`);
+  return formulaSafeSql(`coalesce(nullif(trim(${flattened}), ''), 'Unknown')`);
 }

@@ -60,7 +60,8 @@ export async function writeDayFile(
     const connection = await instance.connect();
     try {
       await connection.run(
-        `COPY (SELECT * FROM read_json(${quotedString(ndjson)}, format = 'newline_delimited')) TO ${quotedString(path)} (FORMAT parquet)`,
+        // Text stays text: read_json would turn "…Z" into a zoneless TIMESTAMP, which the contract rejects.
+        `COPY (SELECT * FROM read_json(${quotedString(ndjson)}, format = 'newline_delimited', timestampformat = 'text %Y', dateformat = 'text %Y')) TO ${quotedString(path)} (FORMAT parquet)`,
       );
     } finally {
       connection.closeSync();
