@@ -1,7 +1,8 @@
 // SQL templates: the engine's statements live in `.sql` files beside the code that runs them.
 //
 // A file holds named statements, each starting at a line `-- name: <statement>`; the comment lines under
-// it travel with the statement (TP_TRACE_SQL and engine.sql show them). Two kinds of holes:
+// it travel with the statement, after a line naming the file and statement (TP_TRACE_SQL and engine.sql
+// show them). Two kinds of holes:
 // - values (k, cap, days, key ranges, masks) are DuckDB named parameters, `$k`, bound by Duck.run/all;
 // - identifiers and the parts that repeat per dimension or per remainder step are `{{placeholders}}`,
 //   filled by small named renderer functions in the module (identifiers always through quotedIdentifier).
@@ -24,7 +25,8 @@ export function sqlTemplates(moduleUrl: string, file: string): SqlTemplates {
     statements ??= parseStatements(sqlFile(moduleUrl, file), file);
     const template = statements.get(name);
     if (template === undefined) throw new Error(`${file} has no statement "-- name: ${name}"`);
-    return fillSql(template, fills, `${file} ${name}`);
+    // The statement says where it comes from, in TP_TRACE_SQL and engine.sql.
+    return `-- ${file}: ${name}\n${fillSql(template, fills, `${file} ${name}`)}`;
   };
 }
 

@@ -131,7 +131,8 @@ async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string
   // Per dimension with values that change: its raw and clean values, as the list `$touched_<n>`.
   const touched = columns.flatMap((column, position) => {
     const values = unclean.filter((row) => Number(row.position) === position).flatMap((row) => [row.raw, row.clean]);
-    return values.length ? [{ column, name: `touched_${position}`, values: [...new Set(values)] }] : [];
+    // Sorted: the statement's parameters are the same on every run (TP_TRACE_SQL, engine.sql).
+    return values.length ? [{ column, name: `touched_${position}`, values: [...new Set(values)].sort() }] : [];
   });
   await duck.run(
     sql('regroup_cleaned', {
