@@ -147,7 +147,7 @@ function namedFields(layout: KeyLayout): NamedField[] {
 }
 
 /** Every key field's start bit and width mask as parameters (`$shift_time`, `$field_mask_0` ...). */
-export function keyFieldParams(layout: KeyLayout): SqlParams {
+function keyFieldParams(layout: KeyLayout): SqlParams {
   return Object.fromEntries(
     namedFields(layout).flatMap((field) => [
       [`shift_${field.name}`, field.shift],
@@ -157,7 +157,7 @@ export function keyFieldParams(layout: KeyLayout): SqlParams {
 }
 
 /** `(t._code::BIGINT << $shift_time) | ...`: a fact's labels packed into its key, one line per field. */
-export function packedKeySql(layout: KeyLayout): string {
+function packedKeySql(layout: KeyLayout): string {
   const aliases = ['t', ...layout.dimensions.map((_, index) => `l${index}`)];
   return namedFields(layout)
     .map(
@@ -205,7 +205,7 @@ export function remainderMasks(
  * and merge by key as pairs<n>. Most pairs settle at the first steps, so the later ones touch only the
  * few still under k. A key kept at one step can receive pairs again at a later one: those are `merged`.
  */
-export function remainderStepsSql(
+function remainderStepsSql(
   dataset: DatasetDefinition,
   layout: KeyLayout,
 ): { remainder_steps: string; settled: string; merged: string } {
