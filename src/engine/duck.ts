@@ -1,19 +1,35 @@
 // The run's DuckDB: one connection, statements with bound named parameters, rows read as JSON values.
+// Every statement can be traced (TP_TRACE_SQL) and recorded (`recordStatements`, what engine.sql is made of).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBType,
   type DuckDBValue,
+  LIST,
+  listValue,
   quotedIdentifier,
   quotedString,
+  VARCHAR,
 } from '@duckdb/node-api';
 
 export { quotedIdentifier, quotedString };
 
-/** Named parameters (`$k` in the SQL is `{ k: 10 }`); each statement of a script gets the ones it names. */
-export type SqlParams = Record<string, DuckDBValue>;
+/**
+ * Named parameters (`$k` in the SQL is `{ k: 10 }`); each statement of a script gets the ones it names, and
+ * every one given must be named by some statement. A JS integer binds as INTEGER, a bigint as HUGEINT, an
+ * array of strings as VARCHAR[]: the SQL casts where the type matters (`$cap::BIGINT`).
+ */
+export type SqlParams = Record<string, DuckDBValue | readonly string[]>;
+
+/** A statement (or script) as it ran, with the parameters it was given. */
+export interface RecordedStatement {
+  sql: string;
+  params?: SqlParams;
+}
 
 export interface DuckSettings {
   /** DuckDB memory_limit, e.g. "4GB". The exact cube spills badly under 1 GB on a 50M-event quarter. */
@@ -42,11 +58,14 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
   const connection = await instance.connect();
   const duck: Duck = {
     connection,
-    run: (sql, params) =>
-      params === undefined
+    run: (sql, params) => {
+      record(sql, params);
+      return params === undefined
         ? traced(sql, () => connection.run(sql).then(() => undefined))
-        : runScript(connection, sql, params).then(() => undefined),
+        : runScript(connection, sql, params).then(() => undefined);
+    },
     all: async <T>(sql: string, params?: SqlParams) => {
+      record(sql, params);
       if (params === undefined)
         return traced(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]);
       const last = await runScript(connection, sql, params);
@@ -79,6 +98,7 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
 async function runScript(connection: DuckDBConnection, sql: string, params: SqlParams) {
   const statements = await connection.extractStatements(sql);
   let last: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
+  const named = new Set<string>();
   for (let index = 0; index < statements.count; index++) {
     const prepared = await statements.prepare(index);
     const names = Array.from({ length: prepared.parameterCount }, (_, position) =>
@@ -86,10 +106,41 @@ async function runScript(connection: DuckDBConnection, sql: string, params: SqlP
     );
     const missing = names.filter((name) => !(name in params));
     if (missing.length) throw new Error(`SQL parameter(s) ${missing.map((name) => `$${name}`).join(', ')} not given`);
-    if (names.length) prepared.bind(Object.fromEntries(names.map((name) => [name, params[name]!])));
+    for (const name of names) named.add(name);
+    if (names.length) {
+      const values: Record<string, DuckDBValue> = {};
+      const types: Record<string, DuckDBType> = {};
+      for (const name of names) {
+        const value = params[name]!;
+        if (Array.isArray(value)) {
+          values[name] = listValue(value);
+          types[name] = LIST(VARCHAR);
+        } else values[name] = value as DuckDBValue;
+      }
+      prepared.bind(values, types);
+    }
     last = await traced(sql, () => prepared.runAndReadAll(), index, params);
   }
+  // A parameter no statement names is a template that lost a `$name`: a value silently not applied.
+  const unused = Object.keys(params).filter((name) => !named.has(name));
+  if (unused.length)
+    throw new Error(`SQL parameter(s) ${unused.map((name) => `$${name}`).join(', ')} given but not used`);
   return last;
+}
+
+const recorders = new AsyncLocalStorage<RecordedStatement[]>();
+
+function record(sql: string, params: SqlParams | undefined): void {
+  recorders.getStore()?.push(params === undefined ? { sql } : { sql, params });
+}
+
+/** Runs `work` and returns, besides its result, every statement it ran through a Duck, in order. */
+export async function recordStatements<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; statements: RecordedStatement[] }> {
+  const statements: RecordedStatement[] = [];
+  const result = await recorders.run(statements, work);
+  return { result, statements };
 }
 
 /**

@@ -1,26 +1,29 @@
+// Builds the published rows of one dataset, one batch of days at a time (rows of different days never mix):
+// 1. each (row, machine) pair with the machine's events, labels from the quarter-wide choice;
+// 2. rows under k are rolled into remainder rows, step by step (the dataset's `remainder` lists which
+//    dimensions become "Other" at each step); a remainder row that meets an existing row merges with it;
+// 3. what is still under k is suppressed.
+// Every event ends in exactly one row, published or suppressed: the published rows are disjoint, so no
+// suppressed row can be derived from published ones by subtraction (there are no totals or marginals).
+//
+// A row's key (time and labels) travels as one integer: each field's code in its own bit range, with
+// code 0 meaning "Other", so rolling dimensions into a remainder row is clearing their bits. Grouping and
+// counting millions of (row, machine) pairs on two integers instead of seven strings is what keeps this
+// stage close to the cost of the plain cube; the strings come back only for the rows, which are few.
+// The statements are in cells.sql; this module renders the parts that repeat per key field (packing,
+// decoding, label joins) and per remainder step, and binds every value (k, cap, code ranges, masks).
 import { batchRanges } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
-import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id, type SqlParams } from '../engine/duck.js';
+import { sqlComment, sqlTemplates } from '../engine/sql.js';
 import type { DatasetTables } from '../engine/tables.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { DimensionLabels } from './labels.js';
 import { OTHER } from './labels.js';
 
-/**
- * Builds the published rows of one dataset, one batch of days at a time (rows of different days never mix):
- * 1. each (row, machine) pair with the machine's events, labels from the quarter-wide choice;
- * 2. rows under k are rolled into remainder rows, step by step (the dataset's `remainder` lists which
- *    dimensions become "Other" at each step); a remainder row that meets an existing row merges with it;
- * 3. what is still under k is suppressed.
- * Every event ends in exactly one row, published or suppressed: the published rows are disjoint, so no
- * suppressed row can be derived from published ones by subtraction (there are no totals or marginals).
- * Stages: 0 = full detail, 1 = generalised labels, 2 = holds remainder contributions.
- *
- * A row's key (time and labels) travels as one integer: each field's code in its own bit range, with
- * code 0 meaning "Other", so rolling dimensions into a remainder row is clearing their bits. Grouping and
- * counting millions of (row, machine) pairs on two integers instead of seven strings is what keeps this
- * stage close to the cost of the plain cube; the strings come back only for the rows, which are few.
- */
+const sql = sqlTemplates(import.meta.url, 'cells.sql');
+
+/** Stages: 0 = full detail, 1 = generalised labels, 2 = holds remainder contributions. */
 export const STAGE = { detail: 0, generalised: 1, remainder: 2 } as const;
 
 /** One field of the packed key: its codes table `(_code, _text)` and its bit range. */
@@ -54,20 +57,14 @@ export async function createKeyLayout(
   narrowBits = 63,
 ): Promise<KeyLayout> {
   const timeCodes = tables.timeCodes;
-  await duck.run(`
-    CREATE OR REPLACE TABLE ${timeCodes} AS
-      SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
-      FROM (SELECT DISTINCT ${id(dataset.timeColumn)} AS _value FROM ${facts});`);
+  await duck.run(sql('time_codes', { time_codes: id(timeCodes), time: id(dataset.timeColumn), facts: id(facts) }));
   for (const label of labels) {
-    await duck.run(`
-      CREATE OR REPLACE TABLE ${label.table}_codes AS
-        SELECT 0::BIGINT AS _code, '${OTHER}' AS _text
-        UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM ${label.table} WHERE _label <> '${OTHER}');
-      CREATE OR REPLACE TABLE ${label.table} AS
-        SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM ${label.table} l JOIN ${label.table}_codes c ON c._text = l._label;`);
+    await duck.run(sql('label_codes', { codes: id(`${label.table}_codes`), label: id(label.table) }), {
+      other: OTHER,
+    });
   }
   const largest = async (table: string) =>
-    Number((await duck.all<{ n: string | null }>(`SELECT max(_code)::BIGINT AS n FROM ${table}`))[0]?.n ?? 0);
+    Number((await duck.all<{ n: string | null }>(sql('largest_code', { codes: id(table) })))[0]?.n ?? 0);
   const bitsFor = (largestCode: number) => Math.max(1, Math.ceil(Math.log2(largestCode + 1)));
   // Dimensions take the low bits, last dimension lowest; time takes the bits above them.
   let shift = 0;
@@ -89,9 +86,6 @@ export async function createKeyLayout(
   return { type: total <= narrowBits ? 'BIGINT' : 'HUGEINT', time, dimensions, timeCodes };
 }
 
-/** An integer as a literal of the key type. */
-const keyLiteral = (layout: KeyLayout, bits: bigint): string =>
-  layout.type === 'BIGINT' ? bits.toString() : `'${bits}'::HUGEINT`;
 const fieldBits = (field: KeyField): bigint => ((1n << BigInt(field.bits)) - 1n) << BigInt(field.shift);
 
 /** The rows table, the packed record and its spelled-out view. */
@@ -103,15 +97,19 @@ export async function createCellTables(
   keep = false,
 ): Promise<void> {
   const keys = [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)].map(id);
-  const temp = keep ? '' : 'TEMP ';
   // `keep` puts the record in the database file, for a revision that ATTACHes it; otherwise it is a
   // temporary table (kept in memory, spilled to temp_directory), never written out.
-  await duck.run(`
-    CREATE OR REPLACE ${temp}TABLE ${tables.packed} (_key ${layout.type}, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
-    CREATE OR REPLACE TABLE ${tables.rows} (${keys.map((key) => `${key} VARCHAR`).join(', ')}, _key ${layout.type}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
-    CREATE OR REPLACE ${temp}VIEW ${tables.assigned} AS
-      SELECT ${keys.map((key) => `r.${key}`).join(', ')}, a.machine_id, a._events, a._stage::INTEGER AS _stage
-      FROM ${tables.packed} a JOIN ${tables.rows} r USING (_key);`);
+  await duck.run(
+    sql('cell_tables', {
+      temporary: keep ? '' : 'TEMP ',
+      packed: id(tables.packed),
+      rows: id(tables.rows),
+      assigned: id(tables.assigned),
+      key_type: layout.type,
+      key_column_types: keys.map((key) => `${key} VARCHAR`).join(', '),
+      key_columns_of_rows: keys.map((key) => `r.${key}`).join(', '),
+    }),
+  );
 }
 
 /**
@@ -131,102 +129,181 @@ export function labelRowsIdentifyFacts(
 
 /** Batches of time codes, in order: `[first, last]` inclusive. */
 export async function timeBatches(duck: Duck, layout: KeyLayout): Promise<Array<[number, number]>> {
-  const [row] = await duck.all<{ n: string }>(`SELECT count(*)::BIGINT AS n FROM ${layout.timeCodes}`);
+  const [row] = await duck.all<{ n: string }>(sql('count_time_codes', { time_codes: id(layout.timeCodes) }));
   return batchRanges(Number(row?.n ?? 0));
 }
 
-/**
- * `pairs0`: the batch's facts as (key, machine) pairs, labels from the quarter-wide choice. Facts can
- * share a pair only through a label that several values share (rare values gone to "Other", versions
- * generalised together): only those facts are grouped, the others are pairs already. (Grouping all of
- * them was a third of the cell stage.)
- */
-function labelledPairs(
-  dataset: DatasetDefinition,
-  factsTable: string,
-  labels: readonly DimensionLabels[],
-  layout: KeyLayout,
-  [first, last]: [number, number],
-  identifiedByLabelRows: boolean,
-): string[] {
-  const joins = dataset.dimensions
+/** A key field's name in parameters (`$shift_time`, `$shift_0`) and comments. */
+interface NamedField extends KeyField {
+  /** `time`, or the dimension's position. */
+  name: string;
+}
+
+function namedFields(layout: KeyLayout): NamedField[] {
+  return [
+    { ...layout.time, name: 'time' },
+    ...layout.dimensions.map((field, index) => ({ ...field, name: String(index) })),
+  ];
+}
+
+/** Every key field's start bit and width mask as parameters (`$shift_time`, `$field_mask_0` ...). */
+function keyFieldParams(layout: KeyLayout): SqlParams {
+  return Object.fromEntries(
+    namedFields(layout).flatMap((field) => [
+      [`shift_${field.name}`, field.shift],
+      [`field_mask_${field.name}`, (1n << BigInt(field.bits)) - 1n],
+    ]),
+  );
+}
+
+/** `(t._code::BIGINT << $shift_time) | ...`: a fact's labels packed into its key, one line per field. */
+function packedKeySql(layout: KeyLayout): string {
+  const aliases = ['t', ...layout.dimensions.map((_, index) => `l${index}`)];
+  return namedFields(layout)
+    .map(
+      (field, index) => `(${aliases[index]}._code::${layout.type} << $shift_${field.name}) ${sqlComment(field.column)}`,
+    )
+    .join('\n             | ');
+}
+
+/** `JOIN <label table> l0 ON l0._value = f."Command"`: each dimension's label row of a fact, scope included. */
+function labelJoinsSql(dataset: DatasetDefinition, labels: readonly DimensionLabels[]): string {
+  return dataset.dimensions
     .map((dimension, index) => {
       const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
         column === dimension.column
           ? `l${index}._value = f.${id(column)}`
           : `l${index}.${id(column)} = f.${id(column)}`,
       );
-      return `JOIN ${labels[index]!.table} l${index} ON ${on.join(' AND ')}`;
+      return `JOIN ${id(labels[index]!.table)} l${index} ON ${on.join(' AND ')}`;
     })
-    .join('\n        ');
-  const shifted = (code: string, field: KeyField) => `(${code}::${layout.type} << ${field.shift})`;
-  const key = [
-    shifted('t._code', layout.time),
-    ...layout.dimensions.map((field, index) => shifted(`l${index}._code`, field)),
-  ].join(' | ');
-  const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
-  const shared = identifiedByLabelRows
-    ? dataset.dimensions.map((_, index) => `l${index}._shared`).join(' OR ') || 'false'
-    : 'true';
-  return [
-    `labelled AS MATERIALIZED (
-        SELECT ${key} AS _key, f.machine_id, f._events,
-               (CASE WHEN ${generalised} THEN ${STAGE.generalised} ELSE ${STAGE.detail} END)::TINYINT AS _stage, ${shared} AS _shared
-        FROM ${factsTable} f
-        JOIN ${layout.timeCodes} t ON t._value = f.${id(dataset.timeColumn)}
-        ${joins}
-        WHERE t._code BETWEEN ${first} AND ${last})`,
-    `pairs0 AS MATERIALIZED (
-        SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
-        UNION ALL
-        SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id)`,
-  ];
+    .join('\n    ');
 }
 
 /**
- * From `pairs0` to `settled` (every pair in its final row) and `merged` (the keys whose pairs need
- * regrouping by machine). Step i counts the machines of each key among the pairs still moving
- * (pairs_i): a key with k of them, or one a previous step already kept, keeps its pairs for good; the
- * others' pairs have the step's fields cleared to "Other" (code 0) and merge by key as pairs_{i+1}.
- * Most pairs settle at the first steps, so the later ones touch only the few still under k. A key kept
- * at one step can receive pairs again at a later one: those are the `merged` keys.
+ * The key mask of each remainder step: every field's bits but those of the dimensions the step rolls
+ * into "Other". Step n (from 1) is `dataset.remainder[n - 1]`; its mask is `$step<n>_mask`.
  */
-function remainderSteps(dataset: DatasetDefinition, layout: KeyLayout, k: number): string[] {
+export function remainderMasks(
+  dataset: DatasetDefinition,
+  layout: KeyLayout,
+): Array<{ rolled: string[]; mask: bigint }> {
   const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
-  const masks = dataset.remainder.map((step) => {
+  return dataset.remainder.map((step) => {
     const rolled = new Set(step);
-    const cleared = layout.dimensions
-      .filter((field) => rolled.has(field.column))
-      .reduce((bits, field) => bits | fieldBits(field), 0n);
-    return keyLiteral(layout, all & ~cleared);
+    const fields = layout.dimensions.filter((field) => rolled.has(field.column));
+    const cleared = fields.reduce((bits, field) => bits | fieldBits(field), 0n);
+    return { rolled: fields.map((field) => field.column), mask: all & ~cleared };
   });
-  const steps = masks.length;
-  const ctes: string[] = [];
-  for (let step = 0; step <= steps; step++) {
-    const merges = step === 0 ? 'false' : `_key IN (SELECT _key FROM kept${step - 1})`;
-    ctes.push(`counted${step} AS MATERIALIZED (
-        SELECT _key, count(*) >= ${k} AS _enough, ${merges} AS _merges FROM pairs${step} GROUP BY _key)`);
-    if (step === steps) break;
-    ctes.push(
-      `kept${step} AS MATERIALIZED (
-        ${step === 0 ? '' : `SELECT _key FROM kept${step - 1} UNION ALL `}SELECT _key FROM counted${step} WHERE _enough AND NOT _merges)`,
-      `pairs${step + 1} AS MATERIALIZED (
-        SELECT _key & ${masks[step]} AS _key, machine_id, sum(_events)::BIGINT AS _events, ${STAGE.remainder}::TINYINT AS _stage
-        FROM pairs${step} SEMI JOIN (SELECT _key FROM counted${step} WHERE NOT (_enough OR _merges)) USING (_key)
-        GROUP BY ALL)`,
-    );
-  }
+}
+
+/**
+ * The remainder steps' CTEs of batch_pairs: from `pairs0` to `settled` (every pair in its final row)
+ * and `merged` (the keys whose pairs need regrouping by machine). Step n counts the machines of each
+ * key among the pairs still moving (pairs<n-1>): a key with k of them, or one a previous step already
+ * kept, keeps its pairs for good; the others' pairs have the step's fields cleared to "Other" (code 0)
+ * and merge by key as pairs<n>. Most pairs settle at the first steps, so the later ones touch only the
+ * few still under k. A key kept at one step can receive pairs again at a later one: those are `merged`.
+ */
+function remainderStepsSql(
+  dataset: DatasetDefinition,
+  layout: KeyLayout,
+): { remainder_steps: string; settled: string; merged: string } {
+  const steps = dataset.remainder.length;
+  const merges = (step: number) => (step === 0 ? 'false' : `_key IN (SELECT _key FROM kept${step - 1})`);
+  const ctes = remainderMasks(dataset, layout).map(({ rolled }, step) =>
+    sql('remainder_step', {
+      step: String(step),
+      next: String(step + 1),
+      merges: merges(step),
+      kept_before: step === 0 ? '' : `SELECT _key FROM kept${step - 1} UNION ALL `,
+      mask: `$step${step + 1}_mask::${layout.type}`,
+      rolled: `remainder step ${step + 1} clears ${rolled.join(', ') || 'no dimension'}`,
+    }),
+  );
+  ctes.push(sql('last_count', { step: String(steps), merges: merges(steps) }));
+  const everyStep = Array.from({ length: steps + 1 }, (_, step) => step);
   const settled = (step: number) =>
     step === steps
       ? `SELECT * FROM pairs${step}`
       : `SELECT * FROM pairs${step} SEMI JOIN (SELECT _key FROM counted${step} WHERE _enough OR _merges) USING (_key)`;
-  const everyStep = Array.from({ length: steps + 1 }, (_, step) => step);
-  return [
-    ...ctes,
-    `settled AS (${everyStep.map(settled).join(`
-        UNION ALL `)})`,
-    `merged AS MATERIALIZED (${everyStep.map((step) => `SELECT _key FROM counted${step} WHERE _merges`).join(' UNION ALL ')})`,
-  ];
+  return {
+    remainder_steps: ctes.join(',\n  '),
+    settled: everyStep.map(settled).join('\n    UNION ALL '),
+    merged: everyStep.map((step) => `SELECT _key FROM counted${step} WHERE _merges`).join(' UNION ALL '),
+  };
+}
+
+/** The statement of one batch's pairs and what it binds. */
+export function batchPairsStatement(
+  dataset: DatasetDefinition,
+  factsTable: string,
+  labels: readonly DimensionLabels[],
+  layout: KeyLayout,
+  tables: DatasetTables,
+  [first, last]: [number, number],
+  k: number,
+  identifiedByLabelRows: boolean,
+): { sql: string; params: SqlParams } {
+  const generalised = dataset.dimensions.map((_, index) => `l${index}._level > 0`).join(' OR ') || 'false';
+  const shared = identifiedByLabelRows
+    ? dataset.dimensions.map((_, index) => `l${index}._shared`).join(' OR ') || 'false'
+    : 'true';
+  const text = sql('batch_pairs', {
+    packed: id(tables.packed),
+    packed_key: packedKeySql(layout),
+    generalised,
+    shared,
+    facts: id(factsTable),
+    time_codes: id(layout.timeCodes),
+    time: id(dataset.timeColumn),
+    label_joins: labelJoinsSql(dataset, labels),
+    ...remainderStepsSql(dataset, layout),
+  });
+  const params: SqlParams = {
+    first_code: first,
+    last_code: last,
+    k,
+    stage_detail: STAGE.detail,
+    stage_generalised: STAGE.generalised,
+    stage_remainder: STAGE.remainder,
+    ...Object.fromEntries(remainderMasks(dataset, layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask])),
+  };
+  for (const field of namedFields(layout)) params[`shift_${field.name}`] = field.shift;
+  return { sql: text, params };
+}
+
+/** The statement of one batch's rows and what it binds. */
+export function batchRowsStatement(
+  dataset: DatasetDefinition,
+  layout: KeyLayout,
+  tables: DatasetTables,
+  [first, last]: [number, number],
+  k: number,
+  cap: number,
+): { sql: string; params: SqlParams } {
+  const fields = namedFields(layout);
+  const decode = (field: NamedField, index: number) =>
+    `JOIN ${id(field.codes)} d${index} ON d${index}._code = ((r._key >> $shift_${field.name}) & $field_mask_${field.name}::${layout.type}) ${sqlComment(field.column)}`;
+  const events = dataset.measure.count === 'events';
+  const text = sql('batch_rows', {
+    rows: id(tables.rows),
+    field_texts: fields.map((_field, index) => `d${index}._text`).join(', '),
+    // What a row publishes: its capped events, or its machines.
+    measure: events ? 'sum(least(_events, $cap::BIGINT))' : 'count(*)',
+    packed: id(tables.packed),
+    key_type: layout.type,
+    decode_joins: fields.map(decode).join('\n  '),
+  });
+  // The batch's pairs by their key range: time takes the top bits, and batches are inserted in order.
+  const params: SqlParams = {
+    k,
+    low_key: BigInt(first) << BigInt(layout.time.shift),
+    high_key: (BigInt(last + 1) << BigInt(layout.time.shift)) - 1n,
+    ...keyFieldParams(layout),
+    ...(events ? { cap } : {}),
+  };
+  return { sql: text, params };
 }
 
 export async function buildBatch(
@@ -237,38 +314,14 @@ export async function buildBatch(
   layout: KeyLayout,
   tables: DatasetTables,
   /** Time codes built together (rows of different values never mix). */
-  [first, last]: [number, number],
+  batch: [number, number],
   k: number,
   cap: number,
   /** Two facts of one time and machine never share all their label rows (`labelRowsIdentifyFacts`). */
   identifiedByLabelRows = false,
 ): Promise<void> {
-  const ctes = [
-    ...labelledPairs(dataset, factsTable, labels, layout, [first, last], identifiedByLabelRows),
-    ...remainderSteps(dataset, layout, k),
-  ];
-  await duck.run(`
-    INSERT INTO ${tables.packed}
-      WITH ${ctes.join(`,
-      `)}
-      SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
-      UNION ALL
-      SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;`);
-
-  const value = dataset.measure.count === 'events' ? `sum(least(_events, ${cap}))` : 'count(*)';
-  const decode = (field: KeyField, alias: string) =>
-    `JOIN ${field.codes} ${alias} ON ${alias}._code = ((r._key >> ${field.shift}) & ${keyLiteral(layout, (1n << BigInt(field.bits)) - 1n)})`;
-  const fields = [layout.time, ...layout.dimensions];
-  // The batch's pairs by their key range: time takes the top bits, and batches are inserted in order.
-  const [low, high] = [
-    BigInt(first) << BigInt(layout.time.shift),
-    (BigInt(last + 1) << BigInt(layout.time.shift)) - 1n,
-  ];
-  await duck.run(`
-    INSERT INTO ${tables.rows}
-      SELECT ${fields.map((_field, index) => `d${index}._text`).join(', ')}, r.*, false
-      FROM (SELECT _key, ${value}::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
-                   max(_stage)::INTEGER AS _stage, count(*) >= ${k} AS _published
-            FROM ${tables.packed} WHERE _key BETWEEN ${keyLiteral(layout, low)} AND ${keyLiteral(layout, high)} GROUP BY _key) r
-      ${fields.map((field, index) => decode(field, `d${index}`)).join('\n      ')};`);
+  const pairs = batchPairsStatement(dataset, factsTable, labels, layout, tables, batch, k, identifiedByLabelRows);
+  await duck.run(pairs.sql, pairs.params);
+  const rows = batchRowsStatement(dataset, layout, tables, batch, k, cap);
+  await duck.run(rows.sql, rows.params);
 }

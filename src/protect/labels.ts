@@ -1,17 +1,20 @@
-import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+// Quarter-wide generalisation: every raw value of a dimension gets exactly one published label for the
+// whole quarter, so a label never changes meaning between days. A value keeps its own label when at
+// least k distinct machines used it over the quarter (within its scope); otherwise it climbs its ladder
+// (10.12.6 -> 10.12 -> 10 -> Other), judged again at each level on the machines of the values that
+// climbed together. A value under k over the quarter can never make a daily row of k machines on its
+// own, so this pass never costs the full-detail rows a "drop rows under k" publisher would keep.
+// The statements are in labels.sql; this module renders the per-scope and per-level parts.
+import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.js';
+import { sqlTemplates } from '../engine/sql.js';
 import type { DatasetTables } from '../engine/tables.js';
 import { cleanTextSql } from '../ingest/values.js';
 import type { DatasetDefinition, Dimension } from '../query/dataset.js';
 
-/**
- * Quarter-wide generalisation: every raw value of a dimension gets exactly one published label for the
- * whole quarter, so a label never changes meaning between days. A value keeps its own label when at
- * least k distinct machines used it over the quarter (within its scope); otherwise it climbs its ladder
- * (10.12.6 -> 10.12 -> 10 -> Other), judged again at each level on the machines of the values that
- * climbed together. A value under k over the quarter can never make a daily row of k machines on its
- * own, so this pass never costs the full-detail rows a "drop rows under k" publisher would keep.
- */
+/** The label of what no published value describes. */
 export const OTHER = 'Other';
+
+const sql = sqlTemplates(import.meta.url, 'labels.sql');
 
 export interface LabelLevelStats {
   level: number;
@@ -41,7 +44,7 @@ export async function chooseLabels(
   k: number,
 ): Promise<DimensionLabels[]> {
   const result: DimensionLabels[] = [];
-  const factColumns = (await duck.all<{ column_name: string }>(`DESCRIBE ${factsTable}`))
+  const factColumns = (await duck.all<{ column_name: string }>(sql('fact_columns', { facts: id(factsTable) })))
     .map((column) => column.column_name)
     .filter((name) => name !== 'machine_id' && name !== '_events');
   for (const [index, dimension] of dataset.dimensions.entries()) {
@@ -59,66 +62,70 @@ async function chooseDimensionLabels(
   table: string,
   k: number,
 ): Promise<DimensionLabels> {
-  const scope = (dimension.scope ?? []).map(id);
-  const scopeSelect = scope.map((column) => `${column}, `).join('');
-  const scopeJoin = scope.map((column) => ` AND u.${column} = vm.${column}`).join('');
   const ladder = dimension.ladder;
-  // Level n's label, deferring to level n+1 where the expression yields nothing.
-  const levelExpression = (level: number): string =>
-    level > ladder.length
-      ? `'${OTHER}'`
-      : `coalesce(nullif(${cleanTextSql(`(${ladder[level - 1]})`)}, ''), ${levelExpression(level + 1)})`;
-  const levelColumns = ladder.map((_, index) => `min(${levelExpression(index + 1)}) AS l${index + 1}`);
-  const column = id(dimension.column);
-
+  const scope = (dimension.scope ?? []).map(id);
   // Ladder expressions run once per distinct combination of the columns they can read, not once per fact.
   const read = factColumns.filter(
     (name) => name !== dimension.column && ladder.some((step) => step.toLowerCase().includes(name.toLowerCase())),
   );
-  const distinct = [...scope, column, ...read.map(id)].join(', ');
-  await duck.run(`
-    CREATE OR REPLACE TABLE ${table}_values AS
-      SELECT ${scopeSelect}${column} AS _value${levelColumns.map((c) => `, ${c}`).join('')}, '${OTHER}' AS l${ladder.length + 1},
-             count(*) AS _combinations
-      FROM (SELECT DISTINCT ${distinct} FROM ${factsTable}) GROUP BY ALL;
-    -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer
-    -- machines than all of them, so a value with k machines in a tenth of the facts keeps its label;
-    -- the machines of the other values (the rare ones, so a small table) are listed from all facts,
-    -- which settles the values the sample missed and feeds the ladder. (Counting every value's machines
-    -- over all facts cost 2.4 s per 10M events, mostly for the common values.)
-    CREATE OR REPLACE TABLE ${table} AS
-      SELECT ${scopeSelect}${column} AS _value, ${column} AS _label, 0 AS _level FROM ${factsTable} TABLESAMPLE 10% (system, 1)
-      GROUP BY ALL HAVING count(DISTINCT machine_id) >= ${k};
-    CREATE OR REPLACE TABLE ${table}_vm AS
-      SELECT DISTINCT ${scope.map((c) => `f.${c}, `).join('')}f.${column} AS _value, f.machine_id FROM ${factsTable} f
-      ANTI JOIN ${table} t ON t._value = f.${column}${scope.map((c) => ` AND t.${c} = f.${c}`).join('')};
-    INSERT INTO ${table} SELECT ${scopeSelect}_value, _value, 0 FROM ${table}_vm GROUP BY ALL HAVING count(*) >= ${k};`);
-
-  for (let level = 1; level <= ladder.length + 1; level++) {
-    const group = [...scope, `l${level}`].join(', ');
-    const passing =
-      level === ladder.length + 1
-        ? `SELECT DISTINCT ${group} FROM unresolved` // "Other" takes whatever is left; rows are judged later
-        : `SELECT ${scope.map((c) => `u.${c}, `).join('')}u.l${level} FROM unresolved u
-           JOIN ${table}_vm vm ON vm._value = u._value${scopeJoin}
-           GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= ${k}`;
-    await duck.run(`
-      CREATE OR REPLACE TEMP TABLE unresolved AS
-        SELECT v.* FROM ${table}_values v ANTI JOIN ${table} t USING (${[...scope, '_value'].join(', ')});
-      CREATE OR REPLACE TEMP TABLE passing AS ${passing};
-      INSERT INTO ${table}
-        SELECT ${scope.map((c) => `u.${c}, `).join('')}u._value, u.l${level}, ${level}
-        FROM unresolved u SEMI JOIN passing p USING (${group});
-      DROP TABLE unresolved; DROP TABLE passing;`);
-  }
-  const [combinations] = await duck.all<{ n: string | null }>(
-    `SELECT max(_combinations)::BIGINT AS n FROM ${table}_values`,
+  const column = id(dimension.column);
+  const tables = {
+    facts: id(factsTable),
+    label: id(table),
+    values: id(`${table}_values`),
+    value_machines: id(`${table}_vm`),
+  };
+  await duck.run(
+    sql('label_values', {
+      facts: tables.facts,
+      values: tables.values,
+      column,
+      scope_select: scopeList(scope),
+      ladder_levels: ladderLevelsSql(ladder),
+      other_level: levelColumn(ladder.length + 1),
+      distinct_columns: [...scope, column, ...read.map(id)].join(', '),
+    }),
+    { other: OTHER },
   );
+  await duck.run(
+    sql('level_zero', {
+      facts: tables.facts,
+      label: tables.label,
+      value_machines: tables.value_machines,
+      column,
+      scope_select: scopeList(scope),
+      scope_select_f: scopeList(scope, 'f'),
+      scope_join_t_f: scopeJoin(scope, 't', 'f'),
+    }),
+    { k },
+  );
+  for (let level = 1; level <= ladder.length + 1; level++) {
+    const other = level === ladder.length + 1;
+    const fills = {
+      values: tables.values,
+      label: tables.label,
+      scope_and_value: [...scope, '_value'].join(', '),
+      scope_select_u: scopeList(scope, 'u'),
+      level_column: levelColumn(level),
+      level_group: [...scope, levelColumn(level)].join(', '),
+    };
+    if (other) await duck.run(sql('other_level', fills), { level });
+    else
+      await duck.run(
+        sql('ladder_level', {
+          ...fills,
+          value_machines: tables.value_machines,
+          scope_join_u_vm: scopeJoin(scope, 'u', 'vm'),
+        }),
+        { k, level },
+      );
+  }
+  const [combinations] = await duck.all<{ n: string | null }>(sql('largest_combinations', { values: tables.values }));
   const readsDetermined = Number(combinations?.n ?? 0) <= 1;
-  await duck.run(`DROP TABLE ${table}_values; DROP TABLE ${table}_vm;`);
+  await duck.run(sql('drop_work_tables', { values: tables.values, value_machines: tables.value_machines }));
 
   const stats = await duck.all<{ level: number; values: string; labels: string }>(
-    `SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels FROM ${table} GROUP BY _level ORDER BY _level`,
+    sql('level_stats', { label: tables.label }),
   );
   const rule = (level: number): string => (level === 0 ? 'value' : level > ladder.length ? OTHER : ladder[level - 1]!);
   return {
@@ -132,4 +139,30 @@ async function chooseDimensionLabels(
     })),
     determines: [...(dimension.scope ?? []), dimension.column, ...(readsDetermined ? read : [])],
   };
+}
+
+/** The label column of ladder level `level`: `l1`, `l2`, ...; the last (`Other`) is `l<ladder length + 1>`. */
+const levelColumn = (level: number): string => `l${level}`;
+
+/** The scope columns, each followed by a comma (empty without a scope): `"Product", ` or `u."Product", `. */
+function scopeList(scope: readonly string[], alias?: string): string {
+  return scope.map((column) => `${alias ? `${alias}.` : ''}${column}, `).join('');
+}
+
+/** ` AND a."Product" = b."Product"` per scope column: the rest of a join on the value. */
+function scopeJoin(scope: readonly string[], left: string, right: string): string {
+  return scope.map((column) => ` AND ${left}.${column} = ${right}.${column}`).join('');
+}
+
+/**
+ * `, min(<level 1 label>) AS l1, ...`: each ladder level's label of a value, deferring to the next level
+ * where the expression yields nothing (the last level, Other, never does). The expressions are the
+ * dataset's ladder (SQL written in dataset.json), cleaned as every published text.
+ */
+function ladderLevelsSql(ladder: readonly string[]): string {
+  const levelExpression = (level: number): string =>
+    level > ladder.length
+      ? quotedString(OTHER)
+      : `coalesce(nullif(${cleanTextSql(`(${ladder[level - 1]})`)}, ''), ${levelExpression(level + 1)})`;
+  return ladder.map((_, index) => `, min(${levelExpression(index + 1)}) AS ${levelColumn(index + 1)}`).join('');
 }

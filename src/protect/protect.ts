@@ -1,15 +1,19 @@
 // The protect stage: turns a dataset's facts into rows that each rest on at least k machines. Labels are
 // chosen once for the quarter (labels.ts), then rows are built batch by batch (cells.ts); linked.ts adds
-// secondary suppression for datasets that count the same machines many times.
+// secondary suppression for datasets that count the same machines many times. The statistics' statement
+// is in protect.sql.
 import type { DatasetRun } from '../config.js';
 import type { Logger } from '../core/log.js';
-import type { Duck } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { sqlTemplates } from '../engine/sql.js';
 import { type DatasetTables, datasetTables } from '../engine/tables.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
 import { buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches } from './cells.js';
 import { boundDailyContribution, type DailyBoundStats } from './contribution.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
+
+const sql = sqlTemplates(import.meta.url, 'protect.sql');
 
 export interface ProtectionParameters {
   k: number;
@@ -93,24 +97,16 @@ export interface ProtectionStats {
 
 export async function protectionStats(duck: Duck, result: ProtectedDataset): Promise<ProtectionStats> {
   const { rows, packed } = result.tables;
-  const [row] = await duck.all<Record<string, string | null>>(`
-    SELECT
-      (SELECT sum(_events) FROM ${result.facts})::BIGINT AS events,
-      sum(_raw_events - _value) FILTER (WHERE ${result.dataset.measure.count === 'events'})::BIGINT AS removed,
-      count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
-      count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
-      count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
-      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.detail}), 0)::BIGINT AS detail,
-      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.generalised}), 0)::BIGINT AS generalised,
-      coalesce(sum(_value) FILTER (WHERE _published AND _stage = ${STAGE.remainder}), 0)::BIGINT AS remainder,
-      coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
-      coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
-      min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
-      median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
-      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _key IN (SELECT _key FROM ${rows} WHERE NOT _published))::BIGINT AS suppressed_machines,
-      (SELECT count(DISTINCT machine_id) FROM ${packed} WHERE _events > ${result.parameters.cap})::BIGINT AS capped_machines,
-      (SELECT max(removed) FROM (SELECT sum(_events - least(_events, ${result.parameters.cap})) AS removed FROM ${packed} GROUP BY machine_id))::BIGINT AS largest_removed
-    FROM ${rows}`);
+  const [row] = await duck.all<Record<string, string | null>>(
+    sql('protection_stats', { facts: id(result.facts), packed: id(packed), rows: id(rows) }),
+    {
+      counts_events: result.dataset.measure.count === 'events',
+      cap: result.parameters.cap,
+      stage_detail: STAGE.detail,
+      stage_generalised: STAGE.generalised,
+      stage_remainder: STAGE.remainder,
+    },
+  );
   const n = (key: string): number => Number(row?.[key] ?? 0);
   return {
     events: n('events'),

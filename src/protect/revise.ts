@@ -1,14 +1,16 @@
-import { quotedIdentifier as id, openDuck, quotedString } from '../engine/duck.js';
+// A revision changes figures readers already have, so the difference itself is a release: every row
+// whose published value changes (appears, disappears or moves) must change because of at least k
+// machines, or subtracting the two releases would describe fewer than k machines. The quarter as first
+// published (recomputed from its input manifest) and as it is now are compared row by row, machine by
+// machine. All or nothing: a partial revision would mix label sets between days.
+// The statements are in revise.sql.
+import { quotedIdentifier as id, openDuck, quotedString, type SqlParams } from '../engine/duck.js';
+import { sqlTemplates } from '../engine/sql.js';
 import { datasetTables } from '../engine/tables.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 
-/**
- * A revision changes figures readers already have, so the difference itself is a release: every row
- * whose published value changes (appears, disappears or moves) must change because of at least k
- * machines, or subtracting the two releases would describe fewer than k machines. The quarter as first
- * published (recomputed from its input manifest) and as it is now are compared row by row, machine by
- * machine. All or nothing: a partial revision would mix label sets between days.
- */
+const sql = sqlTemplates(import.meta.url, 'revise.sql');
+
 export interface RevisionCheck {
   changedRows: number;
   changedDays: string[];
@@ -25,52 +27,42 @@ export async function checkRevision(
   parameters: { k: number; cap: number },
 ): Promise<RevisionCheck> {
   const { k, cap } = parameters;
+  const events = dataset.measure.count === 'events';
   // What a machine adds to a row's published value: its capped events, or its presence.
-  const contribution = (events: string) =>
-    dataset.measure.count === 'events' ? `least(${events}, ${cap})` : `sign(${events})`;
+  const contribution = (column: string) => (events ? `least(${column}, $cap::BIGINT)` : `sign(${column})`);
+  const params: SqlParams = events ? { cap } : {};
   const tables = datasetTables(dataset.name);
   const keys = [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)].map(id);
+  const fills = {
+    keys: keys.join(', '),
+    coalesced_keys: keys.map((key) => `coalesce(o.${key}, n.${key}) AS ${key}`).join(', '),
+    rows: id(tables.rows),
+    assigned: id(tables.assigned),
+  };
   const duck = await openDuck();
   try {
     await duck.run(
-      `ATTACH ${quotedString(oldDatabase)} AS old (READ_ONLY); ATTACH ${quotedString(newDatabase)} AS new (READ_ONLY);`,
+      sql('attach_builds', { old_database: quotedString(oldDatabase), new_database: quotedString(newDatabase) }),
     );
-    const published = (db: string) => `SELECT ${keys.join(', ')}, _value FROM ${db}.${tables.rows} WHERE _published`;
-    const rows = await duck.all<{ row_key: string; day: string; machines: string }>(`
-      WITH changed AS (
-        SELECT ${keys.join(', ')} FROM (
-          (${published('old')} EXCEPT ${published('new')}) UNION (${published('new')} EXCEPT ${published('old')})
-        ) GROUP BY ALL
-      ), contributions AS (
-        SELECT coalesce(o.machine_id, n.machine_id) AS machine_id, ${keys.map((key) => `coalesce(o.${key}, n.${key}) AS ${key}`).join(', ')},
-               coalesce(o._events, 0) AS old_events, coalesce(n._events, 0) AS new_events
-        FROM old.${tables.assigned} o FULL JOIN new.${tables.assigned} n USING (machine_id, ${keys.join(', ')})
-      )
-      SELECT json_array(${keys.map((key) => `c.${key}`).join(', ')})::VARCHAR AS row_key, c.${keys[0]}::VARCHAR AS day,
-             count(DISTINCT d.machine_id) FILTER (WHERE ${contribution('d.old_events')} <> ${contribution('d.new_events')})::BIGINT AS machines
-      FROM changed c LEFT JOIN contributions d USING (${keys.join(', ')})
-      GROUP BY ALL ORDER BY row_key`);
-    // Whole-release figures: the report publishes the suppressed total and the events the cap removed,
-    // and a row can change only because labels moved; each is a difference too.
-    const facts = tables.facts;
-    const [release] = await duck.all<{ late: string; suppressed: string; capped: string }>(`
-      WITH old_facts AS (SELECT machine_id, ${keys.join(', ')}, sum(_events) AS e FROM old.${facts} GROUP BY ALL),
-      new_facts AS (SELECT machine_id, ${keys.join(', ')}, sum(_events) AS e FROM new.${facts} GROUP BY ALL),
-      unpublished AS (
-        SELECT ${keys.join(', ')} FROM old.${tables.rows} WHERE NOT _published
-        UNION SELECT ${keys.join(', ')} FROM new.${tables.rows} WHERE NOT _published
-      ), contributions AS (
-        SELECT coalesce(o.machine_id, n.machine_id) AS machine_id, ${keys.map((key) => `coalesce(o.${key}, n.${key}) AS ${key}`).join(', ')},
-               coalesce(o._events, 0) AS old_events, coalesce(n._events, 0) AS new_events
-        FROM old.${tables.assigned} o FULL JOIN new.${tables.assigned} n USING (machine_id, ${keys.join(', ')})
-      )
-      SELECT
-        (SELECT count(DISTINCT coalesce(o.machine_id, n.machine_id)) FROM old_facts o FULL JOIN new_facts n USING (machine_id, ${keys.join(', ')})
-          WHERE o.e IS DISTINCT FROM n.e)::BIGINT AS late,
-        (SELECT count(DISTINCT machine_id) FROM contributions SEMI JOIN unpublished USING (${keys.join(', ')})
-          WHERE ${contribution('old_events')} <> ${contribution('new_events')})::BIGINT AS suppressed,
-        (SELECT count(DISTINCT machine_id) FROM contributions
-          WHERE old_events - ${contribution('old_events')} <> new_events - ${contribution('new_events')})::BIGINT AS capped`);
+    const rows = await duck.all<{ row_key: string; day: string; machines: string }>(
+      sql('changed_rows', {
+        ...fills,
+        keys_of_c: keys.map((key) => `c.${key}`).join(', '),
+        time: keys[0]!,
+        contribution_old_d: contribution('d.old_events'),
+        contribution_new_d: contribution('d.new_events'),
+      }),
+      params,
+    );
+    const [release] = await duck.all<{ late: string; suppressed: string; capped: string }>(
+      sql('changed_release_figures', {
+        ...fills,
+        facts: id(tables.facts),
+        contribution_old: contribution('old_events'),
+        contribution_new: contribution('new_events'),
+      }),
+      params,
+    );
     const late = Number(release?.late ?? 0);
     const blocked = rows
       .filter((row) => Number(row.machines) < k)

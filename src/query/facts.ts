@@ -1,18 +1,21 @@
 // The query stage: runs a dataset's `query.sql` over the job's tables and keeps its result as facts,
 // one row per machine and cell with the machine's event count, every dimension value normalised as it
 // will be published. It checks the query's contract: the columns the dataset declares, a time on
-// every row.
+// every row. The statements are in facts.sql; this module renders the per-column lists.
 
 import { batchRanges } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import { formatQuarter, quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
-import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { sqlComment, sqlTemplates } from '../engine/sql.js';
 import { datasetTables } from '../engine/tables.js';
 import { dimensionValueSql } from '../ingest/values.js';
 import { bucketMacroSql } from './buckets.js';
 import { checkOneSelect, checkPrivacyUnit } from './contract.js';
 import type { DatasetDefinition } from './dataset.js';
+
+const sql = sqlTemplates(import.meta.url, 'facts.sql');
 
 /** A dataset's query result in the run's DuckDB. */
 export interface QueryFacts {
@@ -24,9 +27,11 @@ export interface QueryFacts {
 
 /** The table `release(year, quarter, label)` that dataset queries read the published quarter from. */
 export async function createReleaseTable(duck: Duck, quarter: Quarter): Promise<void> {
-  await duck.run(
-    `CREATE OR REPLACE TABLE release AS SELECT ${quarter.year} AS year, ${quarter.quarter} AS quarter, '${formatQuarter(quarter)}' AS label`,
-  );
+  await duck.run(sql('release_table'), {
+    year: quarter.year,
+    quarter: quarter.quarter,
+    label: formatQuarter(quarter),
+  });
 }
 
 /**
@@ -40,13 +45,13 @@ export async function queryFacts(
   keep = false,
 ): Promise<QueryFacts> {
   const tables = datasetTables(dataset.name);
-  const facts = tables.facts;
-  const view = tables.query;
+  const facts = id(tables.facts);
+  const view = id(tables.query);
   try {
     for (const [name, edges] of Object.entries(dataset.buckets)) await duck.run(bucketMacroSql(name, edges));
     await checkOneSelect(duck, dataset);
-    await duck.run(`CREATE OR REPLACE TEMP VIEW ${view} AS ${dataset.sql}`);
-    const columns = await duck.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${view}`);
+    await duck.run(sql('query_view', { view, query: dataset.sql }));
+    const columns = await duck.all<{ column_name: string; column_type: string }>(sql('describe_query', { view }));
     const queryColumns = columns.map((column) => column.column_name);
     const names = new Set(queryColumns);
     const required = ['machine_id', dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)];
@@ -58,21 +63,14 @@ export async function queryFacts(
       );
     }
     const dimensions = new Set(dataset.dimensions.map((dimension) => dimension.column));
-    const select = columns.map(({ column_name: name }) =>
-      dimensions.has(name) ? `coalesce(CAST(${id(name)} AS VARCHAR), 'Unknown') AS ${id(name)}` : id(name),
-    );
-    await duck.run(
-      `CREATE OR REPLACE ${keep ? '' : 'TEMP '}TABLE ${facts} AS SELECT ${select.join(', ')}, 0::BIGINT AS _events FROM ${view} LIMIT 0`,
-    );
+    const fill = { facts, view, fact_columns: factColumnsSql(columns, dimensions) };
+    await duck.run(sql('create_facts', { ...fill, temporary: keep ? '' : 'TEMP ' }));
+    const time = id(dataset.timeColumn);
     const timeType = columns.find((column) => column.column_name === dataset.timeColumn)!.column_type;
-    for (const batch of await timeBatchFilters(duck, dataset, view, timeType, quarter)) {
-      await duck.run(
-        `INSERT INTO ${facts} SELECT ${select.join(', ')}, count(*)::BIGINT FROM ${view} WHERE ${batch} GROUP BY ALL`,
-      );
+    for (const batch of await timeBatches(duck, view, time, timeType, quarter)) {
+      await duck.run(sql(batch.statement, { ...fill, time, ...batch.fills }), batch.params);
     }
-    const [untimed] = await duck.all<{ n: string }>(
-      `SELECT count(*)::BIGINT AS n FROM ${facts} WHERE ${id(dataset.timeColumn)} IS NULL`,
-    );
+    const [untimed] = await duck.all<{ n: string }>(sql('count_untimed', { facts, time }));
     if (Number(untimed?.n) > 0) {
       throw new PublisherError(
         'E_CONFIG',
@@ -82,13 +80,28 @@ export async function queryFacts(
     const machineIdType = columns.find((column) => column.column_name === 'machine_id')!.column_type;
     await checkPrivacyUnit(duck, dataset, facts, machineIdType);
     await cleanFacts(duck, facts, [...dimensions]);
-    return { table: facts, columns: queryColumns };
+    return { table: tables.facts, columns: queryColumns };
   } catch (error) {
     if (error instanceof PublisherError) throw error;
     throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql failed: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * The facts' columns, in the query's order: dimensions as text, NULL as Unknown. `machine_id` stays the
+ * archive's (the 64-bit hash of the id; contract.ts refuses anything else).
+ */
+function factColumnsSql(
+  columns: ReadonlyArray<{ column_name: string; column_type: string }>,
+  dimensions: ReadonlySet<string>,
+): string {
+  return columns
+    .map(({ column_name: name }) =>
+      dimensions.has(name) ? `coalesce(CAST(${id(name)} AS VARCHAR), 'Unknown') AS ${id(name)}` : id(name),
+    )
+    .join(', ');
 }
 
 /**
@@ -100,60 +113,78 @@ export async function queryFacts(
  */
 async function cleanFacts(duck: Duck, facts: string, dimensions: readonly string[]): Promise<void> {
   const columns = dimensions.map(id);
-  // One scan lists every dimension's distinct values: one grouping set per column, in which the other
-  // columns are NULL (facts never hold a NULL dimension), named by the set's GROUPING_ID.
+  // GROUPING_ID has a bit per column, the first column highest, set where the column is not grouped.
   const groupingId = (index: number) => 2 ** columns.length - 1 - 2 ** (columns.length - 1 - index);
-  const unclean = await duck.all<{ position: number; raw: string; clean: string }>(`
-    SELECT position, raw, ${dimensionValueSql('raw')} AS clean FROM (
-      SELECT CASE GROUPING_ID(${columns.join(', ')}) ${columns.map((_, index) => `WHEN ${groupingId(index)} THEN ${index}`).join(' ')} END AS position,
-             coalesce(${columns.join(', ')}) AS raw
-      FROM ${facts} GROUP BY GROUPING SETS (${columns.map((column) => `(${column})`).join(', ')}))
-    WHERE clean <> raw`);
+  const unclean = await duck.all<{ position: number; raw: string; clean: string }>(
+    sql('unclean_values', {
+      facts,
+      clean_raw: dimensionValueSql('raw'),
+      dimension_columns: columns.join(', '),
+      position_of_grouping_id: columns
+        .map((column, index) => `WHEN ${groupingId(index)} THEN ${index} ${sqlComment(column)}`)
+        .join('\n           '),
+      grouping_sets: columns.map((column) => `(${column})`).join(', '),
+    }),
+  );
   if (unclean.length === 0) return;
+  // Per dimension with values that change: its raw and clean values, as the list `$touched_<n>`.
   const touched = columns.flatMap((column, position) => {
     const values = unclean.filter((row) => Number(row.position) === position).flatMap((row) => [row.raw, row.clean]);
-    return values.length ? [`${column} IN (${[...new Set(values)].map(quotedString).join(', ')})`] : [];
+    // Sorted: the statement's parameters are the same on every run (TP_TRACE_SQL, engine.sql).
+    return values.length ? [{ column, name: `touched_${position}`, values: [...new Set(values)].sort() }] : [];
   });
-  const cleaned = columns.map((column) => `${dimensionValueSql(column)} AS ${column}`).join(', ');
-  await duck.run(`
-    CREATE OR REPLACE TEMP TABLE _cleaned AS
-      SELECT * EXCLUDE (_events) REPLACE (${cleaned}), sum(_events)::BIGINT AS _events FROM ${facts} WHERE ${touched.join(' OR ')} GROUP BY ALL;
-    DELETE FROM ${facts} WHERE ${touched.join(' OR ')};
-    INSERT INTO ${facts} BY NAME SELECT * FROM _cleaned;
-    DROP TABLE _cleaned;`);
+  await duck.run(
+    sql('regroup_cleaned', {
+      facts,
+      cleaned_columns: columns.map((column) => `${dimensionValueSql(column)} AS ${column}`).join(', '),
+      touched: touched.map(({ column, name }) => `list_contains($${name}, ${column})`).join(' OR '),
+    }),
+    Object.fromEntries(touched.map(({ name, values }) => [name, values])),
+  );
+}
+
+/** One batch of the query's rows: the statement that inserts it and what it binds. */
+interface TimeBatch {
+  statement: 'insert_facts_days' | 'insert_facts_outside_days' | 'insert_facts_values' | 'insert_facts_untimed';
+  fills?: Record<string, string>;
+  params?: Record<string, string>;
 }
 
 /**
- * Filters that cut the query's rows into batches of time values, every row in exactly one (rows without
- * a time in the last). Each batch is a range on the column's native type, which lets DuckDB skip the
- * row groups of other days. A DATE column is cut along the published quarter's days without a pass over
- * the query; days outside the quarter, if a query makes any, go in the last batch. Other types are cut
+ * Cuts the query's rows into batches of time values, every row in exactly one (rows without a time in
+ * the last). Each batch is a range on the column's native type, which lets DuckDB skip the row groups
+ * of other days. A DATE column is cut along the published quarter's days without a pass over the
+ * query; days outside the quarter, if a query makes any, go in the last batch. Other types are cut
  * along their distinct values.
  */
-async function timeBatchFilters(
+async function timeBatches(
   duck: Duck,
-  dataset: DatasetDefinition,
-  relation: string,
+  view: string,
+  time: string,
   type: string,
   quarter: Quarter,
-): Promise<string[]> {
-  const column = id(dataset.timeColumn);
+): Promise<TimeBatch[]> {
   if (type === 'DATE') {
     const days = quarterDays(quarter);
-    const day = (index: number) => `DATE '${days[index]}'`;
     return [
-      ...batchRanges(days.length).map(([first, last]) => `${column} BETWEEN ${day(first)} AND ${day(last)}`),
-      `${column} IS NULL OR ${column} NOT BETWEEN ${day(0)} AND ${day(days.length - 1)}`,
+      ...batchRanges(days.length).map(([first, last]) => ({
+        statement: 'insert_facts_days' as const,
+        params: { first_day: days[first]!, last_day: days[last]! },
+      })),
+      {
+        statement: 'insert_facts_outside_days',
+        params: { quarter_first_day: days[0]!, quarter_last_day: days.at(-1)! },
+      },
     ];
   }
-  const values = await duck.all<{ text: string; type: string }>(
-    `SELECT DISTINCT ${column} AS v, v::VARCHAR AS text, typeof(v) AS type FROM ${relation} WHERE v IS NOT NULL ORDER BY v`,
-  );
-  const literal = (value: { text: string; type: string }) => `CAST(${quotedString(value.text)} AS ${value.type})`;
+  const values = await duck.all<{ text: string; type: string }>(sql('time_values', { view, time }));
   return [
-    ...batchRanges(values.length).map(
-      ([first, last]) => `${column} BETWEEN ${literal(values[first]!)} AND ${literal(values[last]!)}`,
-    ),
-    `${column} IS NULL`,
+    ...batchRanges(values.length).map(([first, last]) => ({
+      statement: 'insert_facts_values' as const,
+      // Every value of one column has the column's type.
+      fills: { time_type: values[first]!.type },
+      params: { first_value: values[first]!.text, last_value: values[last]!.text },
+    })),
+    { statement: 'insert_facts_untimed' },
   ];
 }
