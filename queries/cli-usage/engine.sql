@@ -17,6 +17,11 @@
 CREATE OR REPLACE TABLE release AS SELECT $year::INTEGER AS year, $quarter::INTEGER AS quarter, $label::VARCHAR AS label;
 
 -- [2] no parameters
+SET allowed_directories = ['<work>/build/out/', '<work>/build/companions/'];
+    SET enable_external_access = false;
+    SET lock_configuration = true;
+
+-- [3] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_query" AS -- cli-usage: .NET-CLI-style command telemetry, one fact per command invocation.
@@ -42,16 +47,16 @@ LEFT JOIN prefix_geo g USING (ip_prefix)
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [3] no parameters
+-- [4] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_query";
 
--- [4] no parameters
+-- [5] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", 0::BIGINT AS _events FROM "ds_cli_usage_query" LIMIT 0;
 
--- [5-18] 14 runs of one statement, with:
+-- [6-19] 14 runs of one statement, with:
 --   $first_day = "2026-07-01", $last_day = "2026-07-07"
 --   $first_day = "2026-07-08", $last_day = "2026-07-14"
 --   $first_day = "2026-07-15", $last_day = "2026-07-21"
@@ -74,7 +79,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN $first_day::DATE AND $last_day::DATE
   GROUP BY ALL;
 
--- [19] $quarter_first_day = "2026-07-01", $quarter_last_day = "2026-09-30"
+-- [20] $quarter_first_day = "2026-07-01", $quarter_last_day = "2026-09-30"
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the quarter.
 INSERT INTO "ds_cli_usage_facts"
@@ -82,19 +87,19 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN $quarter_first_day::DATE AND $quarter_last_day::DATE
   GROUP BY ALL;
 
--- [20] no parameters
+-- [21] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_facts" WHERE "Timestamp" IS NULL;
 
--- [21] no parameters
+-- [22] no parameters
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_facts") ANTI JOIN archive_machines USING (machine_id);
+
+-- [23] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
 -- Only the values that normalise to another text come back.
-SELECT position, raw, (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST(raw AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS clean FROM (
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END)), ''), 'Unknown') END) AS clean FROM (
   SELECT CASE GROUPING_ID("Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")
            WHEN 31 THEN 0 /* "Command" */
            WHEN 47 THEN 1 /* "Geography" */
@@ -107,40 +112,22 @@ SELECT position, raw, (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(tri
   FROM "ds_cli_usage_facts" GROUP BY GROUPING SETS (("Command"), ("Geography"), ("OSFamily"), ("RuntimeID"), ("OSVersion"), ("SDKVersion")))
 WHERE clean <> raw;
 
--- [22] $touched_0 = [" build ","build"]
+-- [24] $touched_0 = [" build ","build"]
 -- facts.sql: regroup_cleaned
 -- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
 -- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
 CREATE OR REPLACE TEMP TABLE _cleaned AS
-  SELECT * EXCLUDE (_events) REPLACE ((CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Command" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "Command", (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("Geography" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "Geography", (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSFamily" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "OSFamily", (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("RuntimeID" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "RuntimeID", (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("OSVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "OSVersion", (CASE WHEN left((CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(9)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(10)) > 0 OR strpos(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST(coalesce(nullif(trim(CAST("SDKVersion" AS VARCHAR)), ''), 'Unknown') AS VARCHAR) END) END) AS "SDKVersion"), sum(_events)::BIGINT AS _events
+  SELECT * EXCLUDE (_events) REPLACE ((CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END)), ''), 'Unknown') END) AS "Command", (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END)), ''), 'Unknown') END) AS "Geography", (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END)), ''), 'Unknown') END) AS "OSFamily", (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("RuntimeID" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("RuntimeID" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("RuntimeID" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("RuntimeID" AS VARCHAR) END)), ''), 'Unknown') END) AS "RuntimeID", (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSVersion" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSVersion" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSVersion" AS VARCHAR) END)), ''), 'Unknown') END) AS "OSVersion", (CASE WHEN left(coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("SDKVersion" AS VARCHAR) END)), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("SDKVersion" AS VARCHAR) END)), ''), 'Unknown') ELSE coalesce(nullif(trim((CASE WHEN regexp_matches(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("SDKVersion" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("SDKVersion" AS VARCHAR) END)), ''), 'Unknown') END) AS "SDKVersion"), sum(_events)::BIGINT AS _events
   FROM "ds_cli_usage_facts" WHERE list_contains($touched_0, "Command") GROUP BY ALL;
 DELETE FROM "ds_cli_usage_facts" WHERE list_contains($touched_0, "Command");
 INSERT INTO "ds_cli_usage_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [23] no parameters
+-- [25] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_facts";
 
--- [24] $other = "Other"
+-- [26] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -149,7 +136,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [25] $k = 10
+-- [27] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -167,7 +154,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_0_vm" AS
 INSERT INTO "ds_cli_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [26] $level = 1
+-- [28] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -178,32 +165,29 @@ INSERT INTO "ds_cli_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [27] no parameters
+-- [29] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_0_values";
 
--- [28] no parameters
+-- [30] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_0_values"; DROP TABLE "ds_cli_usage_label_0_vm";
 
--- [29] no parameters
+-- [31] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [30] $other = "Other"
+-- [32] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
 CREATE OR REPLACE TABLE "ds_cli_usage_label_1_values" AS
-  SELECT "Geography" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((continent) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((continent) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((continent) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((continent) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((continent) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((continent) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((continent) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
+  SELECT "Geography" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [31] $k = 10
+-- [33] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -221,7 +205,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_1_vm" AS
 INSERT INTO "ds_cli_usage_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [32] $k = 10, $level = 1
+-- [34] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -236,7 +220,7 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [33] $level = 2
+-- [35] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -247,20 +231,20 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [34] no parameters
+-- [36] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_1_values";
 
--- [35] no parameters
+-- [37] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_1_values"; DROP TABLE "ds_cli_usage_label_1_vm";
 
--- [36] no parameters
+-- [38] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [37] $other = "Other"
+-- [39] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -269,7 +253,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [38] $k = 10
+-- [40] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -287,7 +271,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_2_vm" AS
 INSERT INTO "ds_cli_usage_label_2"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [39] $level = 1
+-- [41] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -298,32 +282,29 @@ INSERT INTO "ds_cli_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [40] no parameters
+-- [42] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_2_values";
 
--- [41] no parameters
+-- [43] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_2_values"; DROP TABLE "ds_cli_usage_label_2_vm";
 
--- [42] no parameters
+-- [44] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [43] $other = "Other"
+-- [45] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
 CREATE OR REPLACE TABLE "ds_cli_usage_label_3_values" AS
-  SELECT "RuntimeID" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
+  SELECT "RuntimeID" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [44] $k = 10
+-- [46] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -341,7 +322,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_3_vm" AS
 INSERT INTO "ds_cli_usage_label_3"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [45] $k = 10, $level = 1
+-- [47] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -356,7 +337,7 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [46] $level = 2
+-- [48] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -367,38 +348,29 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [47] no parameters
+-- [49] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_3_values";
 
--- [48] no parameters
+-- [50] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_3_values"; DROP TABLE "ds_cli_usage_label_3_vm";
 
--- [49] no parameters
+-- [51] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_3" GROUP BY _level ORDER BY _level;
 
--- [50] $other = "Other"
+-- [52] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
 CREATE OR REPLACE TABLE "ds_cli_usage_label_4_values" AS
-  SELECT "OSVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
+  SELECT "OSVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [51] $k = 10
+-- [53] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -416,7 +388,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_4_vm" AS
 INSERT INTO "ds_cli_usage_label_4"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [52] $k = 10, $level = 1
+-- [54] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -431,7 +403,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [53] $k = 10, $level = 2
+-- [55] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -446,7 +418,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [54] $level = 3
+-- [56] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -457,38 +429,29 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [55] no parameters
+-- [57] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_4_values";
 
--- [56] no parameters
+-- [58] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_4_values"; DROP TABLE "ds_cli_usage_label_4_vm";
 
--- [57] no parameters
+-- [59] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_4" GROUP BY _level ORDER BY _level;
 
--- [58] $other = "Other"
+-- [60] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
 CREATE OR REPLACE TABLE "ds_cli_usage_label_5_values" AS
-  SELECT "SDKVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(9)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(10)) > 0 OR strpos(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), chr(13)) > 0
-    THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\t\r\n]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
+  SELECT "SDKVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [59] $k = 10
+-- [61] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -506,7 +469,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_5_vm" AS
 INSERT INTO "ds_cli_usage_label_5"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [60] $k = 10, $level = 1
+-- [62] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -521,7 +484,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [61] $k = 10, $level = 2
+-- [63] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -536,7 +499,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [62] $level = 3
+-- [64] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -547,27 +510,27 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [63] no parameters
+-- [65] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_5_values";
 
--- [64] no parameters
+-- [66] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_5_values"; DROP TABLE "ds_cli_usage_label_5_vm";
 
--- [65] no parameters
+-- [67] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_5" GROUP BY _level ORDER BY _level;
 
--- [66] no parameters
+-- [68] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TABLE "ds_cli_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_facts");
 
--- [67] $other = "Other"
+-- [69] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -577,7 +540,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_0_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_0" l JOIN "ds_cli_usage_label_0_codes" c ON c._text = l._label;
 
--- [68] $other = "Other"
+-- [70] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -587,7 +550,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_1_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_1" l JOIN "ds_cli_usage_label_1_codes" c ON c._text = l._label;
 
--- [69] $other = "Other"
+-- [71] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -597,7 +560,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_2_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_2" l JOIN "ds_cli_usage_label_2_codes" c ON c._text = l._label;
 
--- [70] $other = "Other"
+-- [72] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -607,7 +570,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_3_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_3" l JOIN "ds_cli_usage_label_3_codes" c ON c._text = l._label;
 
--- [71] $other = "Other"
+-- [73] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -617,7 +580,7 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_4_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_4" l JOIN "ds_cli_usage_label_4_codes" c ON c._text = l._label;
 
--- [72] $other = "Other"
+-- [74] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -627,35 +590,35 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_5_codes" AS
 CREATE OR REPLACE TABLE "ds_cli_usage_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_5" l JOIN "ds_cli_usage_label_5_codes" c ON c._text = l._label;
 
--- [73] no parameters
+-- [75] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_5_codes";
 
--- [74] no parameters
+-- [76] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_4_codes";
 
--- [75] no parameters
+-- [77] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_3_codes";
 
--- [76] no parameters
+-- [78] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_2_codes";
 
--- [77] no parameters
+-- [79] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_1_codes";
 
--- [78] no parameters
+-- [80] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 
--- [79] no parameters
+-- [81] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [80] no parameters
+-- [82] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -666,11 +629,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [81] no parameters
+-- [83] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [82] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "248", $step2_mask = "152", $step3_mask = "136", $step4_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [84] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "248", $step2_mask = "152", $step3_mask = "136", $step4_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -769,7 +732,7 @@ counted4 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [83] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [85] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -786,7 +749,7 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [84] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [86] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -795,11 +758,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [85] no parameters
+-- [87] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [86] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [88] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -807,7 +770,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [87] $k = 10, $limit = 20, $cap = 100
+-- [89] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -820,16 +783,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [88] $limit = 20
+-- [90] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [89] no parameters
+-- [91] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [90] $limit = 20
+-- [92] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -850,11 +813,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [91] no parameters
+-- [93] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [92] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [94] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
