@@ -115,7 +115,7 @@ export async function buildRelease(
   const { duck, database } = await openWorkDatabase(settings, workDir);
   try {
     const ingestOptions = {
-      temporary: !settings.revise,
+      temporary: true,
       maxBadShare: settings.maxBadShare,
       ...(settings.optOut ? { optOut: settings.optOut } : {}),
     };

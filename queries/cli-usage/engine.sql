@@ -131,7 +131,7 @@ DESCRIBE "ds_cli_usage_facts";
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_0_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_values" AS
   SELECT "Command" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -144,11 +144,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_0_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0" AS
   SELECT "Command" AS _value, "Command" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_0_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_vm" AS
   SELECT DISTINCT f."Command" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_0" t ON t._value = f."Command";
 INSERT INTO "ds_cli_usage_label_0"
@@ -182,7 +182,7 @@ FROM "ds_cli_usage_label_0" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_1_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_values" AS
   SELECT "Geography" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -195,11 +195,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_1_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1" AS
   SELECT "Geography" AS _value, "Geography" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_1_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_vm" AS
   SELECT DISTINCT f."Geography" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_1" t ON t._value = f."Geography";
 INSERT INTO "ds_cli_usage_label_1"
@@ -248,7 +248,7 @@ FROM "ds_cli_usage_label_1" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_2_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_values" AS
   SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -261,11 +261,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_2_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2" AS
   SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_2_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_vm" AS
   SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_2" t ON t._value = f."OSFamily";
 INSERT INTO "ds_cli_usage_label_2"
@@ -299,7 +299,7 @@ FROM "ds_cli_usage_label_2" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_3_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_values" AS
   SELECT "RuntimeID" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END) END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -312,11 +312,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_3_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_3" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3" AS
   SELECT "RuntimeID" AS _value, "RuntimeID" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_3_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_vm" AS
   SELECT DISTINCT f."RuntimeID" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_3" t ON t._value = f."RuntimeID";
 INSERT INTO "ds_cli_usage_label_3"
@@ -365,7 +365,7 @@ FROM "ds_cli_usage_label_3" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_4_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_values" AS
   SELECT "OSVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -378,11 +378,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_4_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_4" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4" AS
   SELECT "OSVersion" AS _value, "OSVersion" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_4_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_vm" AS
   SELECT DISTINCT f."OSVersion" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_4" t ON t._value = f."OSVersion";
 INSERT INTO "ds_cli_usage_label_4"
@@ -446,7 +446,7 @@ FROM "ds_cli_usage_label_4" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_5_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_values" AS
   SELECT "SDKVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
@@ -459,11 +459,11 @@ CREATE OR REPLACE TABLE "ds_cli_usage_label_5_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_5" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5" AS
   SELECT "SDKVersion" AS _value, "SDKVersion" AS _label, 0 AS _level
   FROM "ds_cli_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_cli_usage_label_5_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_vm" AS
   SELECT DISTINCT f."SDKVersion" AS _value, f.machine_id FROM "ds_cli_usage_facts" f
   ANTI JOIN "ds_cli_usage_label_5" t ON t._value = f."SDKVersion";
 INSERT INTO "ds_cli_usage_label_5"
@@ -526,7 +526,7 @@ FROM "ds_cli_usage_label_5" GROUP BY _level ORDER BY _level;
 -- [68] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
-CREATE OR REPLACE TABLE "ds_cli_usage_time_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_facts");
 
@@ -534,60 +534,60 @@ CREATE OR REPLACE TABLE "ds_cli_usage_time_codes" AS
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_0_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_0" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_0" l JOIN "ds_cli_usage_label_0_codes" c ON c._text = l._label;
 
 -- [70] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_1_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_1" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_1" l JOIN "ds_cli_usage_label_1_codes" c ON c._text = l._label;
 
 -- [71] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_2_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_2" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_2" l JOIN "ds_cli_usage_label_2_codes" c ON c._text = l._label;
 
 -- [72] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_3_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_3" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_3" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_3" l JOIN "ds_cli_usage_label_3_codes" c ON c._text = l._label;
 
 -- [73] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_4_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_4" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_4" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_4" l JOIN "ds_cli_usage_label_4_codes" c ON c._text = l._label;
 
 -- [74] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_cli_usage_label_5_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_label_5" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_cli_usage_label_5" AS
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_5" l JOIN "ds_cli_usage_label_5_codes" c ON c._text = l._label;
 
 -- [75] no parameters
@@ -624,7 +624,7 @@ SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
 -- will ATTACH it. Table definitions take no parameters.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
-CREATE OR REPLACE TABLE "ds_cli_usage_rows" ("Timestamp" VARCHAR, "Command" VARCHAR, "Geography" VARCHAR, "OSFamily" VARCHAR, "RuntimeID" VARCHAR, "OSVersion" VARCHAR, "SDKVersion" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_rows" ("Timestamp" VARCHAR, "Command" VARCHAR, "Geography" VARCHAR, "OSFamily" VARCHAR, "RuntimeID" VARCHAR, "OSVersion" VARCHAR, "SDKVersion" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);

@@ -145,7 +145,7 @@ DESCRIBE "ds_installations_facts";
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_0_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_values" AS
   SELECT "Product" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_installations_facts") GROUP BY ALL;
@@ -158,11 +158,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_0_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_0" AS
   SELECT "Product" AS _value, "Product" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_0_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_vm" AS
   SELECT DISTINCT f."Product" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_0" t ON t._value = f."Product";
 INSERT INTO "ds_installations_label_0"
@@ -196,7 +196,7 @@ FROM "ds_installations_label_0" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_1_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_values" AS
   SELECT "Product", "ProductVersion" AS _value, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END) END), ''), coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left((CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END), 1) IN ('=', '+', '-', '@') THEN '''' || (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END) ELSE (CASE WHEN regexp_matches(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("ProductVersion", '^[0-9]+')) AS VARCHAR) END) END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "ProductVersion", "Product" FROM "ds_installations_facts") GROUP BY ALL;
@@ -209,11 +209,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_1_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_1" AS
   SELECT "Product", "ProductVersion" AS _value, "ProductVersion" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_1_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_vm" AS
   SELECT DISTINCT f."Product", f."ProductVersion" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_1" t ON t._value = f."ProductVersion" AND t."Product" = f."Product";
 INSERT INTO "ds_installations_label_1"
@@ -277,7 +277,7 @@ FROM "ds_installations_label_1" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_2_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_values" AS
   SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_installations_facts") GROUP BY ALL;
@@ -290,11 +290,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_2_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_2" AS
   SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_2_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_vm" AS
   SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_2" t ON t._value = f."OSFamily";
 INSERT INTO "ds_installations_label_2"
@@ -328,7 +328,7 @@ FROM "ds_installations_label_2" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_3_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_values" AS
   SELECT "Container" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Container" FROM "ds_installations_facts") GROUP BY ALL;
@@ -341,11 +341,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_3_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_3" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_3" AS
   SELECT "Container" AS _value, "Container" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_3_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_vm" AS
   SELECT DISTINCT f."Container" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_3" t ON t._value = f."Container";
 INSERT INTO "ds_installations_label_3"
@@ -379,7 +379,7 @@ FROM "ds_installations_label_3" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_4_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_values" AS
   SELECT "Kubernetes" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Kubernetes" FROM "ds_installations_facts") GROUP BY ALL;
@@ -392,11 +392,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_4_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_4" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_4" AS
   SELECT "Kubernetes" AS _value, "Kubernetes" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_4_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_vm" AS
   SELECT DISTINCT f."Kubernetes" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_4" t ON t._value = f."Kubernetes";
 INSERT INTO "ds_installations_label_4"
@@ -430,7 +430,7 @@ FROM "ds_installations_label_4" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_5_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_values" AS
   SELECT "Cores" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Cores" FROM "ds_installations_facts") GROUP BY ALL;
@@ -443,11 +443,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_5_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_5" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_5" AS
   SELECT "Cores" AS _value, "Cores" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_5_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_vm" AS
   SELECT DISTINCT f."Cores" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_5" t ON t._value = f."Cores";
 INSERT INTO "ds_installations_label_5"
@@ -481,7 +481,7 @@ FROM "ds_installations_label_5" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_installations_label_6_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_values" AS
   SELECT "MemoryGiB" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "MemoryGiB" FROM "ds_installations_facts") GROUP BY ALL;
@@ -494,11 +494,11 @@ CREATE OR REPLACE TABLE "ds_installations_label_6_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_installations_label_6" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_6" AS
   SELECT "MemoryGiB" AS _value, "MemoryGiB" AS _label, 0 AS _level
   FROM "ds_installations_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_installations_label_6_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_vm" AS
   SELECT DISTINCT f."MemoryGiB" AS _value, f.machine_id FROM "ds_installations_facts" f
   ANTI JOIN "ds_installations_label_6" t ON t._value = f."MemoryGiB";
 INSERT INTO "ds_installations_label_6"
@@ -531,7 +531,7 @@ FROM "ds_installations_label_6" GROUP BY _level ORDER BY _level;
 -- [68] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
-CREATE OR REPLACE TABLE "ds_installations_time_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_installations_facts");
 
@@ -539,70 +539,70 @@ CREATE OR REPLACE TABLE "ds_installations_time_codes" AS
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_0_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_0" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_0" l JOIN "ds_installations_label_0_codes" c ON c._text = l._label;
 
 -- [70] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_1_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_1" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_1" l JOIN "ds_installations_label_1_codes" c ON c._text = l._label;
 
 -- [71] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_2_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_2" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_2" l JOIN "ds_installations_label_2_codes" c ON c._text = l._label;
 
 -- [72] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_3_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_3" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_3" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_3" l JOIN "ds_installations_label_3_codes" c ON c._text = l._label;
 
 -- [73] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_4_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_4" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_4" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_4" l JOIN "ds_installations_label_4_codes" c ON c._text = l._label;
 
 -- [74] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_5_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_5" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_5" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_5" l JOIN "ds_installations_label_5_codes" c ON c._text = l._label;
 
 -- [75] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_installations_label_6_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_installations_label_6" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_installations_label_6" AS
+CREATE OR REPLACE TEMP TABLE "ds_installations_label_6" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_6" l JOIN "ds_installations_label_6_codes" c ON c._text = l._label;
 
 -- [76] no parameters
@@ -643,7 +643,7 @@ SELECT max(_code)::BIGINT AS n FROM "ds_installations_time_codes";
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
 -- will ATTACH it. Table definitions take no parameters.
 CREATE OR REPLACE TEMP TABLE "ds_installations_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
-CREATE OR REPLACE TABLE "ds_installations_rows" ("Quarter" VARCHAR, "Product" VARCHAR, "ProductVersion" VARCHAR, "OSFamily" VARCHAR, "Container" VARCHAR, "Kubernetes" VARCHAR, "Cores" VARCHAR, "MemoryGiB" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP TABLE "ds_installations_rows" ("Quarter" VARCHAR, "Product" VARCHAR, "ProductVersion" VARCHAR, "OSFamily" VARCHAR, "Container" VARCHAR, "Kubernetes" VARCHAR, "Cores" VARCHAR, "MemoryGiB" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
 CREATE OR REPLACE TEMP VIEW "ds_installations_assigned" AS
   SELECT r."Quarter", r."Product", r."ProductVersion", r."OSFamily", r."Container", r."Kubernetes", r."Cores", r."MemoryGiB", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_installations_assigned_packed" a JOIN "ds_installations_rows" r USING (_key);
@@ -866,7 +866,7 @@ DESCRIBE "ds_feature_usage_facts";
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_0_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_values" AS
   SELECT "Product" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_feature_usage_facts") GROUP BY ALL;
@@ -879,11 +879,11 @@ CREATE OR REPLACE TABLE "ds_feature_usage_label_0_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0" AS
   SELECT "Product" AS _value, "Product" AS _label, 0 AS _level
   FROM "ds_feature_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_feature_usage_label_0_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_vm" AS
   SELECT DISTINCT f."Product" AS _value, f.machine_id FROM "ds_feature_usage_facts" f
   ANTI JOIN "ds_feature_usage_label_0" t ON t._value = f."Product";
 INSERT INTO "ds_feature_usage_label_0"
@@ -917,7 +917,7 @@ FROM "ds_feature_usage_label_0" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_1_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_values" AS
   SELECT "Product", "Feature" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature" FROM "ds_feature_usage_facts") GROUP BY ALL;
@@ -930,11 +930,11 @@ CREATE OR REPLACE TABLE "ds_feature_usage_label_1_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1" AS
   SELECT "Product", "Feature" AS _value, "Feature" AS _label, 0 AS _level
   FROM "ds_feature_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_feature_usage_label_1_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_vm" AS
   SELECT DISTINCT f."Product", f."Feature" AS _value, f.machine_id FROM "ds_feature_usage_facts" f
   ANTI JOIN "ds_feature_usage_label_1" t ON t._value = f."Feature" AND t."Product" = f."Product";
 INSERT INTO "ds_feature_usage_label_1"
@@ -968,7 +968,7 @@ FROM "ds_feature_usage_label_1" GROUP BY _level ORDER BY _level;
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_2_values" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_values" AS
   SELECT "Product", "Feature", "Value" AS _value, $other::VARCHAR AS l1,
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature", "Value" FROM "ds_feature_usage_facts") GROUP BY ALL;
@@ -981,11 +981,11 @@ CREATE OR REPLACE TABLE "ds_feature_usage_label_2_values" AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2" AS
   SELECT "Product", "Feature", "Value" AS _value, "Value" AS _label, 0 AS _level
   FROM "ds_feature_usage_facts" TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE "ds_feature_usage_label_2_vm" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_vm" AS
   SELECT DISTINCT f."Product", f."Feature", f."Value" AS _value, f.machine_id FROM "ds_feature_usage_facts" f
   ANTI JOIN "ds_feature_usage_label_2" t ON t._value = f."Value" AND t."Product" = f."Product" AND t."Feature" = f."Feature";
 INSERT INTO "ds_feature_usage_label_2"
@@ -1018,7 +1018,7 @@ FROM "ds_feature_usage_label_2" GROUP BY _level ORDER BY _level;
 -- [117] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
-CREATE OR REPLACE TABLE "ds_feature_usage_time_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_feature_usage_facts");
 
@@ -1026,30 +1026,30 @@ CREATE OR REPLACE TABLE "ds_feature_usage_time_codes" AS
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_0_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_feature_usage_label_0" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_feature_usage_label_0" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_0" l JOIN "ds_feature_usage_label_0_codes" c ON c._text = l._label;
 
 -- [119] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_1_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_feature_usage_label_1" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_feature_usage_label_1" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_1" l JOIN "ds_feature_usage_label_1_codes" c ON c._text = l._label;
 
 -- [120] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE "ds_feature_usage_label_2_codes" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_codes" AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_feature_usage_label_2" WHERE _label <> $other);
-CREATE OR REPLACE TABLE "ds_feature_usage_label_2" AS
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_2" l JOIN "ds_feature_usage_label_2_codes" c ON c._text = l._label;
 
 -- [121] no parameters
@@ -1074,7 +1074,7 @@ SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_time_codes";
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
 -- will ATTACH it. Table definitions take no parameters.
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
-CREATE OR REPLACE TABLE "ds_feature_usage_rows" ("Quarter" VARCHAR, "Product" VARCHAR, "Feature" VARCHAR, "Value" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP TABLE "ds_feature_usage_rows" ("Quarter" VARCHAR, "Product" VARCHAR, "Feature" VARCHAR, "Value" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
 CREATE OR REPLACE TEMP VIEW "ds_feature_usage_assigned" AS
   SELECT r."Quarter", r."Product", r."Feature", r."Value", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_feature_usage_assigned_packed" a JOIN "ds_feature_usage_rows" r USING (_key);

@@ -151,7 +151,7 @@ export async function placeOfPrefix(prefix: string): Promise<Place> {
 /** Builds `prefix_geo` for every distinct `ip_prefix` of the `events` table. */
 export async function buildPrefixGeo(duck: Duck): Promise<number> {
   await duck.run(
-    `CREATE OR REPLACE TABLE prefix_geo (ip_prefix VARCHAR PRIMARY KEY, country VARCHAR NOT NULL, continent VARCHAR NOT NULL)`,
+    `CREATE OR REPLACE TEMP TABLE prefix_geo (ip_prefix VARCHAR PRIMARY KEY, country VARCHAR NOT NULL, continent VARCHAR NOT NULL)`,
   );
   const prefixes = await duck.all<{ ip_prefix: string }>(
     `SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IS NOT NULL ORDER BY 1`,
@@ -161,6 +161,6 @@ export async function buildPrefixGeo(duck: Duck): Promise<number> {
     const place = await placeOfPrefix(ip_prefix);
     rows.push([ip_prefix, place.country, place.continent]);
   }
-  await appendRows(duck, 'prefix_geo', rows);
+  await appendRows(duck, 'prefix_geo', rows, 'main', 'temp');
   return prefixes.length;
 }

@@ -6,17 +6,17 @@
 
 -- name: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
-CREATE OR REPLACE TABLE {{time_codes}} AS
+CREATE OR REPLACE TEMP TABLE {{time_codes}} AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT {{time}} AS _value FROM {{facts}});
 
 -- name: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
-CREATE OR REPLACE TABLE {{codes}} AS
+CREATE OR REPLACE TEMP TABLE {{codes}} AS
   SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
   UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM {{label}} WHERE _label <> $other);
-CREATE OR REPLACE TABLE {{label}} AS
+CREATE OR REPLACE TEMP TABLE {{label}} AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM {{label}} l JOIN {{codes}} c ON c._text = l._label;
 
 -- name: largest_code
@@ -27,7 +27,7 @@ SELECT max(_code)::BIGINT AS n FROM {{codes}}
 -- the row's key spelled out. {{temporary}} keeps the record out of the database file unless a revision
 -- will ATTACH it. Table definitions take no parameters.
 CREATE OR REPLACE {{temporary}}TABLE {{packed}} (_key {{key_type}}, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
-CREATE OR REPLACE TABLE {{rows}} ({{key_column_types}}, _key {{key_type}}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE {{temporary}}TABLE {{rows}} ({{key_column_types}}, _key {{key_type}}, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
 CREATE OR REPLACE {{temporary}}VIEW {{assigned}} AS
   SELECT {{key_columns_of_rows}}, a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM {{packed}} a JOIN {{rows}} r USING (_key);

@@ -8,7 +8,7 @@ DESCRIBE {{facts}}
 -- name: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
-CREATE OR REPLACE TABLE {{values}} AS
+CREATE OR REPLACE TEMP TABLE {{values}} AS
   SELECT {{scope_select}}{{column}} AS _value{{ladder_levels}}, $other::VARCHAR AS {{other_level}},
          count(*) AS _combinations
   FROM (SELECT DISTINCT {{distinct_columns}} FROM {{facts}}) GROUP BY ALL
@@ -20,11 +20,11 @@ CREATE OR REPLACE TABLE {{values}} AS
 -- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
 -- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
 -- clause takes constants only.
-CREATE OR REPLACE TABLE {{label}} AS
+CREATE OR REPLACE TEMP TABLE {{label}} AS
   SELECT {{scope_select}}{{column}} AS _value, {{column}} AS _label, 0 AS _level
   FROM {{facts}} TABLESAMPLE 10% (system, 1)
   GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
-CREATE OR REPLACE TABLE {{value_machines}} AS
+CREATE OR REPLACE TEMP TABLE {{value_machines}} AS
   SELECT DISTINCT {{scope_select_f}}f.{{column}} AS _value, f.machine_id FROM {{facts}} f
   ANTI JOIN {{label}} t ON t._value = f.{{column}}{{scope_join_t_f}};
 INSERT INTO {{label}}

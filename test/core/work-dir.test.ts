@@ -113,8 +113,16 @@ describe('the work folder', () => {
 });
 
 describe('the working database', () => {
-  it('never holds a raw opted-out id, even when a revision keeps its tables in the file', async ({ tmp }) => {
-    const archive = await writeArchive(tmp, { [DAY]: [...machines(12, 'm'), ...machines(3, 'forget-me-')] });
+  it('never holds a raw opted-out id, an IP prefix or a rare value, even when a revision keeps its tables in the file', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, {
+      [DAY]: [
+        ...machines(12, 'm', { ip_prefix: '81.2.69' }),
+        ...machines(3, 'forget-me-'),
+        ...machines(1, 'rare-', { command: 'rare-secret-command' }),
+      ],
+    });
     const optOut = join(await folderIn(tmp), 'opt-out.txt');
     await writeFile(optOut, 'forget-me-0\nforget-me-1\nforget-me-2\n');
     const built = await build(archive, { k: '5', revise: true, optOut });
@@ -126,16 +134,20 @@ describe('the working database', () => {
           `SELECT table_name, column_name FROM duckdb_columns() WHERE data_type = 'VARCHAR' AND NOT internal`,
         )
       ).getRowObjects();
+      expect(columns.map((column) => column.table_name)).toContain('ds_cli_usage_rows');
       for (const { table_name: table, column_name: column } of columns) {
+        // Only the facts a revision compares may hold raw values (a rare command among them).
+        const forbidden = String(table).endsWith('_facts') ? `('81.2.69')` : `('81.2.69', 'rare-secret-command')`;
         const found = await connection.runAndReadAll(
-          `SELECT count(*)::INTEGER FROM "${String(table)}" WHERE "${String(column)}" LIKE 'forget-me-%'`,
+          `SELECT count(*)::INTEGER FROM "${String(table)}" WHERE "${String(column)}" LIKE 'forget-me-%' OR "${String(column)}" IN ${forbidden}`,
         );
         expect(found.getRows()[0]![0], `${String(table)}.${String(column)}`).toBe(0);
       }
-      const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE NOT temporary`))
-        .getRows()
-        .flat();
+      const tables = (await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables()`)).getRows().flat();
       expect(tables).not.toContain('opt_out');
+      expect(tables).not.toContain('prefix_geo');
+      expect(tables).not.toContain('archive_rows');
+      expect(tables.filter((name) => String(name).includes('_label_'))).toEqual([]);
     } finally {
       connection.closeSync();
       instance.closeSync();
