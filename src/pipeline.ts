@@ -9,6 +9,7 @@ import type { Logger } from './core/log.js';
 import { formatQuarter, quarterDays } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
 import { type Duck, openDuck } from './engine/duck.js';
+import { resourceError } from './engine/resources.js';
 import { lockDown } from './engine/sandbox.js';
 import { type IngestedEvents, type IngestOptions, ingestEvents } from './ingest/index.js';
 import { linkedGroups, protectLinkedRows } from './protect/linked.js';
@@ -163,6 +164,9 @@ export async function buildRelease(
       companions: builtCompanions,
       events: { ...events, daysWithoutData: quarterDays(quarter).length - new Set(files.map((file) => file.day)).size },
     };
+  } catch (error) {
+    if (error instanceof PublisherError) throw error;
+    throw (await resourceError(duck, error, 'building the datasets')) ?? error;
   } finally {
     duck.close();
   }

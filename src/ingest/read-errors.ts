@@ -5,32 +5,7 @@
 import type { ArchiveFile } from '../archive/files.js';
 import { PublisherError } from '../core/errors.js';
 import type { Duck } from '../engine/duck.js';
-
-/** E_CONFIG for DuckDB running out of memory or of disk in its temp folder; undefined for anything else. */
-export async function resourceError(duck: Duck, error: unknown, doing: string): Promise<PublisherError | undefined> {
-  const message = error instanceof Error ? error.message : String(error);
-  const setting = async (name: string): Promise<string> => {
-    const rows = await duck
-      .all<{ value: string }>(`SELECT current_setting('${name}')::VARCHAR AS value`)
-      .catch(() => [] as Array<{ value: string }>);
-    return rows[0]?.value ?? 'unknown';
-  };
-  if (/No space left on device|max_temp_directory_size|ENOSPC/i.test(message)) {
-    return new PublisherError(
-      'E_CONFIG',
-      `the temp folder is full while ${doing}: DuckDB's working files (${await setting('temp_directory')}) are in --temp-dir (TP_TEMP_DIR, default the OS temp folder); free space there or point --temp-dir at a larger disk (${firstLine(message)})`,
-      { cause: error },
-    );
-  }
-  if (/^Out of Memory Error/m.test(message)) {
-    return new PublisherError(
-      'E_CONFIG',
-      `DuckDB ran out of memory while ${doing} with --memory-limit (TP_MEMORY_LIMIT) at ${await setting('memory_limit')}: raise --memory-limit, or lower --threads (${firstLine(message)})`,
-      { cause: error },
-    );
-  }
-  return undefined;
-}
+import { resourceError } from '../engine/resources.js';
 
 /**
  * The error for a batch that failed: a resource error, else the first file that fails when read alone
@@ -96,8 +71,4 @@ export function cause(error: unknown): string {
 function lineOf(first: string): string {
   const line = /Line: (\d+)/i.exec(first)?.[1];
   return line ? `line ${line} ` : 'a line ';
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.slice(0, 200);
 }

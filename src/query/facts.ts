@@ -8,6 +8,7 @@ import { PublisherError } from '../core/errors.js';
 import { formatQuarter, quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { resourceError } from '../engine/resources.js';
 import { sqlComment, sqlTemplates } from '../engine/sql.js';
 import { datasetTables } from '../engine/tables.js';
 import { dimensionValueSql } from '../ingest/values.js';
@@ -83,6 +84,8 @@ export async function queryFacts(
     return { table: tables.facts, columns: queryColumns };
   } catch (error) {
     if (error instanceof PublisherError) throw error;
+    const resource = await resourceError(duck, error, `running the query of dataset "${dataset.name}"`);
+    if (resource) throw resource;
     throw new PublisherError('E_CONFIG', `dataset "${dataset.name}": query.sql failed: ${(error as Error).message}`, {
       cause: error,
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PublisherError } from '../../src/core/errors.js';
 import { machines } from '../helpers/archive.js';
 import { build, folderIn, writeArchive } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 import { rewrittenQueries } from '../helpers/queries.js';
 
@@ -72,5 +73,27 @@ describe('a dataset query runs sandboxed', () => {
     const built = await build(archive, { k: '5' });
     expect(built.rows.length).toBeGreaterThan(0);
     expect(await readdir(built.outDir)).toContain('cli-usage-2026-q3.tsv');
+  });
+});
+
+describe('a dataset query that runs out of memory', () => {
+  it('is a configuration error naming --memory-limit and the dataset, not query.sql', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { '2026-07-01': machines(12, 'm') });
+    // Every fact carries a 200M-element list: far over a 500 MB memory limit.
+    const queriesDir = await rewrittenQueries(tmp, 'cli-usage', (sql) =>
+      sql.replace(
+        /e\.machine_id\s+AS machine_id,/,
+        'e.machine_id AS machine_id, (SELECT list(range) FROM range(200000000)) AS big,',
+      ),
+    );
+    const run = await cli([
+      'publish',
+      ...['--archive', archive, '--target', await folderIn(tmp, 'target-'), '--quarter', '2026-Q3'],
+      ...['--dataset', 'cli-usage', '--k', '5', '--queries-dir', queriesDir, '--memory-limit', '500MB'],
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.log.join('\n')).toMatch(
+      /ran out of memory while running the query of dataset "cli-usage" with --memory-limit/,
+    );
   });
 });
