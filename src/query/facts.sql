@@ -1,4 +1,4 @@
--- The query stage's statements (facts.ts). Values are bound parameters ($year, $first_day ...);
+-- The query stage's statements (facts.ts). Values are bound parameters ($year, $first_value ...);
 -- {{placeholders}} are identifiers and per-dimension lists rendered in facts.ts.
 
 -- name: release_table
@@ -18,17 +18,19 @@ CREATE OR REPLACE {{temporary}}TABLE {{facts}} AS SELECT {{fact_columns}}, 0::BI
 
 -- name: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days.
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO {{facts}}
   SELECT {{fact_columns}}, count(*)::BIGINT FROM {{view}}
-  WHERE {{time}} BETWEEN $first_day::DATE AND $last_day::DATE
+  WHERE {{time}} BETWEEN {{first_day}} AND {{last_day}}
   GROUP BY ALL
 
 -- name: insert_facts_outside_days
--- The last batch of a DATE time column: rows without a time (refused just after) and days outside the quarter.
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
 INSERT INTO {{facts}}
   SELECT {{fact_columns}}, count(*)::BIGINT FROM {{view}}
-  WHERE {{time}} IS NULL OR {{time}} NOT BETWEEN $quarter_first_day::DATE AND $quarter_last_day::DATE
+  WHERE {{time}} IS NULL OR {{time}} NOT BETWEEN {{quarter_first_day}} AND {{quarter_last_day}}
   GROUP BY ALL
 
 -- name: time_values
