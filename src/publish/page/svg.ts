@@ -38,7 +38,7 @@ export async function renderChartSvg(series: ChartSeries, id: string, descriptio
             type: 'temporal',
             scale: { type: 'utc' },
             title: PERIOD_AXIS[chart.per],
-            axis: { format: '%Y-%m-%d', formatType: 'utc', labelAngle: 0, tickCount: 8 },
+            axis: { labelAngle: 0, tickCount: 8 },
           }
         : { field: 'period', type: 'ordinal', title: PERIOD_AXIS[chart.per], axis: { labelAngle: 0 } },
       y: {
@@ -52,6 +52,7 @@ export async function renderChartSvg(series: ChartSeries, id: string, descriptio
         field: 'series',
         type: 'nominal',
         title: chart.dimension.join(' '),
+        legend: { labelLimit: 400 },
         sort: series.series,
         scale: { scheme: series.series.length > 10 ? 'tableau20' : 'tableau10' },
       },
