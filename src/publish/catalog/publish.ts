@@ -110,7 +110,7 @@ async function publish(
     const licenseText = await readFile(license.path, 'utf8');
     const queriesDir = options.queriesDir ?? DEFAULT_QUERIES_DIR;
     const page = (catalogFiles: PageInput['catalogFiles']) =>
-      renderPageFiles({ catalog, release, store, licenseText, queriesDir, catalogFiles });
+      renderPageFiles({ catalog, release, store, licenseText, queriesDir, catalogFiles, logger });
     if (lock) await lock.assertHeld();
     catalogChanged = await writeCatalogFiles(writer, catalog, page);
     await updateLatestCopies(store, writer, catalog, release);

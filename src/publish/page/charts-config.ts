@@ -1,7 +1,8 @@
 // Which charts a dataset's page shows: `queries/<name>/charts.json` beside its dataset.json, so src/
 // knows no dataset by name. A dataset without one gets a single generic chart (the measure over time
 // for the top values of its first dimension). Checked against the catalog's columns: a chart naming a
-// column the dataset does not publish stops the run before any catalog file is written.
+// A malformed charts.json stops the run (E_CONFIG) before any catalog file is written; a chart naming a
+// column the published files do not have is left out and reported (the dataset's schema may have changed).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PublisherError } from '../../core/errors.js';
@@ -28,6 +29,8 @@ export interface DatasetCharts {
   time: string;
   measure: string;
   charts: ChartSpec[];
+  /** Charts left out because a column they name is not in the published files (a test's or an older schema). */
+  skipped: string[];
 }
 
 const KINDS: readonly ChartKind[] = ['lines', 'stacked', 'share'];
@@ -49,9 +52,13 @@ export async function loadDatasetCharts(queriesDir: string, dataset: CatalogData
   if (text === undefined) {
     const per: ChartPeriod = time.type === 'date' ? 'day' : 'quarter';
     const first = dimensions[0];
-    if (!first) return { ...base, charts: [] };
+    if (!first) return { ...base, charts: [], skipped: [] };
     const title = `${measure.name} per ${per}, top 10 values of ${first}`;
-    return { ...base, charts: [{ title, kind: 'lines', per, dimension: [first], top: 10, unit: measure.name }] };
+    return {
+      ...base,
+      charts: [{ title, kind: 'lines', per, dimension: [first], top: 10, unit: measure.name }],
+      skipped: [],
+    };
   }
   const fail = (problem: string): never => {
     throw new PublisherError('E_CONFIG', `${path}: ${problem}`);
@@ -64,37 +71,44 @@ export async function loadDatasetCharts(queriesDir: string, dataset: CatalogData
   }
   const charts = (raw as { charts?: unknown }).charts;
   if (!Array.isArray(charts)) return fail('`charts` must be an array');
-  return {
-    ...base,
-    charts: charts.map((entry, index) => {
-      const at = `charts[${index}]`;
-      const chart = entry as Record<string, unknown>;
-      for (const key of Object.keys(chart)) if (!KEYS.has(key)) fail(`${at}: unknown key \`${key}\``);
-      if (typeof chart.title !== 'string' || chart.title === '') fail(`${at}.title must be a non-empty string`);
-      if (!KINDS.includes(chart.kind as ChartKind)) fail(`${at}.kind must be one of ${KINDS.join(', ')}`);
-      if (!PERIODS.includes(chart.per as ChartPeriod)) fail(`${at}.per must be one of ${PERIODS.join(', ')}`);
-      if (chart.per !== 'quarter' && time.type !== 'date')
-        fail(`${at}.per ${chart.per} needs a date time column; ${time.name} is ${time.type}`);
-      const dimension = chart.dimension;
-      if (!Array.isArray(dimension) || dimension.length === 0) fail(`${at}.dimension must be a list of columns`);
-      const where = (chart.where ?? {}) as Record<string, unknown>;
-      for (const column of [...(dimension as unknown[]), ...Object.keys(where)])
-        if (typeof column !== 'string' || !dimensions.includes(column))
-          fail(`${at}: ${JSON.stringify(column)} is not a dimension of ${dataset.name} (${dimensions.join(', ')})`);
-      for (const [column, values] of Object.entries(where))
-        if (!Array.isArray(values) || values.some((value) => typeof value !== 'string'))
-          fail(`${at}.where.${column} must be a list of strings`);
-      const top = chart.top ?? 10;
-      if (!Number.isInteger(top) || (top as number) < 1 || (top as number) > 20) fail(`${at}.top must be 1 to 20`);
-      return {
-        title: chart.title as string,
-        kind: chart.kind as ChartKind,
-        per: chart.per as ChartPeriod,
-        dimension: dimension as string[],
-        top: top as number,
-        unit: typeof chart.unit === 'string' ? chart.unit : measure.name,
-        ...(chart.where ? { where: where as Record<string, string[]> } : {}),
-      };
-    }),
-  };
+  const skipped: string[] = [];
+  const parsed = charts.map((entry, index): ChartSpec | undefined => {
+    const at = `charts[${index}]`;
+    const chart = entry as Record<string, unknown>;
+    for (const key of Object.keys(chart)) if (!KEYS.has(key)) fail(`${at}: unknown key \`${key}\``);
+    if (typeof chart.title !== 'string' || chart.title === '') fail(`${at}.title must be a non-empty string`);
+    if (!KINDS.includes(chart.kind as ChartKind)) fail(`${at}.kind must be one of ${KINDS.join(', ')}`);
+    if (!PERIODS.includes(chart.per as ChartPeriod)) fail(`${at}.per must be one of ${PERIODS.join(', ')}`);
+    if (chart.per !== 'quarter' && time.type !== 'date')
+      fail(`${at}.per ${chart.per} needs a date time column; ${time.name} is ${time.type}`);
+    const dimension = chart.dimension;
+    if (!Array.isArray(dimension) || dimension.length === 0) fail(`${at}.dimension must be a list of columns`);
+    const where = (chart.where ?? {}) as Record<string, unknown>;
+    for (const column of [...(dimension as unknown[]), ...Object.keys(where)])
+      if (typeof column !== 'string') fail(`${at}: columns must be strings, got ${JSON.stringify(column)}`);
+    for (const [column, values] of Object.entries(where))
+      if (!Array.isArray(values) || values.some((value) => typeof value !== 'string'))
+        fail(`${at}.where.${column} must be a list of strings`);
+    const top = chart.top ?? 10;
+    if (!Number.isInteger(top) || (top as number) < 1 || (top as number) > 20) fail(`${at}.top must be 1 to 20`);
+    const missing = [...(dimension as string[]), ...Object.keys(where)].filter(
+      (column) => !dimensions.includes(column),
+    );
+    if (missing.length > 0) {
+      skipped.push(
+        `${path} ${at} (${chart.title}): ${missing.join(', ')} not among the published dimensions of ${dataset.name} (${dimensions.join(', ')})`,
+      );
+      return undefined;
+    }
+    return {
+      title: chart.title as string,
+      kind: chart.kind as ChartKind,
+      per: chart.per as ChartPeriod,
+      dimension: dimension as string[],
+      top: top as number,
+      unit: typeof chart.unit === 'string' ? chart.unit : measure.name,
+      ...(chart.where ? { where: where as Record<string, string[]> } : {}),
+    };
+  });
+  return { ...base, charts: parsed.filter((chart) => chart !== undefined), skipped };
 }

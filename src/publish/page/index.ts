@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublisherError } from '../../core/errors.js';
 import { fileDigest, sha256Hex } from '../../core/hash.js';
+import type { Logger } from '../../core/log.js';
 import type { ReleaseWithChangelog } from '../../core/release.js';
 import type { Catalog, CatalogDataset } from '../catalog/model.js';
 import type { Store } from '../store/index.js';
@@ -32,6 +33,7 @@ export interface PageInput {
   queriesDir: string;
   /** The other catalog files of this release with their bodies (index.json included), for the file table. */
   catalogFiles: Array<{ key: string; body: string }>;
+  logger?: Logger;
 }
 
 export interface PageFile {
@@ -60,7 +62,11 @@ export function attributionLine(licenseText: string, catalog: Catalog): string {
 export async function renderPageFiles(input: PageInput): Promise<PageFile[]> {
   const { catalog } = input;
   const configs = new Map<string, DatasetCharts>();
-  for (const dataset of catalog.datasets) configs.set(dataset.name, await loadDatasetCharts(input.queriesDir, dataset));
+  for (const dataset of catalog.datasets) {
+    const config = await loadDatasetCharts(input.queriesDir, dataset);
+    for (const skipped of config.skipped) input.logger?.warn('chart left out of the page', { chart: skipped });
+    configs.set(dataset.name, config);
+  }
   const dcat = renderDcatCatalog(catalog);
   const charts = await renderCharts(input, configs);
   const catalogFiles: CatalogFileRow[] = [...input.catalogFiles, { key: PAGE_KEYS.dcat, body: dcat }].map((file) => {

@@ -156,7 +156,7 @@ export function renderDatasetPage(context: PageContext, dataset: CatalogDataset)
 <nav><a href="#charts">Charts</a><a href="#files">Files</a><a href="#columns">Columns</a><a href="#reading">Reading it</a><a href="#licence">Licence</a></nav></header>
 <main>
 <h2 id="charts">Charts</h2>
-<p class="muted">Drawn from the published rows only: each value is a sum of the measure over the rows of the quarter files below. A row withheld for privacy is in no chart.</p>
+<p class="muted">Drawn from the published rows only: each value is a sum of the measure over the rows of the quarter files below. A row withheld for privacy is in no chart. <code>Other</code> is a published label (values rolled into remainder rows, as in the files); <code>(all others)</code> sums the published values a chart does not show one by one.</p>
 ${charts.length > 0 ? charts.map(figure).join('\n') : '<p>No chart for this dataset.</p>'}
 <h2 id="files">Files</h2>
 <table><thead><tr><th>Quarter</th><th>File</th><th>Bytes</th><th>sha256</th><th>Rows</th><th>Privacy report</th><th>Bytes</th><th>sha256</th><th>First published</th><th>Revision</th></tr></thead><tbody>

@@ -27,7 +27,7 @@ export async function renderChartSvg(series: ChartSeries, id: string, descriptio
     data: { values },
     mark:
       chart.kind === 'lines'
-        ? { type: 'line', strokeWidth: 1.5, point: series.periods.length === 1 }
+        ? { type: 'line', strokeWidth: 1.5, point: !temporal || series.periods.length === 1 }
         : temporal
           ? { type: 'area' }
           : { type: 'bar' },
@@ -52,7 +52,7 @@ export async function renderChartSvg(series: ChartSeries, id: string, descriptio
         field: 'series',
         type: 'nominal',
         title: chart.dimension.join(' '),
-        legend: { labelLimit: 400 },
+        legend: { labelLimit: 400, titleLimit: 400 },
         sort: series.series,
         scale: { scheme: series.series.length > 10 ? 'tableau20' : 'tableau10' },
       },
