@@ -72,8 +72,25 @@ describe('the landing page in a real browser', () => {
       const run = await cli(['publish', '--archive', archive, '--target', target, '--quarter', quarter]);
       expect(run.code, run.log.join('\n')).toBe(0);
     }
-    const catalog = (await readCatalog(new LocalStore(target)))!;
-    expect(catalog.links?.page.key).toBe('index.html');
+    const store = new LocalStore(target);
+    const catalog = (await readCatalog(store))!;
+    // index.json links the other catalog files and the page; each is there, with its content type.
+    const { inputs, ...links } = catalog.links!;
+    expect(Object.values(links).map((link) => link.key)).toEqual(
+      expect.arrayContaining([
+        'datapackage.json',
+        'SHA256SUMS',
+        'README.md',
+        'CHANGELOG.md',
+        'index.html',
+        'catalog.jsonld',
+      ]),
+    );
+    for (const link of Object.values(links)) expect(await store.head(link.key), link.key).toBeDefined();
+    expect((await store.list(inputs.prefix)).length).toBeGreaterThan(0);
+    expect((await store.head('index.html'))?.contentType).toBe('text/html; charset=utf-8');
+    expect((await store.head('datasets/cli-usage.html'))?.contentType).toBe('text/html; charset=utf-8');
+    expect((await store.head('catalog.jsonld'))?.contentType).toBe('application/ld+json');
 
     const server = await serveFolder(target);
     const browser = await launchChromium(await folderIn(tmp, 'chromium-profile-'));
