@@ -92,11 +92,12 @@ export function renderIndexPage(context: PageContext): string {
   const datasets = catalog.datasets
     .map((dataset) => {
       const newest = dataset.quarters[dataset.quarters.length - 1]!;
+      // The dataset's first chart, once on this page, so its ids stay unique here.
       const preview = context.charts.get(dataset.name)?.[0];
       return `<h3 id="dataset-${e(dataset.name)}"><a href="${hrefTo(datasetPageKey(dataset.name), 0)}">${e(dataset.title)}</a> (<code>${e(dataset.name)}</code>)</h3>
 <p>${e(dataset.description)}</p>
 <p class="muted">One row: ${e(dataset.grain)}. ${dataset.quarters.length} quarter${dataset.quarters.length === 1 ? '' : 's'} published, ${e(dataset.quarters[0]!.quarter)} to ${e(newest.quarter)}; newest: <a href="${hrefTo(newest.key, 0)}">${e(newest.key)}</a>, also at <a href="${hrefTo(dataset.latest.alias.key, 0)}">${e(dataset.latest.alias.key)}</a>. <a href="${hrefTo(datasetPageKey(dataset.name), 0)}">Charts, every file, columns and snippets</a>.</p>
-${preview ? figure({ ...preview, id: `${preview.id}-preview`, svg: preview.svg.replace(/id="([^"]+)"/g, 'id="$1-preview"').replace(/aria-labelledby="([^ "]+) ([^"]+)"/, 'aria-labelledby="$1-preview $2-preview"') }) : ''}`;
+${preview ? figure(preview) : ''}`;
     })
     .join('\n');
   const catalogFiles = context.catalogFiles
