@@ -203,6 +203,7 @@ async function publishBuilt(
     dryRun: settings.dryRun,
     publicBaseUrl: settings.publicBaseUrl,
     licensePath: LICENSE_PATH,
+    queriesDir: settings.queriesDir,
     now: () => now,
   });
   const unchanged = new Set(outcome.unchanged);

@@ -15,6 +15,8 @@ const BY_EXTENSION: ReadonlyArray<[RegExp, string]> = [
   [/\.ndjson$/i, 'application/x-ndjson'],
   [/\.json$/i, 'application/json'],
   [/\.md$/i, 'text/markdown; charset=utf-8'],
+  [/\.html$/i, 'text/html; charset=utf-8'],
+  [/\.jsonld$/i, 'application/ld+json'],
   // A .tsv.gz is served as the gzip file it is (no Content-Encoding), so clients save what the checksum covers.
   [/\.gz$/i, 'application/gzip'],
   [/\.parquet$/i, 'application/vnd.apache.parquet'],

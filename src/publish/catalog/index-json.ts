@@ -6,6 +6,8 @@ import {
   type Catalog,
   type CatalogChange,
   type CatalogDataset,
+  type CatalogLink,
+  type CatalogLinks,
   type CatalogQuarter,
   type PublishedObject,
 } from './model.js';
@@ -84,6 +86,7 @@ export function renderCatalog(catalog: Catalog): string {
       url: catalog.license.url,
       file: objectOf(catalog.license.file),
     },
+    ...(catalog.links ? { links: renderLinks(catalog.links) } : {}),
     datasets: catalog.datasets.map((dataset) => ({
       name: dataset.name,
       title: dataset.title,
@@ -129,6 +132,20 @@ export function renderCatalog(catalog: Catalog): string {
     })),
   };
   return `${JSON.stringify(canonical, null, 2)}\n`;
+}
+
+function renderLinks(links: CatalogLinks): CatalogLinks {
+  const link = ({ key, url }: CatalogLink): CatalogLink => ({ key, url });
+  return {
+    datapackage: link(links.datapackage),
+    sha256sums: link(links.sha256sums),
+    readme: link(links.readme),
+    changelog: link(links.changelog),
+    license: link(links.license),
+    page: link(links.page),
+    dcat: link(links.dcat),
+    inputs: { prefix: links.inputs.prefix, url: links.inputs.url },
+  };
 }
 
 function objectOf(value: PublishedObject): PublishedObject {

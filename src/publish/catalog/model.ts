@@ -12,6 +12,8 @@ export interface Catalog {
   /** When the catalog's content last changed (ISO 8601 UTC). */
   updated: string;
   license: CatalogLicense;
+  /** The other files of the catalog and the page; absent in catalogs written before it existed. */
+  links?: CatalogLinks;
   /** Sorted by name. */
   datasets: CatalogDataset[];
   /** Every publication, revision and note, oldest first; CHANGELOG.md shows it newest first. */
@@ -24,6 +26,25 @@ export interface CatalogLicense {
   url: string;
   /** The licence text published beside the data. */
   file: PublishedObject;
+}
+
+export interface CatalogLink {
+  key: string;
+  url: string;
+}
+
+export interface CatalogLinks {
+  datapackage: CatalogLink;
+  sha256sums: CatalogLink;
+  readme: CatalogLink;
+  changelog: CatalogLink;
+  license: CatalogLink;
+  /** index.html, the landing page. */
+  page: CatalogLink;
+  /** catalog.jsonld, DCAT for metadata portals. */
+  dcat: CatalogLink;
+  /** Where the input manifests are: `inputs/` + the quarter file's key with `.json` for `.tsv`. */
+  inputs: { prefix: string; url: string };
 }
 
 export interface PublishedObject {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -8,6 +8,8 @@ import { fileDigest, sha256Hex } from '../../core/hash.js';
 import type { Logger } from '../../core/log.js';
 import { formatQuarter } from '../../core/quarter.js';
 import { objectsOf, type ReleaseWithChangelog } from '../../core/release.js';
+import { DEFAULT_QUERIES_DIR } from '../../query/dataset.js';
+import { type PageFile, type PageInput, renderPageFiles } from '../page/index.js';
 import type { Store } from '../store/index.js';
 import { canAbortIncompleteWrites } from '../store/index.js';
 import { renderChangelog } from './changelog.js';
@@ -15,7 +17,7 @@ import { contentTypeFor, putOptions } from './content-types.js';
 import { renderReadme } from './data-dictionary.js';
 import { renderDataPackage } from './datapackage.js';
 import { readCatalogWithBytes, renderCatalog } from './index-json.js';
-import { CATALOG_KEYS, urlFor } from './layout.js';
+import { CATALOG_KEYS, catalogLinks, urlFor } from './layout.js';
 import { type HeldLock, heldLock, withTargetLock } from './lock.js';
 import { mergeCatalog } from './merge.js';
 import type { Catalog } from './model.js';
@@ -33,6 +35,8 @@ export interface PublishOptions {
   licensePath: string;
   now?: () => Date;
   runId?: string;
+  /** Where each dataset's charts.json is (the landing page's charts); default: the repository's queries/. */
+  queriesDir?: string;
 }
 
 export interface PublishOutcome {
@@ -100,10 +104,15 @@ async function publish(
       now,
       urlOf,
     });
-    const catalog = withUpdatedTime(merged, previous?.bytes, now);
+    const catalog = withUpdatedTime({ ...merged, links: catalogLinks(urlOf) }, previous?.bytes, now);
     assertNoShrink(previous?.catalog, catalog);
+    // The landing page and catalog.jsonld are catalog objects too, rendered before any of them is written.
+    const licenseText = await readFile(license.path, 'utf8');
+    const queriesDir = options.queriesDir ?? DEFAULT_QUERIES_DIR;
+    const page = (catalogFiles: PageInput['catalogFiles']) =>
+      renderPageFiles({ catalog, release, store, licenseText, queriesDir, catalogFiles, logger });
     if (lock) await lock.assertHeld();
-    catalogChanged = await writeCatalogFiles(writer, catalog);
+    catalogChanged = await writeCatalogFiles(writer, catalog, page);
     await updateLatestCopies(store, writer, catalog, release);
   } finally {
     // Also after a failure: what was written stays written, so it is recorded.
@@ -230,13 +239,23 @@ function assertNoShrink(previous: Catalog | undefined, next: Catalog): void {
 }
 
 /** The catalog files, index.json last: it is the one readers start from. */
-async function writeCatalogFiles(writer: TargetWriter, catalog: Catalog): Promise<boolean> {
+async function writeCatalogFiles(
+  writer: TargetWriter,
+  catalog: Catalog,
+  renderPage: (catalogFiles: PageInput['catalogFiles']) => Promise<PageFile[]>,
+): Promise<boolean> {
   const files: Array<[string, string]> = [
     [CATALOG_KEYS.datapackage, renderDataPackage(catalog)],
     [CATALOG_KEYS.sha256sums, renderSha256Sums(catalog)],
     [CATALOG_KEYS.readme, renderReadme(catalog)],
     [CATALOG_KEYS.changelog, renderChangelog(catalog)],
   ];
+  const index = renderCatalog(catalog);
+  const catalogFiles = [...files, [CATALOG_KEYS.index, index] as [string, string]].map(([key, body]) => ({
+    key,
+    body,
+  }));
+  for (const file of await renderPage(catalogFiles)) files.push([file.key, file.body]);
   const ensure = (key: string, body: string): Promise<boolean> => {
     const bytes = Buffer.from(body, 'utf8');
     return writer.ensure(
@@ -246,7 +265,7 @@ async function writeCatalogFiles(writer: TargetWriter, catalog: Catalog): Promis
     );
   };
   const changed = await settleAll(files.map(([key, body]) => ensure(key, body)));
-  const indexChanged = await ensure(CATALOG_KEYS.index, renderCatalog(catalog));
+  const indexChanged = await ensure(CATALOG_KEYS.index, index);
   return indexChanged || changed.some(Boolean);
 }
 

@@ -50,9 +50,17 @@ describe('a first publication', () => {
       'cli-usage-2026-q3.privacy.json',
       'cli-usage-2026-q3.tsv',
     ]);
-    expect(keys.slice(3, 7).sort()).toEqual(['CHANGELOG.md', 'README.md', 'SHA256SUMS', 'datapackage.json']);
-    expect(keys[7]).toBe('index.json'); // after everything it names: readers start from it
-    expect(keys[8]).toBe('cli-usage-latest.tsv'); // after index.json: it only ever holds a listed quarter
+    expect(keys.slice(3, 10).sort()).toEqual([
+      'CHANGELOG.md',
+      'README.md',
+      'SHA256SUMS',
+      'catalog.jsonld',
+      'datapackage.json',
+      'datasets/cli-usage.html',
+      'index.html',
+    ]);
+    expect(keys[10]).toBe('index.json'); // after everything it names: readers start from it
+    expect(keys[11]).toBe('cli-usage-latest.tsv'); // after index.json: it only ever holds a listed quarter
     expect(outcome.catalogChanged).toBe(true);
     expect(outcome.urls['cli-usage-2026-q3.tsv']).toBe(join(store.root, 'cli-usage-2026-q3.tsv'));
 
@@ -61,7 +69,7 @@ describe('a first publication', () => {
     expect(logger.lines).toContainEqual(
       expect.stringContaining(`wrote object key=cli-usage-2026-q3.tsv bytes=${file.bytes} sha256=${file.sha256}`),
     );
-    expect(logger.lines.filter((line) => line.includes('wrote object'))).toHaveLength(9);
+    expect(logger.lines.filter((line) => line.includes('wrote object'))).toHaveLength(12);
     const log = parsePublicationLog((await store.getBytes('publication-log.ndjson'))!.toString());
     expect(log.map((record) => record.key)).toEqual(keys);
     expect(log[0]).toMatchObject({ time: T1, runId: `run-${T1}` });
@@ -148,7 +156,7 @@ describe('reruns and later releases', () => {
     const outcome = await publishLocked(store, release, options(T3, { logger }));
     expect(outcome.written).toEqual([]);
     expect(outcome.catalogChanged).toBe(false);
-    expect(outcome.unchanged).toHaveLength(9);
+    expect(outcome.unchanged).toHaveLength(12);
     expect(logger.lines).toContainEqual(
       expect.stringContaining('nothing to upload: every object is already in the target with the same sha256'),
     );
@@ -241,7 +249,7 @@ describe('dry run', () => {
     );
     expect(outcome.written.map((object) => object.key)).toContain('index.json');
     expect(outcome.catalogChanged).toBe(true);
-    expect(logger.lines.filter((line) => line.includes('dry run: would write object'))).toHaveLength(9);
+    expect(logger.lines.filter((line) => line.includes('dry run: would write object'))).toHaveLength(12);
     expect(await readdir(work)).not.toContain('target');
   });
 });
