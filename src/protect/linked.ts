@@ -5,13 +5,17 @@
 // then suppresses the cheapest extra rows so that no primary-suppressed row is a linear combination of
 // published rows. A second, independent elimination re-checks the result before anything is written.
 //
-// Datasets that count events need none of this: every event lands in exactly one row, so their rows are
-// disjoint and the only linear relation among them is "no relation" (check.ts verifies the partition).
+// A dataset that counts events and stands alone needs none of this: every event lands in exactly one
+// row, so its rows are disjoint and the only linear relation among them is "no relation" (check.ts
+// verifies the partition). Event datasets that declare a shared population (a family of tables over
+// the same events) are protected together by protect/family.ts, day by day; until the cell stage hands
+// family.ts each fact's row in every table, a run refuses such a family rather than publish it alone.
 // The statements are in linked.sql.
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { appendRows, type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
+import { populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
 import type { ProtectedDataset } from './protect.js';
@@ -36,11 +40,33 @@ function rowKeySql(result: ProtectedDataset): string {
 export function linkedGroups(results: readonly ProtectedDataset[]): ProtectedDataset[][] {
   const groups = new Map<string, ProtectedDataset[]>();
   for (const result of results) {
-    if (result.dataset.measure.count !== 'machines') continue;
-    const population = result.dataset.population ?? `dataset:${result.dataset.name}`;
+    const population = populationOf(result.dataset);
+    if (population === undefined) continue;
     groups.set(population, [...(groups.get(population) ?? []), result]);
   }
-  return [...groups.values()];
+  for (const [population, group] of groups) refuseUnprotectedFamily(population, group);
+  return [...groups.values()].filter((group) => group[0]!.dataset.measure.count === 'machines');
+}
+
+/**
+ * Event tables of one population could be differenced against each other (a marginal minus the cube's
+ * rows of its value). A lone event dataset is safe; a family is refused until it can be protected.
+ */
+function refuseUnprotectedFamily(population: string, group: readonly ProtectedDataset[]): void {
+  const counts = new Set(group.map((result) => result.dataset.measure.count));
+  const names = group.map((result) => result.dataset.name).join(', ');
+  if (counts.size > 1) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `population ${population} mixes datasets that count events and machines (${names}): a population counts one unit`,
+    );
+  }
+  if (counts.has('events') && group.length > 1) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `population ${population} (${names}): tables that count the same events cannot be published until they are protected together against differencing, which this version does not do yet; give each its own population or leave the others out of queries/`,
+    );
+  }
 }
 
 export async function protectLinkedRows(
