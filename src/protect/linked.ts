@@ -8,8 +8,7 @@
 // A dataset that counts events and stands alone needs none of this: every event lands in exactly one
 // row, so its rows are disjoint and the only linear relation among them is "no relation" (check.ts
 // verifies the partition). Event datasets that declare a shared population (a family of tables over
-// the same events) are protected together by protect/family.ts, day by day; until the cell stage hands
-// family.ts each fact's row in every table, a run refuses such a family rather than publish it alone.
+// the same events) are protected together by family-tables.ts, day by day, with the same elimination.
 // The statements are in linked.sql.
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
@@ -18,6 +17,7 @@ import { sqlTemplates } from '../engine/sql.js';
 import { populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
+import { protectFamily } from './family-tables.js';
 import type { ProtectedDataset } from './protect.js';
 
 const sql = sqlTemplates(import.meta.url, 'linked.sql');
@@ -44,27 +44,16 @@ export function linkedGroups(results: readonly ProtectedDataset[]): ProtectedDat
     if (population === undefined) continue;
     groups.set(population, [...(groups.get(population) ?? []), result]);
   }
-  for (const [population, group] of groups) refuseUnprotectedFamily(population, group);
-  return [...groups.values()].filter((group) => group[0]!.dataset.measure.count === 'machines');
+  for (const [population, group] of groups) refuseMixedUnits(population, group);
+  // A lone event table needs nothing more: its rows are disjoint.
+  return [...groups.values()].filter((group) => group[0]!.dataset.measure.count === 'machines' || group.length > 1);
 }
 
-/**
- * Event tables of one population could be differenced against each other (a marginal minus the cube's
- * rows of its value). A lone event dataset is safe; a family is refused until it can be protected.
- */
-function refuseUnprotectedFamily(population: string, group: readonly ProtectedDataset[]): void {
-  const counts = new Set(group.map((result) => result.dataset.measure.count));
-  const names = group.map((result) => result.dataset.name).join(', ');
-  if (counts.size > 1) {
+function refuseMixedUnits(population: string, group: readonly ProtectedDataset[]): void {
+  if (new Set(group.map((result) => result.dataset.measure.count)).size > 1) {
     throw new PublisherError(
       'E_CONFIG',
-      `population ${population} mixes datasets that count events and machines (${names}): a population counts one unit`,
-    );
-  }
-  if (counts.has('events') && group.length > 1) {
-    throw new PublisherError(
-      'E_CONFIG',
-      `population ${population} (${names}): tables that count the same events cannot be published until they are protected together against differencing, which this version does not do yet; give each its own population or leave the others out of queries/`,
+      `population ${population} mixes datasets that count events and machines (${group.map((result) => result.dataset.name).join(', ')}): a population counts one unit`,
     );
   }
 }
@@ -74,6 +63,18 @@ export async function protectLinkedRows(
   group: readonly ProtectedDataset[],
   logger: Logger,
 ): Promise<LinkedProtection> {
+  if (group[0]!.dataset.measure.count === 'events') {
+    const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger);
+    const { rows, innerCells, primaries } = family.largestDay;
+    return {
+      population: family.population,
+      datasets: family.datasets,
+      rows,
+      innerCells,
+      primary: primaries,
+      secondary: family.secondary,
+    };
+  }
   // $dataset_<n>: the row ids' prefixes, one per dataset of the group.
   const names = Object.fromEntries(group.map((result, n) => [`dataset_${n}`, result.dataset.name]));
   const perDataset = (statement: string, table: (result: ProtectedDataset) => string, fill: string) =>
