@@ -2,38 +2,15 @@
 // OSFamily) over the same events. A marginal minus the cube rows of its value would give that value's
 // events in a remainder row of the cube (2 machines, k = 3): the build must withhold a row so the
 // difference cannot be taken; in a population of its own the marginal leaks (the control).
-import { cp, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { type ArchiveEvent, machines } from '../helpers/archive.js';
-import { build, folderIn, parseTsv, writeArchive } from '../helpers/build.js';
+import { build, parseTsv, writeArchive } from '../helpers/build.js';
+import { familyQueries } from '../helpers/family-queries.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = '2026-07-01';
 const X = '8.0.100';
 const W = '9.0.100';
-
-/** cli-usage and cli-usage-sdk (day x SDKVersion x OSFamily), each with `population` when given. */
-async function familyQueries(parent: string, population: { cube?: string; sdk?: string }): Promise<string> {
-  const queriesDir = await folderIn(parent, 'queries-');
-  for (const name of ['cli-usage', 'cli-usage-sdk']) {
-    await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, name), { recursive: true });
-  }
-  const cubePath = join(queriesDir, 'cli-usage', 'dataset.json');
-  const cube = JSON.parse(await readFile(cubePath, 'utf8'));
-  await writeFile(cubePath, JSON.stringify({ ...cube, ...(population.cube ? { population: population.cube } : {}) }));
-  const keep = new Set(['Timestamp', 'Occurrences', 'SDKVersion', 'OSFamily']);
-  const sdk = {
-    ...cube,
-    title: 'CLI usage by SDK',
-    grain: 'one UTC day x SDKVersion x OSFamily',
-    columns: cube.columns.filter((column: { name: string }) => keep.has(column.name)),
-    dimensions: cube.dimensions.filter((dimension: { column: string }) => keep.has(dimension.column)),
-    remainder: [['SDKVersion'], ['SDKVersion', 'OSFamily']],
-    ...(population.sdk ? { population: population.sdk } : {}),
-  };
-  await writeFile(join(queriesDir, 'cli-usage-sdk', 'dataset.json'), JSON.stringify(sdk));
-  return queriesDir;
-}
 
 const events: ArchiveEvent[] = [
   ...machines(3, 'x-build-', { command: 'build', sdk_version: X }),
