@@ -59,7 +59,9 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
     const { tables, violations } = judged;
     result.quarters.push(formatQuarter(audited));
     result.violations.push(...violations);
+    const families = eventFamilies(datasets);
     for (const table of tables) {
+      if (table.count === 'events' && families.has(table.dataset)) table.family = true;
       result.tables.push({ dataset: table.dataset, quarter: table.quarter, rows: table.lines.length, k: table.k });
       result.violations.push(...compareTable(table));
     }
@@ -81,6 +83,16 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
     });
   }
   return result;
+}
+
+/** Event datasets whose declared population another event dataset shares: a family, protected together. */
+function eventFamilies(datasets: readonly DatasetDefinition[]): Set<string> {
+  const members = new Map<string, string[]>();
+  for (const dataset of datasets) {
+    if (dataset.measure.count !== 'events' || dataset.population === undefined) continue;
+    members.set(dataset.population, [...(members.get(dataset.population) ?? []), dataset.name]);
+  }
+  return new Set([...members.values()].filter((names) => names.length > 1).flat());
 }
 
 interface PublishedFile {

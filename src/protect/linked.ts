@@ -5,15 +5,19 @@
 // then suppresses the cheapest extra rows so that no primary-suppressed row is a linear combination of
 // published rows. A second, independent elimination re-checks the result before anything is written.
 //
-// Datasets that count events need none of this: every event lands in exactly one row, so their rows are
-// disjoint and the only linear relation among them is "no relation" (check.ts verifies the partition).
+// A dataset that counts events and stands alone needs none of this: every event lands in exactly one
+// row, so its rows are disjoint and the only linear relation among them is "no relation" (check.ts
+// verifies the partition). Event datasets that declare a shared population (a family of tables over
+// the same events) are protected together by family-tables.ts, day by day, with the same elimination.
 // The statements are in linked.sql.
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { appendRows, type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
+import { populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
+import { protectFamily } from './family-tables.js';
 import type { ProtectedDataset } from './protect.js';
 
 const sql = sqlTemplates(import.meta.url, 'linked.sql');
@@ -36,11 +40,22 @@ function rowKeySql(result: ProtectedDataset): string {
 export function linkedGroups(results: readonly ProtectedDataset[]): ProtectedDataset[][] {
   const groups = new Map<string, ProtectedDataset[]>();
   for (const result of results) {
-    if (result.dataset.measure.count !== 'machines') continue;
-    const population = result.dataset.population ?? `dataset:${result.dataset.name}`;
+    const population = populationOf(result.dataset);
+    if (population === undefined) continue;
     groups.set(population, [...(groups.get(population) ?? []), result]);
   }
-  return [...groups.values()];
+  for (const [population, group] of groups) refuseMixedUnits(population, group);
+  // A lone event table needs nothing more: its rows are disjoint.
+  return [...groups.values()].filter((group) => group[0]!.dataset.measure.count === 'machines' || group.length > 1);
+}
+
+function refuseMixedUnits(population: string, group: readonly ProtectedDataset[]): void {
+  if (new Set(group.map((result) => result.dataset.measure.count)).size > 1) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `population ${population} mixes datasets that count events and machines (${group.map((result) => result.dataset.name).join(', ')}): a population counts one unit`,
+    );
+  }
 }
 
 export async function protectLinkedRows(
@@ -48,6 +63,18 @@ export async function protectLinkedRows(
   group: readonly ProtectedDataset[],
   logger: Logger,
 ): Promise<LinkedProtection> {
+  if (group[0]!.dataset.measure.count === 'events') {
+    const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger);
+    const { rows, innerCells, primaries } = family.largestDay;
+    return {
+      population: family.population,
+      datasets: family.datasets,
+      rows,
+      innerCells,
+      primary: primaries,
+      secondary: family.secondary,
+    };
+  }
   // $dataset_<n>: the row ids' prefixes, one per dataset of the group.
   const names = Object.fromEntries(group.map((result, n) => [`dataset_${n}`, result.dataset.name]));
   const perDataset = (statement: string, table: (result: ProtectedDataset) => string, fill: string) =>

@@ -1,12 +1,17 @@
 // Datasets that count the same machines many times (a population, e.g. installations by size and by
 // feature) are protected together: a suppressed row of one could otherwise be derived from published
 // rows of the others. A run that publishes some of them still builds them all, so their protection is
-// the same whichever of them a run names.
+// the same whichever of them a run names. Event datasets join a population only by declaring one
+// (a family of tables over the same events, protect/family.ts); undeclared, each stands alone.
 import { type DatasetDefinition, listDatasets, loadDataset } from './dataset.js';
 
-/** The datasets linked protection spans: those that count machines share their population's rows. */
+/**
+ * The population a dataset is protected with: datasets that count machines always have one (their
+ * own name when undeclared); datasets that count events only when `dataset.json` declares it.
+ */
 export function populationOf(dataset: DatasetDefinition): string | undefined {
-  return dataset.measure.count === 'machines' ? (dataset.population ?? `dataset:${dataset.name}`) : undefined;
+  if (dataset.measure.count === 'machines') return dataset.population ?? `dataset:${dataset.name}`;
+  return dataset.population;
 }
 
 /** The other datasets of `queriesDir` in the populations of `datasets`, in name order. */

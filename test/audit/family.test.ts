@@ -1,0 +1,30 @@
+// The audit of a family of event tables: a row withheld against differencing across the family is no
+// missing row, and what is published still passes every other check (k, values, partition).
+import { type ArchiveEvent, machines } from '../helpers/archive.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
+import { familyQueries } from '../helpers/family-queries.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
+
+const events: ArchiveEvent[] = [
+  ...machines(3, 'x-build-', { command: 'build', sdk_version: '8.0.100' }),
+  ...machines(2, 'x-run-', { command: 'run', sdk_version: '8.0.100' }),
+  ...machines(1, 'w-run-', { command: 'run', sdk_version: '9.0.100' }),
+  ...machines(3, 'w-test-', { command: 'test', sdk_version: '9.0.100' }),
+];
+
+describe('audit of a family', () => {
+  it('finds a published family right, its withheld rows included', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, { '2026-07-01': events });
+    const queriesDir = await familyQueries(tmp, { cube: 'cli-usage', sdk: 'cli-usage' });
+    const target = await folderIn(tmp, 'target-');
+    const common = ['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--queries-dir', queriesDir];
+    const datasets = ['--dataset', 'cli-usage', '--dataset', 'cli-usage-sdk'];
+    const published = await cli(['publish', ...common, ...datasets, '--k', '3']);
+    expect(published.log.some((line) => line.includes('protected a family of event tables'))).toBe(true);
+    expect(published.code).toBe(0);
+    const audit = await cli(['audit', ...common, ...datasets, '--k', '3']);
+    expect(audit.log.filter((line) => line.includes('audit violation'))).toEqual([]);
+    expect(audit.code).toBe(0);
+  });
+});
