@@ -7,6 +7,7 @@ import { checkDatasetKeys, datasetRun, type Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
 import { inputManifestKey, publicUrl } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
+import { NO_PROGRESS, type Progress } from '../core/progress.js';
 import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from '../core/quarter.js';
 import type { ChangelogEntry, DatasetFile, Quarter, ReleaseWithChangelog } from '../core/release.js';
 import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
@@ -17,6 +18,7 @@ import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
+import { checkReachable } from './preflight.js';
 import { openStore, parseS3Location, type Store } from './store/index.js';
 
 /** Work folders of publish runs: `<temp dir>/telemetry-publisher-XXXXXX`. */
@@ -27,6 +29,8 @@ export const LICENSE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export interface RunContext {
   logger: Logger;
   now: Date;
+  /** Counts for the progress line on a terminal; nothing by default. */
+  progress?: Progress;
 }
 
 export interface DatasetOutcome {
@@ -69,7 +73,16 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   checkDatasetKeys(settings, datasets, quarter);
   if (settings.optOut) await readOptOut(settings.optOut);
   if (/^s3:/i.test(settings.archive)) checkArchiveLocation(settings.archive);
-  const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
+  const progress = context.progress ?? NO_PROGRESS;
+  const target = countingWrites(
+    openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger }),
+    progress,
+  );
+  // One cheap request per S3 location: credentials and reachability are known before the computation.
+  await checkReachable(target, 'target');
+  if (/^s3:/i.test(settings.archive)) {
+    await checkReachable(openStore(settings.archive, { forcePathStyle: settings.s3ForcePathStyle, logger }), 'archive');
+  }
   const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
   logger.info('run started', {
     quarter: formatQuarter(quarter),
@@ -81,7 +94,15 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   try {
     // The build touches only the work folder, so it runs while the target lock settles.
     const build = async () => {
-      const built = await buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
+      const built = await buildRelease(
+        settings,
+        logger,
+        quarter,
+        datasets,
+        join(workDir, 'current'),
+        undefined,
+        progress,
+      );
       assertPublishable(settings, quarter, datasets, built);
       return built;
     };
@@ -98,6 +119,23 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     if (keepWorkDir) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
     else await removeWorkDir(workDir);
   }
+}
+
+/** The target as the run uses it: every object written counts on the progress line. */
+function countingWrites(store: Store, progress: Progress): Store {
+  if (progress === NO_PROGRESS) return store;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'putFile' && property !== 'putBytes')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        const written = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        progress.add('objects');
+        return written;
+      };
+    },
+  });
 }
 
 function checkArchiveLocation(archive: string): void {
