@@ -33,7 +33,7 @@ export function createLogger(sink: LogSink = process.stderr, options: LoggerOpti
       return;
     }
     const rendered = kept.map(([key, value]) => ` ${key}=${formatValue(value)}`).join('');
-    const shownLevel = color ? `${LEVEL_COLOR[level] ?? ''}${level}\u001b[0m` : level;
+    const shownLevel = color && LEVEL_COLOR[level] ? `${LEVEL_COLOR[level]}${level}\u001b[0m` : level;
     sink.write(`${clock().toISOString()} ${shownLevel} ${escapeControls(message)}${rendered}\n`);
   };
   return {

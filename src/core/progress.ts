@@ -1,5 +1,5 @@
-// Progress of a run on a terminal: one line, rewritten in place, with the archive files, days and
-// megabytes read (and the read rate), the datasets protected and the objects written. Stages report through the small Progress interface
+// Progress of a run on a terminal: one line, rewritten in place, with the archive files and days read
+// (and the read rate in MB/s), the datasets protected and the objects written. Stages report through the small Progress interface
 // they are handed (no globals); when stderr is not a terminal (cron, CI, a pipe) nothing is drawn, so
 // the line never reaches cron mail. The terminal also decides the default log format and colour
 // (NO_COLOR, TERM=dumb and CI turn colour off; TERM=dumb and CI turn the progress line off).
@@ -69,12 +69,11 @@ export function createProgressLine(
   const text = (): string => {
     const seconds = Math.max((clock() - started) / 1000, 0.001);
     const parts = [
-      `files read ${counts.files} (${megabytes(counts.bytes)} MB, ${megabytes(counts.bytes / seconds)} MB/s)`,
-      `days read ${counts.days}`,
-      `datasets protected ${counts.datasets}`,
-      `objects written ${counts.objects}`,
+      `read ${counts.files} files, ${counts.days} days (${megabytes(counts.bytes / seconds)} MB/s)`,
+      `protected ${counts.datasets} datasets`,
+      `wrote ${counts.objects} objects`,
     ];
-    return parts.join(' · ').slice(0, Math.max((stream.columns ?? 80) - 1, 20));
+    return parts.join(' | ').slice(0, Math.max((stream.columns || 80) - 1, 20));
   };
   const draw = (): void => {
     if (stopped) return;

@@ -131,7 +131,8 @@ function countingWrites(store: Store, progress: Progress): Store {
         return typeof value === 'function' ? value.bind(target) : value;
       return async (...args: unknown[]) => {
         const written = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        progress.add('objects');
+        // The lock and the local metadata are the job's own, not published objects.
+        if (!String(args[0]).startsWith('.')) progress.add('objects');
         return written;
       };
     },
