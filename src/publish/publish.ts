@@ -19,7 +19,11 @@ import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
 import { checkReachable } from './preflight.js';
+import { PreviewStore } from './preview-store.js';
 import { openStore, parseS3Location, type Store } from './store/index.js';
+
+/** Where a dry run publishes inside its work folder: the only thing kept after it. */
+const PREVIEW_FOLDER = 'preview';
 
 /** Work folders of publish runs: `<temp dir>/telemetry-publisher-XXXXXX`. */
 export const WORK_DIR_PREFIX = 'telemetry-publisher-';
@@ -84,6 +88,10 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     await checkReachable(openStore(settings.archive, { forcePathStyle: settings.s3ForcePathStyle, logger }), 'archive');
   }
   const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
+  const previewDir = join(workDir, PREVIEW_FOLDER);
+  // Said first, so whoever runs it knows where to look, whatever the log says after.
+  if (settings.dryRun)
+    logger.info('dry run: the preview of everything the target would get goes to', { folder: previewDir });
   logger.info('run started', {
     quarter: formatQuarter(quarter),
     archive: settings.archive,
@@ -116,7 +124,7 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
     // A dry run that succeeded keeps its preview (the files it would have published) and nothing else.
-    if (keepWorkDir) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
+    if (keepWorkDir) await pruneWorkDir(workDir, previewDir);
     else await removeWorkDir(workDir);
   }
 }
@@ -237,9 +245,11 @@ async function publishBuilt(
     logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key, ...decision.detail });
   }
   const release: ReleaseWithChangelog = { quarter, generatedAt: now.toISOString(), files, changelog };
-  const outcome = await publishRelease(target, release, {
-    logger,
-    dryRun: settings.dryRun,
+  // A dry run publishes for real, through the same catalog code, into a preview that only reads the target.
+  const preview = settings.dryRun ? new PreviewStore(join(workDir, PREVIEW_FOLDER), target) : undefined;
+  const outcome = await publishRelease(preview ?? target, release, {
+    logger: preview ? previewLogger(logger) : logger,
+    dryRun: false,
     publicBaseUrl: settings.publicBaseUrl,
     licensePath: LICENSE_PATH,
     now: () => now,
@@ -250,12 +260,14 @@ async function publishBuilt(
     archive: settings.archive,
     target: target.describe(''),
     dryRun: settings.dryRun,
-    ...(settings.dryRun ? { previewDir: built.outDir } : {}),
+    ...(preview ? { previewDir: preview.folder } : {}),
     events: built.events,
     datasets: built.datasets.map(({ file, stats, report }) => ({
       dataset: file.dataset,
       key: file.key,
-      url: outcome.urls[file.key] ?? publicUrl(settings.publicBaseUrl, file.key) ?? target.describe(file.key),
+      url: preview
+        ? preview.describe(file.key)
+        : (outcome.urls[file.key] ?? publicUrl(settings.publicBaseUrl, file.key) ?? target.describe(file.key)),
       rows: file.rows,
       status: settings.dryRun
         ? 'dry-run'
@@ -270,6 +282,16 @@ async function publishBuilt(
     written: outcome.written,
     unchanged: outcome.unchanged,
     changelog: changelog.map((entry) => `${entry.dataset} ${formatQuarter(entry.quarter)}: ${entry.message}`),
+  };
+}
+
+/** The log of a dry run's publication: every line says it went to the preview, not the target. */
+function previewLogger(logger: Logger): Logger {
+  const said = (message: string) => `dry run, into the preview: ${message}`;
+  return {
+    info: (message, fields) => logger.info(said(message), fields),
+    warn: (message, fields) => logger.warn(said(message), fields),
+    error: (message, fields) => logger.error(said(message), fields),
   };
 }
 
