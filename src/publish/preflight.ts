@@ -1,5 +1,6 @@
 // Pre-flight: before the computation starts, every S3 location of the run (the target, and the archive
-// when it is on S3) gets one cheap request, a LIST of at most one key under its prefix. Missing or
+// when it is on S3) gets one cheap request, a LIST of one page under its prefix (MaxKeys is not
+// used: s3rver answers a truncated page with HTTP 500). Missing or
 // refused credentials, a missing bucket or an endpoint that does not answer would otherwise surface
 // after the whole build, as a storage failure a rerun cannot fix; here they are configuration
 // (E_CONFIG, exit 3) naming the bucket and what to set.
@@ -19,7 +20,7 @@ export async function checkReachable(store: Store, role: 'target' | 'archive', e
   const location = `s3://${store.bucket}/${store.prefix}`;
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || 'AWS S3 (AWS_ENDPOINT_URL not set)';
   try {
-    await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix, MaxKeys: 1 }));
+    await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix }));
   } catch (error) {
     throw preflightError(error, role, location, store.bucket, endpoint);
   }
@@ -47,7 +48,7 @@ function preflightError(
     );
   if (status === 404 || name === 'NoSuchBucket' || Code === 'NoSuchBucket')
     return config(
-      `the bucket "${bucket}" does not exist at this endpoint: check the location, AWS_ENDPOINT_URL and AWS_REGION`,
+      `no such bucket. The bucket "${bucket}" does not exist at this endpoint: check the location, AWS_ENDPOINT_URL and AWS_REGION`,
     );
   const network = code ?? (error as { cause?: { code?: string } }).cause?.code;
   if (
