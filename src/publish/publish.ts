@@ -85,7 +85,9 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   // One cheap request per S3 location: credentials and reachability are known before the computation.
   await checkReachable(target, 'target');
   if (/^s3:/i.test(settings.archive)) {
-    await checkReachable(openStore(settings.archive, { forcePathStyle: settings.s3ForcePathStyle, logger }), 'archive');
+    const archive = openStore(settings.archive, { forcePathStyle: settings.s3ForcePathStyle, logger });
+    // Closed after the one request: its idle keep-alive sockets must not hold the process open.
+    await checkReachable(archive, 'archive').finally(() => (archive as { destroy?: () => void }).destroy?.());
   }
   const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
   const previewDir = join(workDir, PREVIEW_FOLDER);
