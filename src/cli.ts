@@ -1,67 +1,24 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { runAudit } from './audit/audit.js';
+import {
+  AUDIT_OPTIONS,
+  COMMANDS,
+  type CommandName,
+  commandHelp,
+  globalHelp,
+  PUBLISH_OPTIONS,
+  SAMPLE_OPTIONS,
+} from './cli-options.js';
 import { resolveSettings, type Settings } from './config.js';
 import { EXIT_CODES, PublisherError } from './core/errors.js';
-import { createLogger, type Logger } from './core/log.js';
+import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from './core/log.js';
+import { terminalOf } from './core/progress.js';
 import { parseQuarter } from './core/quarter.js';
 import { runPublish } from './publish/publish.js';
 import { formatAudit, formatSummary } from './summary.js';
-
-const USAGE = `Usage: telemetry-publisher <command> [options]
-
-Commands:
-  publish   Publish the last complete UTC quarter (or --quarter) from the archive to the target.
-  sample    Write a synthetic event archive (--out DIR).
-  start     Demo: write ./sample-archive if absent, then publish its last complete quarter to ./output.
-  audit     Recompute the quarter (and the previous one) from the archive with an independent
-            implementation and check every published file, the catalog and the revisions.
-
-publish options (flags > TP_* environment variables > --config FILE / TP_CONFIG > defaults):
-  --quarter 2026-Q3        quarter to publish (default: the last complete UTC quarter)
-  --dataset NAME           dataset folder in queries/ (repeatable; default: all)
-  --archive DIR|s3://...   event archive (TP_ARCHIVE; default: archive)
-  --target DIR|s3://...    where datasets are published (TP_TARGET; default: output)
-  --k N                    minimum distinct machines behind every row (default: the dataset's k; >= 2)
-  --contribution-cap N     events one machine may contribute to one row (default: the dataset's)
-  --opt-out FILE           machine ids to exclude entirely, one a line
-  --public-base-url URL    base URL of the target, to print the public URL of every file
-  --key-template T         default {dataset}-{year}-q{quarter}.tsv
-  --max-bad-share X        share of rejected events that fails the run (default 0.01)
-  --memory-limit 4GB --threads N --temp-dir DIR   DuckDB resources
-  --s3-force-path-style    path-style S3 addressing (MinIO, Ceph)
-  --revise                 publish revised figures for an already published quarter
-  --dry-run                do everything but write; keep the files for inspection
-  --json                   print the run summary as JSON
-
-sample options: --out DIR [--seed N] [--events N] [--quarters N]
-
-Exit codes: 0 ok, 1 internal error, 2 usage, 3 configuration, 4 archive unreadable, 5 too many bad
-events, 6 privacy check failed, 7 storage failure, 8 target locked by another run, 9 audit violations.`;
-
-const PUBLISH_OPTIONS = {
-  quarter: { type: 'string' },
-  dataset: { type: 'string', multiple: true },
-  archive: { type: 'string' },
-  target: { type: 'string' },
-  k: { type: 'string' },
-  'contribution-cap': { type: 'string' },
-  'opt-out': { type: 'string' },
-  'public-base-url': { type: 'string' },
-  'key-template': { type: 'string' },
-  'max-bad-share': { type: 'string' },
-  'memory-limit': { type: 'string' },
-  threads: { type: 'string' },
-  'temp-dir': { type: 'string' },
-  's3-force-path-style': { type: 'boolean' },
-  'queries-dir': { type: 'string' },
-  config: { type: 'string' },
-  revise: { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
 
 type PublishFlags = ReturnType<typeof parsePublishFlags>;
 
@@ -69,40 +26,62 @@ function parsePublishFlags(args: string[]) {
   return parseArgs({ args, options: PUBLISH_OPTIONS, allowPositionals: false, strict: true }).values;
 }
 
-function settingsFlags(values: PublishFlags): Partial<Record<keyof Settings, string | boolean | string[] | undefined>> {
+function parseAuditFlags(args: string[]) {
+  return parseArgs({ args, options: AUDIT_OPTIONS, allowPositionals: false, strict: true }).values;
+}
+
+function settingsFlags(
+  values: PublishFlags | ReturnType<typeof parseAuditFlags>,
+): Partial<Record<keyof Settings, string | boolean | string[] | undefined>> {
   return {
     quarter: values.quarter,
     datasets: values.dataset,
     archive: values.archive,
     target: values.target,
     k: values.k,
-    contributionCap: values['contribution-cap'],
+    contributionCap: 'contribution-cap' in values ? values['contribution-cap'] : undefined,
     optOut: values['opt-out'],
-    publicBaseUrl: values['public-base-url'],
+    publicBaseUrl: 'public-base-url' in values ? values['public-base-url'] : undefined,
     keyTemplate: values['key-template'],
-    maxBadShare: values['max-bad-share'],
+    maxBadShare: 'max-bad-share' in values ? values['max-bad-share'] : undefined,
     memoryLimit: values['memory-limit'],
     threads: values.threads,
     tempDirectory: values['temp-dir'],
     s3ForcePathStyle: values['s3-force-path-style'],
     queriesDir: values['queries-dir'],
-    revise: values.revise,
-    dryRun: values['dry-run'],
+    revise: 'revise' in values ? values.revise : undefined,
+    dryRun: 'dry-run' in values ? values['dry-run'] : undefined,
   };
 }
 
+/**
+ * Runs one command and returns its exit code. Without a logger (a real run), the log format comes from
+ * --log-format, TP_LOG_FORMAT or the terminal, and a progress line is shown when stderr is a terminal.
+ */
 export async function main(
   argv: string[],
-  logger: Logger = createLogger(),
+  givenLogger?: Logger,
   stdout: NodeJS.WritableStream = process.stdout,
 ): Promise<number> {
   const [command, ...rest] = argv;
+  const terminal = terminalOf(process.stderr, process.env);
+  let logger: Logger = givenLogger ?? createLogger(process.stderr, { format: terminal.defaultFormat });
+  let progress = terminal.noProgress;
+  // The real logger once the command's flags are known (the format is one of them).
+  const useFormat = (flag: string | undefined): void => {
+    if (givenLogger) return;
+    const format = logFormat(flag, process.env.TP_LOG_FORMAT) ?? terminal.defaultFormat;
+    const session = terminal.session(format);
+    logger = session.logger;
+    progress = session.progress;
+  };
   try {
     switch (command) {
       case 'publish':
       case 'start': {
         const values = parseUsage(() => parsePublishFlags(rest));
-        if (values.help) return help(stdout);
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
         const flags = settingsFlags(values);
         if (command === 'start') {
           flags.archive ??= 'sample-archive';
@@ -115,13 +94,15 @@ export async function main(
           const { writeSampleArchive } = await import('../tools/sample/generate.js');
           await writeSampleArchive({ out: settings.archive, logger });
         }
-        const summary = await runPublish(settings, { logger, now: new Date() });
+        const summary = await runPublish(settings, { logger, now: new Date(), progress });
+        progress.stop();
         stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
         return 0;
       }
       case 'audit': {
-        const values = parseUsage(() => parsePublishFlags(rest));
-        if (values.help) return help(stdout);
+        const values = parseUsage(() => parseAuditFlags(rest));
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
         const settings = await resolveSettings(
           settingsFlags(values),
           process.env,
@@ -139,22 +120,11 @@ export async function main(
       }
       case 'sample': {
         const values = parseUsage(
-          () =>
-            parseArgs({
-              args: rest,
-              options: {
-                out: { type: 'string' },
-                seed: { type: 'string' },
-                events: { type: 'string' },
-                quarters: { type: 'string' },
-                'end-quarter': { type: 'string' },
-                help: { type: 'boolean', short: 'h' },
-              },
-              strict: true,
-            }).values,
+          () => parseArgs({ args: rest, options: SAMPLE_OPTIONS, allowPositionals: false, strict: true }).values,
         );
-        if (values.help) return help(stdout);
-        if (!values.out) throw new PublisherError('E_USAGE', 'sample needs --out DIR');
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
+        if (!values.out) throw new PublisherError('E_USAGE', 'sample needs --out DIR (see sample --help)');
         const { writeSampleArchive } = await import('../tools/sample/generate.js');
         const summary = await writeSampleArchive({
           out: values.out,
@@ -167,17 +137,41 @@ export async function main(
         stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
         return 0;
       }
+      case '--version':
+      case '-V':
+      case 'version':
+        stdout.write(`telemetry-publisher ${packageVersion()}\n`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        return help(stdout);
+        return help(stdout, rest[0] && rest[0] in COMMANDS ? (rest[0] as CommandName) : undefined);
       default:
-        throw new PublisherError('E_USAGE', `unknown command "${command}" (commands: publish, audit, sample, start)`);
+        throw new PublisherError(
+          'E_USAGE',
+          `unknown command "${command}" (commands: ${Object.keys(COMMANDS).join(', ')}; --help, --version)`,
+        );
     }
   } catch (error) {
+    progress.stop();
     return report(error, logger);
   }
+}
+
+function logFormat(flag: string | undefined, environment: string | undefined): LogFormat | undefined {
+  const [value, source] = flag !== undefined ? [flag, '--log-format'] : [environment, 'TP_LOG_FORMAT'];
+  if (value === undefined || value === '') return undefined;
+  if ((LOG_FORMATS as readonly string[]).includes(value)) return value as LogFormat;
+  throw new PublisherError(
+    flag !== undefined ? 'E_USAGE' : 'E_CONFIG',
+    `${source} must be one of ${LOG_FORMATS.join(', ')}, got ${JSON.stringify(value)}`,
+  );
+}
+
+function packageVersion(): string {
+  const path = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
 }
 
 function parseUsage<T>(parse: () => T): T {
@@ -194,8 +188,8 @@ function positiveInteger(name: string, value: string): number {
   return Number(value);
 }
 
-function help(stdout: NodeJS.WritableStream): number {
-  stdout.write(`${USAGE}\n`);
+function help(stdout: NodeJS.WritableStream, command?: CommandName): number {
+  stdout.write(`${command ? commandHelp(command) : globalHelp()}\n`);
   return 0;
 }
 

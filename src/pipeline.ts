@@ -6,6 +6,7 @@ import { type ArchiveFile, type InputFile, inputOf, openArchive } from './archiv
 import { datasetRun, type Settings } from './config.js';
 import { PublisherError } from './core/errors.js';
 import type { Logger } from './core/log.js';
+import { NO_PROGRESS, type Progress } from './core/progress.js';
 import { formatQuarter, quarterDays } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
 import { type Duck, openDuck } from './engine/duck.js';
@@ -110,6 +111,7 @@ export async function buildRelease(
   workDir: string,
   /** Only these inputs (a revision recomputes the quarter as first published). */
   only?: readonly InputFile[],
+  progress: Progress = NO_PROGRESS,
 ): Promise<BuiltRelease> {
   await mkdir(workDir, { recursive: true });
   const files = await archiveFiles(settings, quarter, workDir, logger, only);
@@ -119,6 +121,7 @@ export async function buildRelease(
       temporary: true,
       maxBadShare: settings.maxBadShare,
       ...(settings.optOut ? { optOut: settings.optOut } : {}),
+      progress,
     };
     const events = await loadEvents(duck, files, quarter, ingestOptions, logger);
     const outDir = join(workDir, 'out');
@@ -140,6 +143,7 @@ export async function buildRelease(
           logger,
         ),
       );
+      progress.add('datasets');
     }
     for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
     const inputs = files.map(inputOf);

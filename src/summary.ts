@@ -10,6 +10,8 @@ export function formatSummary(summary: RunSummary): string {
   const rejected = Object.entries(events.rejected).filter(([, count]) => count > 0);
   const rejectedTotal = rejected.reduce((sum, [, count]) => sum + count, 0);
   const lines = [
+    // A dry run's preview first: where everything it would have published now is.
+    ...(summary.previewDir ? [`preview of everything the target would get: ${summary.previewDir}`] : []),
     `${summary.dryRun ? 'Dry run for' : 'Published'} ${summary.quarter} from ${summary.archive} to ${summary.target}`,
     `events: ${events.eventsRead} read in ${events.files} files, ${rejectedTotal} rejected${rejected.length ? ` (${rejected.map(([reason, count]) => `${reason} ${count}`).join(', ')})` : ''}, ${events.excludedOptOut} excluded by opt-out, ${events.excludedNonProduction} not production (${events.excludedNonProductionMachines} machines or installations seen only outside production)`,
   ];
@@ -27,7 +29,9 @@ export function formatSummary(summary: RunSummary): string {
   }
   for (const entry of summary.changelog) lines.push(`changelog: ${entry}`);
   if (summary.previewDir) lines.push(`files kept for inspection in ${summary.previewDir}`);
-  if (!summary.dryRun) lines.push(`objects written: ${summary.written.length}, unchanged: ${summary.unchanged.length}`);
+  lines.push(
+    `objects ${summary.dryRun ? 'the target would get (in the preview)' : 'written'}: ${summary.written.length}, unchanged: ${summary.unchanged.length}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,6 +4,7 @@
 import type { ArchiveFile } from '../archive/index.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import type { Progress } from '../core/progress.js';
 import type { Duck } from '../engine/duck.js';
 import { buildPrefixGeo, preloadGeography } from './geo.js';
 import { type IngestResult, ingestArchive, worstFiles } from './ingest.js';
@@ -25,6 +26,8 @@ export interface IngestOptions {
   optOut?: string;
   /** Share of rejected events that fails the run; unset, no share does (the audit reads what was published). */
   maxBadShare?: number;
+  /** Files and days read, for the progress line on a terminal. */
+  progress?: Progress;
 }
 
 export async function ingestEvents(
@@ -33,7 +36,7 @@ export async function ingestEvents(
   options: IngestOptions,
   logger: Logger,
 ): Promise<IngestedEvents> {
-  const ingesting = ingestArchive(duck, files, logger, options.temporary);
+  const ingesting = ingestArchive(duck, files, logger, options.temporary, options.progress);
   // The IP range tables are parsed in JavaScript while DuckDB reads the archive, not before it starts.
   preloadGeography();
   const ingested = await ingesting;

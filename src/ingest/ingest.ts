@@ -9,6 +9,7 @@ import { listValue } from '@duckdb/node-api';
 import { type ArchiveFile, isGzip, isLiteralPath } from '../archive/index.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
+import { NO_PROGRESS, type Progress } from '../core/progress.js';
 import { type Duck, type SqlParams, sqlFile } from '../engine/duck.js';
 import { verifyGzipFiles } from './gzip.js';
 import { fieldTypesByFile, parquetCandidatesSql, type SchemaElement, schemaKey } from './parquet.js';
@@ -51,6 +52,7 @@ export async function ingestArchive(
   files: readonly ArchiveFile[],
   logger: Logger,
   temporary = false,
+  progress: Progress = NO_PROGRESS,
 ): Promise<IngestResult> {
   const globbed = files.find((file) => !isLiteralPath(file.path));
   if (globbed) {
@@ -68,6 +70,12 @@ export async function ingestArchive(
     const parquet = ofBatch.filter((file) => file.format === 'parquet');
     if (ndjson.length > 0) await loadBatch(duck, ndjson, async (some) => ndjsonRead(some));
     if (parquet.length > 0) await loadBatch(duck, parquet, (some) => parquetRead(duck, some));
+    progress.add('files', ofBatch.length);
+    progress.add(
+      'bytes',
+      ofBatch.reduce((sum, file) => sum + file.bytes, 0),
+    );
+    progress.add('days', batch.size);
   }
   const incomplete = await gzipCheck;
   if (incomplete) throw incomplete;

@@ -7,6 +7,7 @@ import { checkDatasetKeys, datasetRun, type Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
 import { inputManifestKey, publicUrl } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
+import { NO_PROGRESS, type Progress } from '../core/progress.js';
 import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from '../core/quarter.js';
 import type { ChangelogEntry, DatasetFile, Quarter, ReleaseWithChangelog } from '../core/release.js';
 import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
@@ -17,7 +18,12 @@ import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
 import { publishRelease, readCatalog, withTargetLock } from './catalog/index.js';
+import { checkReachable } from './preflight.js';
+import { PreviewStore } from './preview-store.js';
 import { openStore, parseS3Location, type Store } from './store/index.js';
+
+/** Where a dry run publishes inside its work folder: the only thing kept after it. */
+const PREVIEW_FOLDER = 'preview';
 
 /** Work folders of publish runs: `<temp dir>/telemetry-publisher-XXXXXX`. */
 export const WORK_DIR_PREFIX = 'telemetry-publisher-';
@@ -27,6 +33,8 @@ export const LICENSE_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export interface RunContext {
   logger: Logger;
   now: Date;
+  /** Counts for the progress line on a terminal; nothing by default. */
+  progress?: Progress;
 }
 
 export interface DatasetOutcome {
@@ -69,8 +77,23 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   checkDatasetKeys(settings, datasets, quarter);
   if (settings.optOut) await readOptOut(settings.optOut);
   if (/^s3:/i.test(settings.archive)) checkArchiveLocation(settings.archive);
-  const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
+  const progress = context.progress ?? NO_PROGRESS;
+  const target = countingWrites(
+    openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger }),
+    progress,
+  );
+  // One cheap request per S3 location: credentials and reachability are known before the computation.
+  await checkReachable(target, 'target');
+  if (/^s3:/i.test(settings.archive)) {
+    const archive = openStore(settings.archive, { forcePathStyle: settings.s3ForcePathStyle, logger });
+    // Closed after the one request: its idle keep-alive sockets must not hold the process open.
+    await checkReachable(archive, 'archive').finally(() => (archive as { destroy?: () => void }).destroy?.());
+  }
   const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
+  const previewDir = join(workDir, PREVIEW_FOLDER);
+  // Said first, so whoever runs it knows where to look, whatever the log says after.
+  if (settings.dryRun)
+    logger.info('dry run: the preview of everything the target would get goes to', { folder: previewDir });
   logger.info('run started', {
     quarter: formatQuarter(quarter),
     archive: settings.archive,
@@ -81,7 +104,15 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   try {
     // The build touches only the work folder, so it runs while the target lock settles.
     const build = async () => {
-      const built = await buildRelease(settings, logger, quarter, datasets, join(workDir, 'current'));
+      const built = await buildRelease(
+        settings,
+        logger,
+        quarter,
+        datasets,
+        join(workDir, 'current'),
+        undefined,
+        progress,
+      );
       assertPublishable(settings, quarter, datasets, built);
       return built;
     };
@@ -95,9 +126,27 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
     return await withTargetLock(target, { logger, holder }, (_lock, built) => publish(built), build);
   } finally {
     // A dry run that succeeded keeps its preview (the files it would have published) and nothing else.
-    if (keepWorkDir) await pruneWorkDir(workDir, join(workDir, 'current', 'out'));
+    if (keepWorkDir) await pruneWorkDir(workDir, previewDir);
     else await removeWorkDir(workDir);
   }
+}
+
+/** The target as the run uses it: every object written counts on the progress line. */
+function countingWrites(store: Store, progress: Progress): Store {
+  if (progress === NO_PROGRESS) return store;
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'putFile' && property !== 'putBytes')
+        return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        const written = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        // The lock and the local metadata are the job's own, not published objects.
+        if (!String(args[0]).startsWith('.')) progress.add('objects');
+        return written;
+      };
+    },
+  });
 }
 
 function checkArchiveLocation(archive: string): void {
@@ -198,9 +247,11 @@ async function publishBuilt(
     logger[decision.accepted ? 'info' : 'warn'](decision.message, { key: file.key, ...decision.detail });
   }
   const release: ReleaseWithChangelog = { quarter, generatedAt: now.toISOString(), files, changelog };
-  const outcome = await publishRelease(target, release, {
-    logger,
-    dryRun: settings.dryRun,
+  // A dry run publishes for real, through the same catalog code, into a preview that only reads the target.
+  const preview = settings.dryRun ? new PreviewStore(join(workDir, PREVIEW_FOLDER), target) : undefined;
+  const outcome = await publishRelease(preview ?? target, release, {
+    logger: preview ? previewLogger(logger) : logger,
+    dryRun: false,
     publicBaseUrl: settings.publicBaseUrl,
     licensePath: LICENSE_PATH,
     queriesDir: settings.queriesDir,
@@ -212,12 +263,14 @@ async function publishBuilt(
     archive: settings.archive,
     target: target.describe(''),
     dryRun: settings.dryRun,
-    ...(settings.dryRun ? { previewDir: built.outDir } : {}),
+    ...(preview ? { previewDir: preview.folder } : {}),
     events: built.events,
     datasets: built.datasets.map(({ file, stats, report }) => ({
       dataset: file.dataset,
       key: file.key,
-      url: outcome.urls[file.key] ?? publicUrl(settings.publicBaseUrl, file.key) ?? target.describe(file.key),
+      url: preview
+        ? preview.describe(file.key)
+        : (outcome.urls[file.key] ?? publicUrl(settings.publicBaseUrl, file.key) ?? target.describe(file.key)),
       rows: file.rows,
       status: settings.dryRun
         ? 'dry-run'
@@ -232,6 +285,16 @@ async function publishBuilt(
     written: outcome.written,
     unchanged: outcome.unchanged,
     changelog: changelog.map((entry) => `${entry.dataset} ${formatQuarter(entry.quarter)}: ${entry.message}`),
+  };
+}
+
+/** The log of a dry run's publication: every line says it went to the preview, not the target. */
+function previewLogger(logger: Logger): Logger {
+  const said = (message: string) => `dry run, into the preview: ${message}`;
+  return {
+    info: (message, fields) => logger.info(said(message), fields),
+    warn: (message, fields) => logger.warn(said(message), fields),
+    error: (message, fields) => logger.error(said(message), fields),
   };
 }
 

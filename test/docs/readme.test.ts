@@ -13,7 +13,9 @@ import { folderIn, writeArchive } from '../helpers/build.js';
 import { describe, expect, it, test } from '../helpers/fixtures.js';
 
 // The README's notebook snippets are run against a file the job published, served over HTTP on
-// loopback, so the documentation cannot rot. CI installs pandas and R (readr) from Debian's packages.
+// loopback, so the documentation cannot rot. pandas and R (readr) come from Debian's packages, which
+// `npm run test:setup` (scripts/install-test-deps.sh) installs: without them these tests fail, naming
+// the package, in every environment; none passes by returning early.
 const run = promisify(execFile);
 const README_URL = 'https://data.example.org/usage/cli-usage-2026-q3.tsv';
 const PYTHON = '/usr/bin/python3';
@@ -92,11 +94,7 @@ describe('README snippets', () => {
   });
 
   it('pandas reads the URL with versions as text', async () => {
-    if (!existsSync(PYTHON) || !pythonHasPandas()) {
-      if (process.env.CI) throw new Error('CI must install python3-pandas (.ci/run)');
-      console.warn('skipping: /usr/bin/python3 with pandas is not installed (apt-get install python3-pandas)');
-      return;
-    }
+    requireDebianPackage('python3-pandas', existsSync(PYTHON) && pythonHasPandas());
     const code = `${(await snippet('python')).replace(README_URL, url)}\nprint("VERSION", df["OSVersion"].tolist())\n`;
     // Asynchronous: the HTTP server serving the file runs in this process.
     const { stdout: output } = await run(PYTHON, ['-c', code]);
@@ -105,11 +103,8 @@ describe('README snippets', () => {
   });
 
   it('R readr reads the URL with versions as text', async () => {
-    if (!existsSync(RSCRIPT)) {
-      if (process.env.CI) throw new Error('CI must install r-base-core and r-cran-readr (.ci/run)');
-      console.warn('skipping: Rscript is not installed (apt-get install r-base-core r-cran-readr)');
-      return;
-    }
+    requireDebianPackage('r-base-core', existsSync(RSCRIPT));
+    requireDebianPackage('r-cran-readr', rHasReadr());
     const code = `${(await snippet('r')).replace(README_URL, url)}\ncat("VERSION", df$OSVersion, "\\n")\n`;
     const { stdout: output } = await run(RSCRIPT, ['-e', code]);
     expect(output).toMatch(/build/);
@@ -123,5 +118,23 @@ function pythonHasPandas(): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+function rHasReadr(): boolean {
+  try {
+    execFileSync(RSCRIPT, ['-e', 'library(readr)'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fails the test, naming the Debian package to install, when `present` is false. */
+function requireDebianPackage(name: string, present: boolean): void {
+  if (!present) {
+    throw new Error(
+      `the Debian package ${name} is not installed: run \`npm run test:setup\` (as root it installs it; otherwise apt-get install ${name})`,
+    );
   }
 }
