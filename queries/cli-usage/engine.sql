@@ -618,10 +618,15 @@ SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [82] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247"
+-- [82] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
+
+-- [83] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
 -- cells.sql: remainder_order
--- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over the whole quarter
--- at the rows' own grain (each day): `pairs` is every (key, machine) pair at full labels with its measure,
+-- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
+-- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
+-- batches, and memory stays that of one batch): `pairs` is every (key, machine) pair at full labels with its measure,
 -- `cells` its rows, `under` those under k. Rolling dimension d alone turns an under-k row into a published
 -- one when its key with d cleared to "Other" ($mask_<d>) is a row already kept, or gathers k machines
 -- among the under-k rows' pairs. Per dimension: the measure of the rows it so publishes with every other label exact.
@@ -640,7 +645,8 @@ WITH labelled AS MATERIALIZED (
     JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
     JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
     JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
-    JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"),
+    JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
+    WHERE t._code BETWEEN $first_code AND $last_code),
   pairs AS MATERIALIZED (
     SELECT _key, machine_id, sum(_events)::BIGINT AS _events FROM labelled GROUP BY _key, machine_id),
   cells AS MATERIALIZED (
@@ -704,7 +710,7 @@ SELECT $name_5::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _ke
     SELECT _key & $mask_5::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
 ORDER BY _dimension;
 
--- [83] no parameters
+-- [84] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -715,11 +721,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [84] no parameters
+-- [85] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [85] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [86] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -846,7 +852,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [86] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [87] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -863,7 +869,7 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [87] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [88] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -872,11 +878,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [88] no parameters
+-- [89] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [89] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [90] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -884,7 +890,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [90] $k = 10, $limit = 20, $cap = 100
+-- [91] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -897,16 +903,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [91] $limit = 20
+-- [92] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [92] no parameters
+-- [93] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [93] $limit = 20
+-- [94] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -927,11 +933,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [94] no parameters
+-- [95] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [95] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [96] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,

@@ -93,8 +93,9 @@ INSERT INTO {{rows}}
   {{decode_joins}};
 
 -- name: remainder_order
--- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over the whole quarter
--- at the rows' own grain (each day): `pairs` is every (key, machine) pair at full labels with its measure,
+-- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
+-- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
+-- batches, and memory stays that of one batch): `pairs` is every (key, machine) pair at full labels with its measure,
 -- `cells` its rows, `under` those under k. Rolling dimension d alone turns an under-k row into a published
 -- one when its key with d cleared to "Other" ($mask_<d>) is a row already kept, or gathers k machines
 -- among the under-k rows' pairs. Per dimension: the measure of the rows it so publishes with every other label exact.
@@ -102,7 +103,8 @@ WITH labelled AS MATERIALIZED (
     SELECT {{packed_key}} AS _key, f.machine_id, f._events
     FROM {{facts}} f
     JOIN {{time_codes}} t ON t._value = f.{{time}}
-    {{label_joins}}),
+    {{label_joins}}
+    WHERE t._code BETWEEN $first_code AND $last_code),
   pairs AS MATERIALIZED (
     SELECT _key, machine_id, sum(_events)::BIGINT AS _events FROM labelled GROUP BY _key, machine_id),
   cells AS MATERIALIZED (

@@ -372,9 +372,18 @@ export async function remainderOrder(
     measure: events ? 'sum(least(_events, $cap::BIGINT))' : 'count(*)',
     kept_per_dimension: parts.join('\n  UNION ALL\n  '),
   });
-  const rows = await duck.all<{ _dimension: string; _kept: string }>(text, params);
-  return rows
-    .map((row) => ({ column: row._dimension, kept: Number(row._kept) }))
+  // Summed over the batches of the cell stage: the figures are per row, and rows are per time value.
+  const kept = new Map(listed.map((column) => [column, 0]));
+  for (const [first, last] of await timeBatches(duck, layout)) {
+    const rows = await duck.all<{ _dimension: string; _kept: string }>(text, {
+      ...params,
+      first_code: first,
+      last_code: last,
+    });
+    for (const row of rows) kept.set(row._dimension, kept.get(row._dimension)! + Number(row._kept));
+  }
+  return [...kept]
+    .map(([column, total]) => ({ column, kept: total }))
     .sort((a, b) => b.kept - a.kept || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
 }
 
