@@ -14,8 +14,10 @@ import { join, resolve } from 'node:path';
 import { appendRows, openDuck, quotedString } from '../src/engine/duck.js';
 import { placeOfPrefix } from '../src/ingest/geo.js';
 import { type SuppressionCell, secondarySuppression } from '../src/protect/exact/gauss-suppression.js';
+import { listDatasets } from '../src/query/dataset.js';
 import type { PrivacyReport } from '../src/write/privacy-report.js';
 import { writeBenchQuarter } from '../tools/sample/bench.js';
+import { answerQuestions, capCosts, createBaseline, formatUtility, loadPublished, loadTruth } from './utility.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -189,7 +191,27 @@ for (const format of FORMATS) {
       `    this job           full detail ${pct(report.published.detail, all)}, generalised ${pct(report.published.generalised, all)}, remainder rows ${pct(report.published.remainder, all)}, suppressed ${pct(report.suppressed.total ?? 0, all)}; in some published row ${pct(published, all)}`,
       `    drop rows under k  full detail ${pct(alone.baselineDetail, alone.total)}, dropped ${pct(alone.total - alone.baselineDetail, alone.total)} (same cap of 100 events per machine and row)`,
       `    events removed by the cap: ${report.eventsRemovedByCap ?? 'withheld'}`,
+      `    remainder order: ${report.remainder.steps.at(-1)?.join(' > ') ?? '-'} (${report.remainder.rule})`,
     ].join('\n'),
   );
+  console.log(await utility(archive, target));
+}
+
+/** The utility table and the caps' cost for one published target. */
+async function utility(archive: string, target: string): Promise<string> {
+  const duck = await openDuck({ tempDirectory: join(root, 'tmp', 'utility') });
+  try {
+    await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
+    const published = await answerQuestions(duck, await loadPublished(duck, target, await listDatasets()));
+    const baseline = await answerQuestions(duck, [await createBaseline(duck, K, 100)]);
+    const costs = await capCosts(duck, 100, [200, 500, 1000]);
+    return [
+      `  utility at k=${K} (attributable: share of the truth's events attributed to exact values; error: largest |share - truth| in pp, daily totals largest relative error of a day):`,
+      formatUtility(published, baseline),
+      `  what the contribution caps remove (raw events, no other cap): ${costs.map((cost) => `${cost.cap}: ${cost.eventsRemoved.toLocaleString('en')} (${(100 * cost.share).toFixed(2)}%)`).join('; ')}`,
+    ].join('\n');
+  } finally {
+    duck.close();
+  }
 }
 console.log(`\nsecondary suppression, 20,100 rows over 50,000 inner cells: ${timeSecondarySuppression().toFixed(2)} s`);

@@ -737,6 +737,98 @@ SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
 -- [82] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
+
+-- [83] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
+-- cells.sql: remainder_order
+-- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
+-- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
+-- batches, and memory stays that of one batch): `pairs` is every (key, machine) pair at full labels with its measure,
+-- `cells` its rows, `under` those under k. Rolling dimension d alone turns an under-k row into a published
+-- one when its key with d cleared to "Other" ($mask_<d>) is a row already kept, or gathers k machines
+-- among the under-k rows' pairs. Per dimension: the measure of the rows it so publishes with every other label exact.
+WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* Geography */
+             | (l2._code::BIGINT << $shift_2) /* OSFamily */
+             | (l3._code::BIGINT << $shift_3) /* RuntimeID */
+             | (l4._code::BIGINT << $shift_4) /* OSVersion */
+             | (l5._code::BIGINT << $shift_5) /* SDKVersion */ AS _key, f.machine_id, f._events
+    FROM "ds_cli_usage_facts" f
+    JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
+    JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
+    JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
+    JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
+    JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs AS MATERIALIZED (
+    SELECT _key, machine_id, sum(_events)::BIGINT AS _events FROM labelled GROUP BY _key, machine_id),
+  cells AS MATERIALIZED (
+    SELECT _key, count(*) AS _machines, sum(least(_events, $cap::BIGINT))::BIGINT AS _value FROM pairs GROUP BY _key),
+  under AS MATERIALIZED (
+    SELECT _key, _value FROM cells WHERE _machines < $k),
+  under_pairs AS MATERIALIZED (
+    SELECT _key, machine_id FROM pairs SEMI JOIN under USING (_key))
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: SDKVersion.
+SELECT $name_0::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_0::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_0::BIGINT
+    UNION ALL
+    SELECT _key & $mask_0::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+  UNION ALL
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: OSVersion.
+SELECT $name_1::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_1::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_1::BIGINT
+    UNION ALL
+    SELECT _key & $mask_1::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+  UNION ALL
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: RuntimeID.
+SELECT $name_2::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_2::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_2::BIGINT
+    UNION ALL
+    SELECT _key & $mask_2::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+  UNION ALL
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: Command.
+SELECT $name_3::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_3::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_3::BIGINT
+    UNION ALL
+    SELECT _key & $mask_3::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+  UNION ALL
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: Geography.
+SELECT $name_4::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_4::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_4::BIGINT
+    UNION ALL
+    SELECT _key & $mask_4::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+  UNION ALL
+  -- cells.sql: kept_if_rolled_first
+-- One dimension's part of remainder_order: OSFamily.
+SELECT $name_5::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_5::BIGINT) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_5::BIGINT
+    UNION ALL
+    SELECT _key & $mask_5::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
+ORDER BY _dimension;
+
+-- [84] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -747,11 +839,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [83] no parameters
+-- [85] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [84] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "248", $step2_mask = "152", $step3_mask = "136", $step4_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [86] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -786,7 +878,7 @@ INSERT INTO "ds_cli_usage_assigned_packed"
 -- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
 -- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
 -- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
--- pairs1: remainder step 1 clears RuntimeID, OSVersion, SDKVersion.
+-- pairs1: remainder step 1 clears Command.
 counted0 AS MATERIALIZED (
     SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
   kept0 AS MATERIALIZED (
@@ -799,7 +891,7 @@ counted0 AS MATERIALIZED (
 -- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
 -- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
 -- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
--- pairs2: remainder step 2 clears Command, RuntimeID, OSVersion, SDKVersion.
+-- pairs2: remainder step 2 clears Command, Geography.
 counted1 AS MATERIALIZED (
     SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
   kept1 AS MATERIALIZED (
@@ -812,7 +904,7 @@ counted1 AS MATERIALIZED (
 -- A remainder step's CTEs (a fragment of batch_pairs). counted2: the machines of each key among the
 -- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept1)), keeps its pairs for
 -- good (kept2). The others' pairs get the step's fields cleared to "Other" and merge by key as
--- pairs3: remainder step 3 clears Command, Geography, RuntimeID, OSVersion, SDKVersion.
+-- pairs3: remainder step 3 clears Command, Geography, OSFamily.
 counted2 AS MATERIALIZED (
     SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
   kept2 AS MATERIALIZED (
@@ -825,7 +917,7 @@ counted2 AS MATERIALIZED (
 -- A remainder step's CTEs (a fragment of batch_pairs). counted3: the machines of each key among the
 -- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept2)), keeps its pairs for
 -- good (kept3). The others' pairs get the step's fields cleared to "Other" and merge by key as
--- pairs4: remainder step 4 clears Command, Geography, OSFamily, RuntimeID, OSVersion, SDKVersion.
+-- pairs4: remainder step 4 clears Command, Geography, OSFamily, OSVersion.
 counted3 AS MATERIALIZED (
     SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept2) AS _merges FROM pairs3 GROUP BY _key),
   kept3 AS MATERIALIZED (
@@ -834,23 +926,51 @@ counted3 AS MATERIALIZED (
     SELECT _key & $step4_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
     FROM pairs3 SEMI JOIN (SELECT _key FROM counted3 WHERE NOT (_enough OR _merges)) USING (_key)
     GROUP BY ALL),
-  -- cells.sql: last_count
--- After the last remainder step: what is still under k stays where it is, to be suppressed.
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted4: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept3)), keeps its pairs for
+-- good (kept4). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs5: remainder step 5 clears Command, Geography, OSFamily, RuntimeID, OSVersion.
 counted4 AS MATERIALIZED (
     SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept3) AS _merges FROM pairs4 GROUP BY _key),
+  kept4 AS MATERIALIZED (
+    SELECT _key FROM kept3 UNION ALL SELECT _key FROM counted4 WHERE _enough AND NOT _merges),
+  pairs5 AS MATERIALIZED (
+    SELECT _key & $step5_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs4 SEMI JOIN (SELECT _key FROM counted4 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted5: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept4)), keeps its pairs for
+-- good (kept5). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs6: remainder step 6 clears Command, Geography, OSFamily, RuntimeID, OSVersion, SDKVersion.
+counted5 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept4) AS _merges FROM pairs5 GROUP BY _key),
+  kept5 AS MATERIALIZED (
+    SELECT _key FROM kept4 UNION ALL SELECT _key FROM counted5 WHERE _enough AND NOT _merges),
+  pairs6 AS MATERIALIZED (
+    SELECT _key & $step6_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs5 SEMI JOIN (SELECT _key FROM counted5 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted6 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept5) AS _merges FROM pairs6 GROUP BY _key),
   settled AS (
     SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
     UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
     UNION ALL SELECT * FROM pairs2 SEMI JOIN (SELECT _key FROM counted2 WHERE _enough OR _merges) USING (_key)
     UNION ALL SELECT * FROM pairs3 SEMI JOIN (SELECT _key FROM counted3 WHERE _enough OR _merges) USING (_key)
-    UNION ALL SELECT * FROM pairs4),
+    UNION ALL SELECT * FROM pairs4 SEMI JOIN (SELECT _key FROM counted4 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs5 SEMI JOIN (SELECT _key FROM counted5 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs6),
   merged AS MATERIALIZED (
-    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges UNION ALL SELECT _key FROM counted3 WHERE _merges UNION ALL SELECT _key FROM counted4 WHERE _merges)
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges UNION ALL SELECT _key FROM counted3 WHERE _merges UNION ALL SELECT _key FROM counted4 WHERE _merges UNION ALL SELECT _key FROM counted5 WHERE _merges UNION ALL SELECT _key FROM counted6 WHERE _merges)
   SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [85] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [87] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -867,7 +987,7 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [86] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [88] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -876,11 +996,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [87] no parameters
+-- [89] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [88] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [90] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -888,7 +1008,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [89] $k = 10, $limit = 20, $cap = 100
+-- [91] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -901,16 +1021,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [90] $limit = 20
+-- [92] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [91] no parameters
+-- [93] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [92] $limit = 20
+-- [94] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -931,11 +1051,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [93] no parameters
+-- [95] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [94] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [96] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,

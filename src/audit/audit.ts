@@ -224,6 +224,9 @@ async function recomputedTable(
     dailyCap,
     count: dataset.measure.count,
     remainder: dataset.remainder.map((step) => step.map((column) => dimensionIndex.get(column)!)),
+    ...(dataset.remainderByData
+      ? { oneAtATime: dataset.remainderByData.map((name) => ({ index: dimensionIndex.get(name)!, name })) }
+      : {}),
   });
   return {
     dataset: dataset.name,

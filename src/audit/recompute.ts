@@ -8,6 +8,10 @@
 //    level; the last level is "Other".
 // 2. Per batch (day), facts are grouped by their labels; rows under k roll into remainder rows, one
 //    remainder step at a time (the step's dimensions become "Other", merging with any row of that key).
+//    A dataset that rolls "one at a time" gets its steps from the data: for each listed dimension, the
+//    value of the rows under k (every day, labels as published) that rolling that dimension alone would
+//    publish (alone with k machines among the rolled rows, or by meeting a row of k); dimensions roll in
+//    decreasing order of it, ties by column name; step n rolls the first n.
 // 3. Rows still under k are suppressed. A row's value is the sum over its machines of min(events, cap)
 //    (counting events) or its number of machines (counting machines).
 // 0. Before all of that, counting events with a daily bound D: a machine whose facts of one time hold
@@ -34,6 +38,8 @@ export interface AuditRules {
   count: 'events' | 'machines';
   /** Per remainder step, the dimension indexes that become "Other". */
   remainder: number[][];
+  /** Instead of `remainder`: the dimensions (index and column name) rolled one at a time, order from the data. */
+  oneAtATime?: Array<{ index: number; name: string }>;
 }
 
 export interface AuditRow {
@@ -52,24 +58,25 @@ export function recompute(rawFacts: readonly AuditFact[], dimensions: number, ru
   const labelOf = chooseLabels(facts, dimensions, rules.k);
   const batches = new Map<string, AuditFact[]>();
   for (const fact of facts) batches.set(fact.time, [...(batches.get(fact.time) ?? []), fact]);
-  const rows: AuditRow[] = [];
-  for (const [time, batch] of [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    let cells = new Map<string, Map<string, number>>();
-    const add = (
-      target: Map<string, Map<string, number>>,
-      labels: readonly string[],
-      machines: Map<string, number>,
-    ) => {
-      const key = labels.join(SEP);
-      const row = target.get(key) ?? new Map<string, number>();
-      for (const [machine, events] of machines) row.set(machine, (row.get(machine) ?? 0) + events);
-      target.set(key, row);
-    };
+  const sortedBatches = [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const fullDetail = (batch: readonly AuditFact[]) => {
+    const cells = new Map<string, Map<string, number>>();
     for (const fact of batch) {
       const labels = fact.values.map((_, d) => labelOf[d]!.get(fact.scopes[d] + SEP + fact.values[d])!);
       add(cells, labels, new Map([[fact.machine, fact.events]]));
     }
-    for (const step of rules.remainder) {
+    return cells;
+  };
+  const steps = rules.oneAtATime
+    ? remainderOrderOf(
+        sortedBatches.map(([, batch]) => fullDetail(batch)),
+        rules,
+      ).map((_, step, order) => order.slice(0, step + 1))
+    : rules.remainder;
+  const rows: AuditRow[] = [];
+  for (const [time, batch] of sortedBatches) {
+    let cells = fullDetail(batch);
+    for (const step of steps) {
       const next = new Map<string, Map<string, number>>();
       for (const [key, machines] of cells) {
         const labels = key.split(SEP);
@@ -90,6 +97,47 @@ export function recompute(rawFacts: readonly AuditFact[], dimensions: number, ru
     }
   }
   return rows;
+}
+
+function add(target: Map<string, Map<string, number>>, labels: readonly string[], machines: Map<string, number>): void {
+  const key = labels.join(SEP);
+  const row = target.get(key) ?? new Map<string, number>();
+  for (const [machine, events] of machines) row.set(machine, (row.get(machine) ?? 0) + events);
+  target.set(key, row);
+}
+
+/** Rule 2's order: the listed dimension indexes, the one whose rolling alone publishes most first. */
+function remainderOrderOf(days: ReadonlyArray<Map<string, Map<string, number>>>, rules: AuditRules): number[] {
+  const rowValue = (machines: Map<string, number>) =>
+    rules.count === 'events'
+      ? [...machines.values()].reduce((sum, events) => sum + Math.min(events, rules.cap), 0)
+      : machines.size;
+  const kept = (rules.oneAtATime ?? []).map(({ index, name }) => {
+    let total = 0;
+    for (const cells of days) {
+      const rolledKey = (key: string) =>
+        key
+          .split(SEP)
+          .map((label, d) => (d === index ? OTHER : label))
+          .join(SEP);
+      const gathered = new Map<string, Set<string>>();
+      for (const [key, machines] of cells) {
+        if (machines.size >= rules.k) continue;
+        const rolled = gathered.get(rolledKey(key)) ?? new Set<string>();
+        for (const machine of machines.keys()) rolled.add(machine);
+        gathered.set(rolledKey(key), rolled);
+      }
+      for (const [key, machines] of cells) {
+        if (machines.size >= rules.k) continue;
+        const target = rolledKey(key);
+        const keptRow = (cells.get(target)?.size ?? 0) >= rules.k;
+        if (keptRow || gathered.get(target)!.size >= rules.k) total += rowValue(machines);
+      }
+    }
+    return { index, name, total };
+  });
+  kept.sort((a, b) => b.total - a.total || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return kept.map((entry) => entry.index);
 }
 
 /** Per dimension: `${scope}${SEP}${value}` -> published label. */

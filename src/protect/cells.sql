@@ -91,3 +91,36 @@ INSERT INTO {{rows}}
                max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
         FROM {{packed}} WHERE _key BETWEEN $low_key::{{key_type}} AND $high_key::{{key_type}} GROUP BY _key) r
   {{decode_joins}};
+
+-- name: remainder_order
+-- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
+-- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
+-- batches, and memory stays that of one batch): `pairs` is every (key, machine) pair at full labels with its measure,
+-- `cells` its rows, `under` those under k. Rolling dimension d alone turns an under-k row into a published
+-- one when its key with d cleared to "Other" ($mask_<d>) is a row already kept, or gathers k machines
+-- among the under-k rows' pairs. Per dimension: the measure of the rows it so publishes with every other label exact.
+WITH labelled AS MATERIALIZED (
+    SELECT {{packed_key}} AS _key, f.machine_id, f._events
+    FROM {{facts}} f
+    JOIN {{time_codes}} t ON t._value = f.{{time}}
+    {{label_joins}}
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs AS MATERIALIZED (
+    SELECT _key, machine_id, sum(_events)::BIGINT AS _events FROM labelled GROUP BY _key, machine_id),
+  cells AS MATERIALIZED (
+    SELECT _key, count(*) AS _machines, {{measure}}::BIGINT AS _value FROM pairs GROUP BY _key),
+  under AS MATERIALIZED (
+    SELECT _key, _value FROM cells WHERE _machines < $k),
+  under_pairs AS MATERIALIZED (
+    SELECT _key, machine_id FROM pairs SEMI JOIN under USING (_key))
+  {{kept_per_dimension}}
+ORDER BY _dimension
+
+-- name: kept_if_rolled_first
+-- One dimension's part of remainder_order: {{column}}.
+SELECT $name_{{index}}::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _kept
+  FROM under u
+  WHERE (u._key & $mask_{{index}}::{{key_type}}) IN (
+    SELECT _key FROM cells WHERE _machines >= $k AND _key = _key & $mask_{{index}}::{{key_type}}
+    UNION ALL
+    SELECT _key & $mask_{{index}}::{{key_type}} FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)

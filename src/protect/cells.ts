@@ -1,7 +1,8 @@
 // Builds the published rows of one dataset, one batch of days at a time (rows of different days never mix):
 // 1. each (row, machine) pair with the machine's events, labels from the quarter-wide choice;
 // 2. rows under k are rolled into remainder rows, step by step (the dataset's `remainder` lists which
-//    dimensions become "Other" at each step); a remainder row that meets an existing row merges with it;
+//    dimensions become "Other" at each step, or `remainderOrder` chooses them one at a time from the
+//    quarter's data); a remainder row that meets an existing row merges with it;
 // 3. what is still under k is suppressed.
 // Every event ends in exactly one row, published or suppressed: the published rows are disjoint, so no
 // suppressed row can be derived from published ones by subtraction (there are no totals or marginals).
@@ -324,4 +325,69 @@ export async function buildBatch(
   await duck.run(pairs.sql, pairs.params);
   const rows = batchRowsStatement(dataset, layout, tables, batch, k, cap);
   await duck.run(rows.sql, rows.params);
+}
+
+/** What one dimension keeps when rolled first, and its place in the order. */
+export interface RemainderChoice {
+  column: string;
+  /** Measure (capped events, or machines) of the under-k rows that rolling it alone publishes. */
+  kept: number;
+}
+
+/**
+ * The order in which a `{"oneAtATime": [...]}` dataset rolls its dimensions into "Other", from the
+ * quarter's data. Rule: for each listed dimension d, roll d alone in every row under k (every day of the
+ * quarter, labels as published): the rows that then rest on k machines, alone or by meeting a kept row,
+ * keep every other label exact; their measure is what rolling d first keeps. Dimensions are rolled in
+ * decreasing order of it, ties broken by column name (code-point order); step n rolls the first n. The
+ * order is a pure function of the quarter's facts and labels, so the audit recomputes it independently
+ * (src/audit/recompute.ts), and it is recorded in the privacy report (`remainder`).
+ */
+export async function remainderOrder(
+  duck: Duck,
+  dataset: DatasetDefinition,
+  factsTable: string,
+  labels: readonly DimensionLabels[],
+  layout: KeyLayout,
+  k: number,
+  cap: number,
+): Promise<RemainderChoice[]> {
+  const listed = dataset.remainderByData ?? [];
+  const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
+  const events = dataset.measure.count === 'events';
+  const params: SqlParams = { k, ...(events ? { cap } : {}) };
+  for (const field of namedFields(layout)) params[`shift_${field.name}`] = field.shift;
+  const parts = listed.map((column, index) => {
+    const field = layout.dimensions.find((candidate) => candidate.column === column)!;
+    params[`name_${index}`] = column;
+    params[`mask_${index}`] = all & ~fieldBits(field);
+    return sql('kept_if_rolled_first', { column, index: String(index), key_type: layout.type });
+  });
+  const text = sql('remainder_order', {
+    packed_key: packedKeySql(layout),
+    facts: id(factsTable),
+    time_codes: id(layout.timeCodes),
+    time: id(dataset.timeColumn),
+    label_joins: labelJoinsSql(dataset, labels),
+    measure: events ? 'sum(least(_events, $cap::BIGINT))' : 'count(*)',
+    kept_per_dimension: parts.join('\n  UNION ALL\n  '),
+  });
+  // Summed over the batches of the cell stage: the figures are per row, and rows are per time value.
+  const kept = new Map(listed.map((column) => [column, 0]));
+  for (const [first, last] of await timeBatches(duck, layout)) {
+    const rows = await duck.all<{ _dimension: string; _kept: string }>(text, {
+      ...params,
+      first_code: first,
+      last_code: last,
+    });
+    for (const row of rows) kept.set(row._dimension, kept.get(row._dimension)! + Number(row._kept));
+  }
+  return [...kept]
+    .map(([column, total]) => ({ column, kept: total }))
+    .sort((a, b) => b.kept - a.kept || (a.column < b.column ? -1 : a.column > b.column ? 1 : 0));
+}
+
+/** Step n rolls the first n dimensions of the order. */
+export function oneAtATimeSteps(order: readonly RemainderChoice[]): string[][] {
+  return order.map((_, step) => order.slice(0, step + 1).map((choice) => choice.column));
 }

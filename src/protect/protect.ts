@@ -9,7 +9,17 @@ import { sqlTemplates } from '../engine/sql.js';
 import { type DatasetTables, datasetTables } from '../engine/tables.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
-import { buildBatch, createCellTables, createKeyLayout, labelRowsIdentifyFacts, STAGE, timeBatches } from './cells.js';
+import {
+  buildBatch,
+  createCellTables,
+  createKeyLayout,
+  labelRowsIdentifyFacts,
+  oneAtATimeSteps,
+  type RemainderChoice,
+  remainderOrder,
+  STAGE,
+  timeBatches,
+} from './cells.js';
 import { boundDailyContribution, type DailyBoundStats } from './contribution.js';
 import { chooseLabels, type DimensionLabels } from './labels.js';
 
@@ -30,7 +40,10 @@ export interface ProtectionOptions {
 }
 
 export interface ProtectedDataset {
+  /** The dataset with its remainder steps resolved (chosen from the data where it asks for that). */
   dataset: DatasetDefinition;
+  /** The order chosen from the data, with what each dimension kept; null for fixed steps. */
+  remainderOrder: RemainderChoice[] | null;
   parameters: ProtectionParameters;
   /** `(time, dims..., machine_id, _events)`: the dataset's facts aggregated to one row per machine and cell. */
   facts: string;
@@ -51,21 +64,33 @@ export async function protectDataset(
   options: ProtectionOptions,
   logger: Logger,
 ): Promise<ProtectedDataset> {
-  const { dataset, k, cap } = run;
+  const { k, cap } = run;
+  let dataset = run.dataset;
   const dailyBound = await boundDailyContribution(duck, run, facts);
   const tables = datasetTables(dataset.name);
   const labels = await chooseLabels(duck, dataset, facts.table, tables, k);
   const layout = await createKeyLayout(duck, dataset, facts.table, labels, tables, options.narrowKeyBits);
+  const order = dataset.remainderByData
+    ? await remainderOrder(duck, dataset, facts.table, labels, layout, k, cap)
+    : null;
+  if (order) dataset = { ...dataset, remainder: oneAtATimeSteps(order) };
   await createCellTables(duck, dataset, tables, layout, options.keepTables);
   const batches = await timeBatches(duck, layout);
   const identified = labelRowsIdentifyFacts(dataset, facts.columns, labels);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts.table, labels, layout, tables, batch, k, cap, identified);
   }
-  logger.info('protected dataset', { dataset: dataset.name, k, cap, batches: batches.length });
+  logger.info('protected dataset', {
+    dataset: dataset.name,
+    k,
+    cap,
+    batches: batches.length,
+    ...(order ? { remainderOrder: order.map((choice) => choice.column).join(',') } : {}),
+  });
   const dailyCap = dataset.measure.count === 'events' ? (run.dailyCap ?? null) : null;
   return {
     dataset,
+    remainderOrder: order,
     parameters: { k, cap, dailyCap },
     facts: facts.table,
     labels,

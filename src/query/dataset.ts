@@ -40,8 +40,17 @@ export interface DatasetDefinition {
   measure: { column: string; count: 'events' | 'machines' };
   columns: ColumnSpec[];
   dimensions: Dimension[];
-  /** Successive sets of dimensions set to "Other" for rows still under k, before suppression. */
+  /**
+   * Successive sets of dimensions set to "Other" for rows still under k, before suppression. When
+   * `remainderByData` is set, these are resolved by the protect stage (and the audit) from the quarter's
+   * data: one dimension more at each step, in the order `remainderOrder` chooses; until then it is [].
+   */
   remainder: string[][];
+  /**
+   * `"remainder": {"oneAtATime": [dims]}`: the dimensions rolled one at a time, the order chosen from
+   * the quarter's data (`remainderOrder` in src/protect/cells.ts documents the rule).
+   */
+  remainderByData?: string[];
   /** Datasets with the same population describe the same machines and are protected jointly. */
   population?: string;
   /** Numeric bucket edges, available to query.sql as `bucket_<name>(x)`. */
@@ -244,11 +253,27 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
   const expected = [timeColumn, measure!.column as string, ...dimensionNames];
   const missing = parsedColumns.map((column) => column.name).filter((column) => !expected.includes(column));
   if (missing.length) fail(`columns ${missing.join(', ')} are neither the time column, the measure nor a dimension`);
+  // Either fixed steps (an array of dimension sets) or {"oneAtATime": [dimensions]} (order from data).
+  const byData = m.remainder !== null && typeof m.remainder === 'object' && !Array.isArray(m.remainder);
   const remainder = (Array.isArray(m.remainder) ? m.remainder : []).map((step, index) => {
     if (!Array.isArray(step) || step.some((column) => !dimensionNames.has(column as string)))
       return fail(`remainder[${index}] must list dimension columns`);
     return step as string[];
   });
+  let remainderByData: string[] | undefined;
+  if (byData) {
+    const spec = m.remainder as Record<string, unknown>;
+    const list = spec.oneAtATime;
+    if (
+      Object.keys(spec).some((key) => key !== 'oneAtATime') ||
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      list.some((column) => !dimensionNames.has(column as string)) ||
+      new Set(list).size !== list.length
+    )
+      fail('`remainder` must be an array of steps or {"oneAtATime": [distinct dimension columns]}');
+    remainderByData = list as string[];
+  }
   const k = integer('k', 2);
   const rawBuckets = m.buckets ?? {};
   if (typeof rawBuckets !== 'object' || rawBuckets === null || Array.isArray(rawBuckets))
@@ -275,6 +300,7 @@ function validateDataset(name: string, metadata: unknown, sql: string, folder: s
     columns: parsedColumns,
     dimensions,
     remainder,
+    ...(remainderByData ? { remainderByData } : {}),
     ...(typeof m.population === 'string' ? { population: m.population } : {}),
     buckets,
     // Used as a subquery: a trailing semicolon would end the statement early.

@@ -18,6 +18,12 @@ export interface PrivacyReport {
   contributionCap: number | null;
   measure: string;
   generalisation: Array<{ column: string; levels: DimensionLabels['levels'] }>;
+  /**
+   * The remainder steps applied, in order (the dimensions set to Other at each); `rule` says whether
+   * they are the dataset's fixed steps or one dimension at a time in an order chosen from the quarter's
+   * data (README "Remainder rows"). Only the order is published, not the figures that chose it.
+   */
+  remainder: { rule: 'fixed' | 'one-at-a-time-by-data'; steps: string[][] };
   rows: { published: number; suppressed: number; secondary: number };
   published: { detail: number; generalised: number; remainder: number; total: number };
   suppressed: { total: number; withheld: false } | { total: null; withheld: true; reason: string };
@@ -66,6 +72,7 @@ export function buildPrivacyReport(
     contributionCap: dataset.measure.count === 'events' ? parameters.cap : null,
     measure: dataset.measure.column,
     generalisation: labels.map((label) => ({ column: label.column, levels: label.levels })),
+    remainder: { rule: dataset.remainderByData ? 'one-at-a-time-by-data' : 'fixed', steps: dataset.remainder },
     rows: { published: stats.rowsPublished, suppressed: stats.rowsSuppressed, secondary: stats.rowsSecondary },
     published,
     suppressed: disclosable

@@ -20,6 +20,10 @@ import { type DatasetDefinition, loadDataset } from '../../src/query/dataset.js'
 // machine 6 only in the OS version: two rows under k, which step 1 merges into one of 3 machines.
 // 2026-07-02 holds what gives every value k machines over the quarter, so every value keeps its label.
 const K = 3;
+const FIXED_STEPS = [
+  ['SDKVersion', 'OSVersion', 'RuntimeID'],
+  ['SDKVersion', 'OSVersion', 'RuntimeID', 'Command'],
+];
 const FACTS: Array<[day: string, machine: number, os: string, sdk: string]> = [
   ['2026-07-01', 1, '22.04', '8.0.100'],
   ['2026-07-01', 2, '22.04', '8.0.100'],
@@ -40,7 +44,8 @@ describe('the cell stage', () => {
 
   beforeAll(async () => {
     duck = await openDuck();
-    dataset = await loadDataset('cli-usage');
+    // The fixed steps cli-usage had before it rolled one dimension at a time: this pins the step mechanics.
+    dataset = { ...(await loadDataset('cli-usage')), remainder: FIXED_STEPS, remainderByData: undefined };
     await duck.run(`
       CREATE TABLE facts AS
         SELECT day::DATE AS "Timestamp", machine::UBIGINT AS machine_id, 'build' AS "Command", 'Germany' AS "Geography",

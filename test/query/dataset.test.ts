@@ -126,3 +126,27 @@ describe('unknown keys', () => {
     });
   });
 });
+
+describe('remainder', () => {
+  it('reads {"oneAtATime": [...]} as dimensions rolled one at a time, and refuses an unknown or repeated one', async ({
+    tmp,
+  }) => {
+    const shipped = await loadDataset('cli-usage');
+    expect(shipped.remainderByData).toEqual([
+      'SDKVersion',
+      'OSVersion',
+      'RuntimeID',
+      'Command',
+      'Geography',
+      'OSFamily',
+    ]);
+    expect(shipped.remainder).toEqual([]);
+    for (const oneAtATime of [['SDKVersion', 'Nope'], ['SDKVersion', 'SDKVersion'], []]) {
+      const queriesDir = await editedCliUsage(tmp, (m) => (m.remainder = { oneAtATime }));
+      await expect(loadDataset('cli-usage', queriesDir)).rejects.toMatchObject({
+        code: 'E_CONFIG',
+        message: expect.stringMatching(/`remainder` must be an array of steps or \{"oneAtATime"/),
+      });
+    }
+  });
+});

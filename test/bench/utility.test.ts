@@ -1,0 +1,105 @@
+// The utility benchmark's figures on a quarter small enough to work out by hand (k = 3, one ISO week):
+// 07-01: a0-a3 build (SDK 8.0.100), x0-x2 build with one-machine SDKs (9.0.100, 7.0.100, 6.0.100: they
+// climb to Other and make a generalised row of 3), b0-b1 run (2 machines: suppressed); 07-02: r0-r2 run.
+// Truth 12 events (9 + 3); published 10 (4 + 3 + 3); the drop-under-k baseline 7 (4 + 3: the x cells
+// have 1 machine each at their raw SDK).
+
+import {
+  answerQuestions,
+  capCosts,
+  createBaseline,
+  loadPublished,
+  loadTruth,
+  type QuestionResult,
+} from '../../bench/utility.js';
+import { openDuck } from '../../src/engine/duck.js';
+import { event, machines } from '../helpers/archive.js';
+import { folderIn, writeArchive } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
+
+const at = (date: string) => ({ timestamp: `${date}T12:00:00Z` });
+
+function figure(results: readonly QuestionResult[], question: string) {
+  const result = results.find((candidate) => candidate.question === question)!;
+  return { attributable: result.attributable, error: result.error };
+}
+
+describe('the utility benchmark', () => {
+  it('answers each question from the published files and from the baseline, with the error to the truth', async ({
+    tmp,
+  }) => {
+    const archive = await writeArchive(tmp, {
+      '2026-07-01': [
+        ...machines(4, 'a', at('2026-07-01')),
+        ...['9.0.100', '7.0.100', '6.0.100'].map((sdk, index) =>
+          event({ ...at('2026-07-01'), machine_id: `x${index}`, sdk_version: sdk }),
+        ),
+        ...machines(2, 'b', { ...at('2026-07-01'), command: 'run' }),
+      ],
+      '2026-07-02': machines(3, 'r', { ...at('2026-07-02'), command: 'run' }),
+    });
+    const target = await folderIn(tmp, 'target-');
+    const run = await cli([
+      'publish',
+      ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage', '--k', '3'],
+    ]);
+    expect(run.code, run.log.join('\n')).toBe(0);
+    const duck = await openDuck();
+    try {
+      await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
+      const tables = await loadPublished(duck, target, ['cli-usage']);
+      expect(tables).toHaveLength(1);
+      const published = await answerQuestions(duck, tables);
+      const baseline = await answerQuestions(duck, [await createBaseline(duck, 3, 100)]);
+      expect(published.find((result) => result.question === 'daily total invocations')!.table).toBe(
+        'cli-usage-2026-q3.tsv',
+      );
+
+      // Daily totals: 10 of 12 published; 07-01 has 7 of 9 (error 2/9), 07-02 all 3.
+      expect(figure(published, 'daily total invocations').attributable).toBeCloseTo(10 / 12, 9);
+      expect(figure(published, 'daily total invocations').error).toBeCloseTo((100 * 2) / 9, 9);
+      expect(figure(baseline, 'daily total invocations').attributable).toBeCloseTo(7 / 12, 9);
+      expect(figure(baseline, 'daily total invocations').error).toBeCloseTo((100 * 5) / 9, 9);
+
+      // Command per week: truth build 7/12, run 5/12; published 7/10 and 3/10; baseline 4/7 and 3/7.
+      expect(figure(published, 'Command share per ISO week').attributable).toBeCloseTo(10 / 12, 9);
+      expect(figure(published, 'Command share per ISO week').error).toBeCloseTo(100 * (7 / 10 - 7 / 12), 9);
+      expect(figure(baseline, 'Command share per ISO week').error).toBeCloseTo(100 * (7 / 12 - 4 / 7), 9);
+
+      // SDKVersion per week: exact only 8.0.100 (4 + 3 published); the generalised Other row is not.
+      // Largest error: each one-machine SDK, 1/12 in the truth and 0 published.
+      expect(figure(published, 'SDKVersion share per ISO week').attributable).toBeCloseTo(7 / 12, 9);
+      expect(figure(published, 'SDKVersion share per ISO week').error).toBeCloseTo(100 / 12, 9);
+
+      // Top 10 commands per day: both commands of each day that has them are found (run on 07-01 is not).
+      expect(figure(published, 'top 10 commands per day').attributable).toBeCloseTo(2 / 3, 9);
+    } finally {
+      duck.close();
+    }
+  });
+
+  it('counts what the per-row cap and the daily caps remove', async ({ tmp }) => {
+    // One machine: 150 build and 60 run events on one day.
+    const archive = await writeArchive(tmp, {
+      '2026-07-01': [
+        ...Array.from({ length: 150 }, () => event({ ...at('2026-07-01'), machine_id: 'heavy' })),
+        ...Array.from({ length: 60 }, () => event({ ...at('2026-07-01'), machine_id: 'heavy', command: 'run' })),
+      ],
+    });
+    const duck = await openDuck();
+    try {
+      await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
+      const costs = await capCosts(duck, 100, [200, 500]);
+      // Row cap: 150 -> 100. Daily 200 of 210: floor(150 * 200 / 210) = 142, floor(60 * 200 / 210) = 57.
+      expect(costs.map((cost) => [cost.cap, cost.eventsRemoved])).toEqual([
+        ['per row 100', 50],
+        ['daily 200', 8 + 3],
+        ['daily 500', 0],
+      ]);
+      expect(costs[0]!.share).toBeCloseTo(50 / 210, 9);
+    } finally {
+      duck.close();
+    }
+  });
+});
