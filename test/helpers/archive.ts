@@ -74,3 +74,34 @@ export async function writeDayFile(
   }
   return path;
 }
+
+/** A production eventstoredb snapshot of `machine` on `day` (metrics merged over a mid-size installation's). */
+export function snapshot(
+  machine: string,
+  day: string,
+  overrides: ArchiveEvent = {},
+  metrics: Record<string, unknown> = {},
+): ArchiveEvent {
+  return event({
+    machine_id: machine,
+    event: 'snapshot',
+    timestamp: `${day}T06:00:00Z`,
+    command: undefined,
+    sdk_version: undefined,
+    runtime_id: undefined,
+    os_version: undefined,
+    product: 'eventstoredb',
+    product_version: '23.10.0',
+    os_family: 'Linux',
+    metrics: {
+      core_count: 8,
+      total_memory: 16 * 2 ** 30,
+      is_container: false,
+      is_kubernetes: false,
+      projections_running: 3,
+      users: 1,
+      ...metrics,
+    },
+    ...overrides,
+  });
+}

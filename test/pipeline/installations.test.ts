@@ -3,39 +3,9 @@ import { createMemoryLogger } from '../../src/core/log.js';
 import { quarterDays } from '../../src/core/quarter.js';
 import { protectLinkedRows } from '../../src/protect/linked.js';
 import { loadDataset } from '../../src/query/dataset.js';
-import { type ArchiveEvent, event } from '../helpers/archive.js';
+import { snapshot } from '../helpers/archive.js';
 import { build, ingestedDuck, Q3, queryAndProtect, writeArchive } from '../helpers/build.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
-
-function snapshot(
-  machine: string,
-  day: string,
-  overrides: ArchiveEvent = {},
-  metrics: Record<string, unknown> = {},
-): ArchiveEvent {
-  return event({
-    machine_id: machine,
-    event: 'snapshot',
-    timestamp: `${day}T06:00:00Z`,
-    command: undefined,
-    sdk_version: undefined,
-    runtime_id: undefined,
-    os_version: undefined,
-    product: 'eventstoredb',
-    product_version: '23.10.0',
-    os_family: 'Linux',
-    metrics: {
-      core_count: 8,
-      total_memory: 16 * 2 ** 30,
-      is_container: false,
-      is_kubernetes: false,
-      projections_running: 3,
-      users: 1,
-      ...metrics,
-    },
-    ...overrides,
-  });
-}
 
 describe('installations', () => {
   it('counts each installation once, by its latest snapshot, and never a non-production one', async ({ tmp }) => {

@@ -1,35 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { quarterDays } from '../../src/core/quarter.js';
-import { type ArchiveEvent, event, writeDayFile } from '../helpers/archive.js';
+import { type ArchiveEvent, snapshot, writeDayFile } from '../helpers/archive.js';
 import { folderIn, Q3, writeArchive } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
 const DAY = quarterDays(Q3)[0]!;
 
-function snapshot(machine: string, metrics: Record<string, unknown>): ArchiveEvent {
-  return event({
-    machine_id: machine,
-    event: 'snapshot',
-    timestamp: `${DAY}T06:00:00Z`,
-    command: undefined,
-    sdk_version: undefined,
-    runtime_id: undefined,
-    os_version: undefined,
-    product: 'eventstoredb',
-    product_version: '23.10.0',
-    os_family: 'Linux',
-    metrics: {
-      core_count: 8,
-      total_memory: 16 * 2 ** 30,
-      is_container: false,
-      is_kubernetes: false,
-      users: 1,
-      ...metrics,
-    },
-  });
-}
+/** An installation of the population on DAY; no projections counter, so no feature is reported by all. */
+const member = (machine: string, metrics: Record<string, unknown>): ArchiveEvent =>
+  snapshot(machine, DAY, {}, { projections_running: undefined, ...metrics });
 
 // 20 installations in two sizes; 18 with 1 user and 2-5 projects, 2 (of the first size) with 50 users
 // and 500 projects. At k=3 each feature has a suppressed bucket of 2, so within feature-usage no
@@ -38,7 +19,7 @@ function snapshot(machine: string, metrics: Record<string, unknown>): ArchiveEve
 // unless both are protected together.
 const population = () =>
   Array.from({ length: 20 }, (_, i) =>
-    snapshot(`i${i}`, {
+    member(`i${i}`, {
       ...(i < 2 ? { users: 50, projects: 500 } : { users: 1, projects: 3 }),
       ...(i < 10 ? {} : { core_count: 32 }),
     }),
@@ -82,7 +63,7 @@ describe('datasets of one population published in separate runs', () => {
       DAY,
       'late',
       'ndjson',
-      Array.from({ length: 4 }, (_, i) => snapshot(`late${i}`, { projects: 3 })),
+      Array.from({ length: 4 }, (_, i) => member(`late${i}`, { projects: 3 })),
     );
     const before = await readFile(join(target, 'installations-2026-q3.tsv'), 'utf8');
     const run = await publish(archive, target, ['feature-usage']);
