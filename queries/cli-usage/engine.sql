@@ -817,7 +817,70 @@ LIMIT $limit;
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [94] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [94] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [95] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
+
+-- [96] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [97] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [98] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [99] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [100] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
+
+-- [101] $path = "<work>/build/out/cli-usage-2026-q3.tsv.gz"
+-- formats.sql: load_gzip_typed
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '', compression = 'gzip',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
+
+-- [102] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [103] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [104] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,

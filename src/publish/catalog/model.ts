@@ -12,6 +12,8 @@ export interface Catalog {
   /** When the catalog's content last changed (ISO 8601 UTC). */
   updated: string;
   license: CatalogLicense;
+  /** The catalog objects beside index.json, by name (datapackage, sha256sums, readme, changelog, license). */
+  links?: Record<string, CatalogLink>;
   /** Sorted by name. */
   datasets: CatalogDataset[];
   /** Every publication, revision and note, oldest first; CHANGELOG.md shows it newest first. */
@@ -31,6 +33,18 @@ export interface PublishedObject {
   url: string;
   bytes: number;
   sha256: string;
+}
+
+export interface CatalogLink {
+  key: string;
+  url: string;
+}
+
+/** A copy of a quarter's TSV in another format: the same rows, checked against it before publishing. */
+export interface CatalogFormat extends PublishedObject {
+  /** `parquet` or `tsv.gz`; the TSV itself is the quarter entry. */
+  format: string;
+  mediatype: string;
 }
 
 export interface CatalogDataset {
@@ -73,6 +87,10 @@ export interface CatalogQuarter extends PublishedObject {
   revision: number;
   privacy: Record<string, unknown>;
   privacyReport: PublishedObject;
+  /** The archive files the quarter was computed from. */
+  inputManifest?: PublishedObject;
+  /** The Parquet and gzip copies, same rows as the TSV. */
+  formats?: CatalogFormat[];
 }
 
 export interface CatalogChange {
