@@ -26,6 +26,14 @@ export interface LocalObject {
   sha256: string;
 }
 
+/** The copies published beside every TSV, under the same key template. */
+export type CopyFormat = 'parquet' | 'tsv.gz';
+
+/** A copy of the TSV in another format: the same rows, checked against the TSV before publishing. */
+export interface FormatCopy extends LocalObject {
+  format: CopyFormat;
+}
+
 export interface DatasetFile extends LocalObject {
   dataset: string;
   title: string;
@@ -42,11 +50,13 @@ export interface DatasetFile extends LocalObject {
   privacyReport: LocalObject;
   /** Which archive files (paths and sizes) the file was computed from, so a revision can be checked. */
   inputManifest?: LocalObject;
+  /** The same rows as Parquet and as gzip TSV; the TSV (this object) stays the canonical file. */
+  formats?: FormatCopy[];
 }
 
-/** Every object a dataset file brings: the data, its privacy report, its input manifest. */
+/** Every object a dataset file brings: the data, its copies, its privacy report, its input manifest. */
 export function objectsOf(file: DatasetFile): LocalObject[] {
-  return [file, file.privacyReport, ...(file.inputManifest ? [file.inputManifest] : [])];
+  return [file, ...(file.formats ?? []), file.privacyReport, ...(file.inputManifest ? [file.inputManifest] : [])];
 }
 
 export interface Release {

@@ -5,17 +5,23 @@
 // - every control character (U+0000-U+001F: NUL, tab, CR, LF ...; U+007F; the C1 controls
 //   U+0080-U+009F), and every run of them, becomes one space: a TSV cell never holds a tab, a line
 //   break, a NUL or an escape sequence;
+// - every double quote (`"`) becomes an apostrophe (`'`): the TSV is never quoted, and a reader that
+//   honours `"` as a quote character (frictionless, Python's csv, datapackage-js) would otherwise read
+//   the rest of the file as one field. With no `"` in any value, every reader's quote handling is moot;
 // - a value that starts with `=`, `+`, `-` or `@` gets a leading apostrophe (`'`), the OWASP advice
 //   against spreadsheet formula injection; a reader who wants the raw value strips one leading `'`.
-// Values without control characters keep their bytes.
+// Values without control characters or double quotes keep their bytes.
 
 /** A run of control characters, for RE2 (DuckDB's regex engine). */
 const CONTROLS = '[\\x00-\\x1f\\x7f-\\x{9f}]+';
 
-/** `text` with every run of control characters replaced by one space, in SQL. */
+/**
+ * `text` with every run of control characters replaced by one space and every `"` by `'`, in SQL.
+ * The regex runs only on the values that hold a control character (almost none).
+ */
 function flattenControlsSql(text: string): string {
-  // The regex runs only on the values that hold a control character (almost none).
-  return `(CASE WHEN regexp_matches(${text}, '${CONTROLS}') THEN regexp_replace(${text}, '${CONTROLS}', ' ', 'g') ELSE ${text} END)`;
+  const flattened = `(CASE WHEN regexp_matches(${text}, '${CONTROLS}') THEN regexp_replace(${text}, '${CONTROLS}', ' ', 'g') ELSE ${text} END)`;
+  return `replace(${flattened}, '"', '''')`;
 }
 
 function formulaSafeSql(text: string): string {

@@ -1,6 +1,6 @@
 // The write stage: one protected dataset becomes the files that would be published, in the run's out
-// folder: the TSV, its privacy report and its input manifest. The TSV is read back and checked before
-// anyone may publish it.
+// folder: the TSV, its Parquet and gzip copies, its privacy report and its input manifest. The TSV is
+// read back and checked before anyone may publish it, and each copy must hold exactly the TSV's rows.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { InputFile } from '../archive/index.js';
@@ -9,12 +9,13 @@ import { fileDigest } from '../core/hash.js';
 import { datasetKey, inputManifestKey, privacyReportKey } from '../core/keys.js';
 import type { Logger } from '../core/log.js';
 import { formatQuarter } from '../core/quarter.js';
-import type { DatasetFile, Quarter } from '../core/release.js';
+import type { DatasetFile, FormatCopy, Quarter } from '../core/release.js';
 import type { Duck } from '../engine/duck.js';
 import { type ProtectedDataset, type ProtectionStats, protectionStats } from '../protect/protect.js';
 import { checkPublishedFile } from './check.js';
+import { COPY_FORMATS, COPY_MEDIA_TYPES, copyKey, copyProblems, writeGzip, writeParquet } from './formats.js';
 import { buildPrivacyReport, type PrivacyReport, privacySummary } from './privacy-report.js';
-import { writeDatasetTsv } from './tsv.js';
+import { publishedRows, writeDatasetTsv } from './tsv.js';
 
 export interface BuiltDataset {
   file: DatasetFile;
@@ -54,6 +55,7 @@ export async function writeDataset(
       `the independent privacy check found ${violations.length} problem(s) in ${key} (first: ${violations[0]!.rule}: ${violations[0]!.detail}); nothing was published`,
     );
   }
+  const formats = await writeCopies(duck, result, key, path, outDir, logger);
   const stats = await protectionStats(duck, result);
   const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats, result.dailyBound);
   const reportKey = privacyReportKey(key);
@@ -85,6 +87,7 @@ export async function writeDataset(
       rows,
       columns: dataset.columns,
       schemaVersion: dataset.schemaVersion,
+      formats,
       privacySummary: privacySummary(report),
       privacyReport: { key: reportKey, localPath: reportPath, contentType: 'application/json', ...reportDigest },
       inputManifest: {
@@ -95,4 +98,46 @@ export async function writeDataset(
       },
     },
   };
+}
+
+/**
+ * The Parquet and gzip copies of a checked TSV, beside it under the same template. Parquet is written
+ * from the same sorted rows (not parsed from the TSV: the types come from dataset.json), gzip from the
+ * TSV's bytes. A copy that does not read back as exactly the TSV's rows is a privacy-check failure: only
+ * the TSV's rows were checked.
+ */
+async function writeCopies(
+  duck: Duck,
+  result: ProtectedDataset,
+  key: string,
+  tsvPath: string,
+  outDir: string,
+  logger: Logger,
+): Promise<FormatCopy[]> {
+  const { dataset } = result;
+  const { select, orderBy } = publishedRows(result);
+  const copies: FormatCopy[] = [];
+  for (const format of COPY_FORMATS) {
+    const formatKey = copyKey(key, format);
+    const path = join(outDir, formatKey);
+    if (format === 'parquet') await writeParquet(duck, select, dataset.columns, orderBy, path);
+    else await writeGzip(tsvPath, path);
+    const problems = await copyProblems(duck, dataset.columns, tsvPath, { format, path });
+    if (problems.length > 0) {
+      for (const problem of problems)
+        logger.error('privacy check failed', { dataset: dataset.name, rule: 'copy', detail: problem });
+      throw new PublisherError(
+        'E_PRIVACY_CHECK',
+        `${formatKey} does not hold exactly the rows of ${key} (${problems[0]}); nothing was published`,
+      );
+    }
+    copies.push({
+      format,
+      key: formatKey,
+      localPath: path,
+      contentType: COPY_MEDIA_TYPES[format],
+      ...(await fileDigest(path)),
+    });
+  }
+  return copies;
 }

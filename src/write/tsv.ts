@@ -12,22 +12,25 @@ export async function writeTsv(duck: Duck, select: string, orderBy: readonly str
   await duck.run(sql('copy_tsv', { select, order }), { path });
 }
 
+/** A protected dataset's published rows (columns in the dataset's order) and the order they are written in. */
+export function publishedRows(result: ProtectedDataset): { select: string; orderBy: string[] } {
+  const { dataset, tables } = result;
+  const columns = dataset.columns
+    .map((column) => (column.name === dataset.measure.column ? `_value AS ${id(column.name)}` : id(column.name)))
+    .join(', ');
+  return {
+    select: sql('published_rows', { columns, rows: id(tables.rows) }),
+    orderBy: [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)],
+  };
+}
+
 /**
  * Writes the published rows of a protected dataset as TSV, columns in the dataset's order, sorted by the
  * time column then every dimension so that a rerun over the same archive is byte-identical.
  */
 export async function writeDatasetTsv(duck: Duck, result: ProtectedDataset, path: string): Promise<number> {
-  const { dataset, tables } = result;
-  const columns = dataset.columns
-    .map((column) => (column.name === dataset.measure.column ? `_value AS ${id(column.name)}` : id(column.name)))
-    .join(', ');
-  const rows = id(tables.rows);
-  await writeTsv(
-    duck,
-    sql('published_rows', { columns, rows }),
-    [dataset.timeColumn, ...dataset.dimensions.map((dimension) => dimension.column)],
-    path,
-  );
-  const [row] = await duck.all<{ n: string }>(sql('count_published', { rows }));
+  const { select, orderBy } = publishedRows(result);
+  await writeTsv(duck, select, orderBy, path);
+  const [row] = await duck.all<{ n: string }>(sql('count_published', { rows: id(result.tables.rows) }));
   return Number(row?.n ?? 0);
 }

@@ -58,3 +58,35 @@ describe('control characters in values', () => {
     expect((await build(archive, { k: '2' })).rows.map((row) => row.Command)).toEqual(['ünïcode ✓ build']);
   });
 });
+
+// The TSV is never quoted: a `"` in a value would make a reader that honours quotes (frictionless,
+// Python's csv, datapackage-js) swallow the rest of the file, so the one rule is `"` -> `'`.
+describe('double quotes in values', () => {
+  it('become apostrophes in every published value', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
+      '2026-07-01': [
+        ...machines(2, 'q-', { command: 'say "hi"' }),
+        ...machines(2, 'r-', { command: '"quoted', os_family: 'Linux"' }),
+        ...machines(2, 's-', { command: 'plain' }),
+      ],
+    });
+    archives.push(archive);
+    const built = await build(archive, { k: '2' });
+    expect(built.tsv).not.toContain('"');
+    expect(built.rows.map((row) => row.Command).sort()).toEqual(["'quoted", 'plain', "say 'hi'"]);
+    expect(new Set(built.rows.map((row) => row.OSFamily))).toEqual(new Set(['Linux', "Linux'"]));
+  });
+
+  it('the rule itself, on a bound value', async () => {
+    const duck = await openDuck();
+    try {
+      const [row] = await duck.all<{ dimension: string; text: string }>(
+        `SELECT ${dimensionValueSql('$value')} AS dimension, ${cleanTextSql('$value')} AS text`,
+        { value: '="x" \u0000"' },
+      );
+      expect(row).toEqual({ dimension: "'='x'  '", text: "'='x'  '" });
+    } finally {
+      duck.close();
+    }
+  });
+});

@@ -63,6 +63,20 @@ export function parseCatalog(text: string, where: string): Catalog {
       for (const field of ['year', 'quarterOfYear', 'rows', 'schemaVersion', 'revision'])
         number(quarter[field], `${where}.quarters[${at}].${field}`, fail);
       array(quarter.columns, `${where}.quarters[${at}].columns`, fail);
+      if (quarter.inputManifest !== undefined)
+        published(
+          object(quarter.inputManifest, `${where}.quarters[${at}].inputManifest`, fail),
+          `${where}.quarters[${at}].inputManifest`,
+          fail,
+        );
+      if (quarter.formats !== undefined)
+        array(quarter.formats, `${where}.quarters[${at}].formats`, fail).forEach((copy, index) => {
+          published(
+            object(copy, `${where}.quarters[${at}].formats[${index}]`, fail),
+            `${where}.quarters[${at}].formats[${index}]`,
+            fail,
+          );
+        });
       return quarter as unknown as CatalogQuarter;
     });
     for (const field of ['name', 'title', 'description', 'grain']) nonEmpty(dataset[field], `${where}.${field}`, fail);
@@ -119,6 +133,16 @@ export function renderCatalog(catalog: Catalog): string {
         revision: quarter.revision,
         privacy: quarter.privacy,
         privacyReport: objectOf(quarter.privacyReport),
+        ...(quarter.inputManifest ? { inputManifest: objectOf(quarter.inputManifest) } : {}),
+        ...(quarter.formats
+          ? {
+              formats: quarter.formats.map((copy) => ({
+                format: copy.format,
+                ...objectOf(copy),
+                mediatype: copy.mediatype,
+              })),
+            }
+          : {}),
       })),
     })),
     changelog: catalog.changelog.map((change) => ({

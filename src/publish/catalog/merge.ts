@@ -1,7 +1,7 @@
 import { formatDay, formatQuarter, quarterEnd, quarterStart } from '../../core/quarter.js';
 import type { DatasetFile, ReleaseWithChangelog } from '../../core/release.js';
 import { LICENSE } from './content-types.js';
-import { latestAliasKey } from './layout.js';
+import { catalogLinks, latestAliasKey } from './layout.js';
 import {
   CATALOG_VERSION,
   type Catalog,
@@ -97,6 +97,8 @@ export function mergeCatalog(input: MergeInput): Catalog {
     for (const entry of dataset.quarters) {
       entry.url = urlOf(entry.key);
       entry.privacyReport.url = urlOf(entry.privacyReport.key);
+      if (entry.inputManifest) entry.inputManifest.url = urlOf(entry.inputManifest.key);
+      for (const copy of entry.formats ?? []) copy.url = urlOf(copy.key);
     }
     const newest = dataset.quarters[dataset.quarters.length - 1]!;
     const alias = latestAliasKey(dataset.name, newest.key);
@@ -117,6 +119,7 @@ export function mergeCatalog(input: MergeInput): Catalog {
       url: LICENSE.url,
       file: { ...input.license, url: urlOf(input.license.key) },
     },
+    links: catalogLinks(urlOf),
     datasets: [...datasets.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     changelog,
   };
@@ -149,6 +152,33 @@ function quarterEntry(file: DatasetFile, before: CatalogQuarter | undefined, now
       bytes: file.privacyReport.bytes,
       sha256: file.privacyReport.sha256,
     },
+    // A rerun of an unchanged quarter may bring no manifest: the published one still describes it.
+    ...(file.inputManifest
+      ? {
+          inputManifest: {
+            key: file.inputManifest.key,
+            url: '',
+            bytes: file.inputManifest.bytes,
+            sha256: file.inputManifest.sha256,
+          },
+        }
+      : !revised && before?.inputManifest
+        ? { inputManifest: structuredClone(before.inputManifest) }
+        : {}),
+    ...(file.formats
+      ? {
+          formats: file.formats.map((copy) => ({
+            format: copy.format,
+            key: copy.key,
+            url: '',
+            bytes: copy.bytes,
+            sha256: copy.sha256,
+            mediatype: copy.contentType,
+          })),
+        }
+      : !revised && before?.formats
+        ? { formats: structuredClone(before.formats) }
+        : {}),
   };
 }
 

@@ -54,6 +54,13 @@ export interface PublishedObject {
   sha256: string;
 }
 
+/** A copy of a quarter's TSV in another format: the same rows, checked against it before publishing. */
+export interface CatalogFormat extends PublishedObject {
+  /** `parquet` or `tsv.gz`; the TSV itself is the quarter entry. */
+  format: string;
+  mediatype: string;
+}
+
 export interface CatalogDataset {
   name: string;
   title: string;
@@ -94,6 +101,10 @@ export interface CatalogQuarter extends PublishedObject {
   revision: number;
   privacy: Record<string, unknown>;
   privacyReport: PublishedObject;
+  /** The archive files the quarter was computed from. */
+  inputManifest?: PublishedObject;
+  /** The Parquet and gzip copies, same rows as the TSV. */
+  formats?: CatalogFormat[];
 }
 
 export interface CatalogChange {

@@ -167,7 +167,12 @@ async function checkCarriedOver(
   const expected = (previous?.datasets ?? []).flatMap((dataset) =>
     dataset.quarters
       .filter((quarter) => !replaced.has(`${dataset.name}|${quarter.quarter}`))
-      .flatMap((quarter) => [quarter, quarter.privacyReport]),
+      .flatMap((quarter) => [
+        quarter,
+        quarter.privacyReport,
+        ...(quarter.inputManifest ? [quarter.inputManifest] : []),
+        ...(quarter.formats ?? []),
+      ]),
   );
   const limit = pLimit(CONCURRENCY * 2);
   const problems = (

@@ -1,8 +1,8 @@
 import type { Catalog } from './model.js';
 
 /**
- * `sha256sum -c SHA256SUMS` format (hash, two spaces, key), sorted by key: every data file, privacy
- * report and the licence. Not listed: the catalog files, which change with every release, and the
+ * `sha256sum -c SHA256SUMS` format (hash, two spaces, key), sorted by key: every data file and its
+ * Parquet and gzip copies, privacy report, input manifest and the licence. Not listed: the catalog files, which change with every release, and the
  * `{dataset}-latest.tsv` copies, whose checksum is that of the quarter they copy.
  */
 export function renderSha256Sums(catalog: Catalog): string {
@@ -11,6 +11,8 @@ export function renderSha256Sums(catalog: Catalog): string {
     for (const quarter of dataset.quarters) {
       sums.set(quarter.key, quarter.sha256);
       sums.set(quarter.privacyReport.key, quarter.privacyReport.sha256);
+      if (quarter.inputManifest) sums.set(quarter.inputManifest.key, quarter.inputManifest.sha256);
+      for (const copy of quarter.formats ?? []) sums.set(copy.key, copy.sha256);
     }
   }
   return [...sums]

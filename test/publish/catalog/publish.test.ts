@@ -304,11 +304,11 @@ describe('catalog files', () => {
       profile: 'tabular-data-resource',
       type: 'table',
       path: 'cli-usage-2026-q3.tsv',
-      format: 'tsv',
+      format: 'csv',
       mediatype: 'text/tab-separated-values',
       encoding: 'utf-8',
       hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
-      dialect: { delimiter: '\t', header: true, lineTerminator: '\n' },
+      dialect: { delimiter: '\t', header: true, lineTerminator: '\n', quoteChar: '"', doubleQuote: false },
       schema: {
         fields: [
           { name: 'Timestamp', type: 'date' },
