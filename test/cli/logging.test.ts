@@ -90,10 +90,10 @@ describe('on a terminal', () => {
     const screen = await onTerminal(await publishArgs(tmp));
     expect(screen).toMatch(/ info run started /);
     expect(screen).not.toMatch(/^\{"time"/m);
-    // Ten objects and the publication log are counted; the lock is not.
-    expect(screen).toMatch(/info published written=10 /);
+    // Fifteen objects (data, copies, reports, catalog, pages) and the publication log are counted; the lock is not.
+    expect(screen).toMatch(/info published written=15 /);
     expect(screen).toContain(`\r${ESC}[2Kread 1 files, 1 days (`);
-    expect(screen).toMatch(/read 1 files, 1 days \([\d.]+ MB\/s\) \| protected 1 datasets \| wrote 11 objects/);
+    expect(screen).toMatch(/read 1 files, 1 days \([\d.]+ MB\/s\) \| protected 1 datasets \| wrote 16 objects/);
     // The summary starts on a cleared line, not after the progress text.
     expect(screen).toContain(`\r${ESC}[2KPublished 2026-Q3`);
   });
