@@ -241,11 +241,21 @@ DELETE FROM "ds_cli_usage_facts" WHERE list_contains($touched_0, "Command");
 INSERT INTO "ds_cli_usage_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [25] no parameters
+-- [25] $daily_cap = 1000
+CREATE OR REPLACE TEMP TABLE _over_daily_bound AS
+       SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM ds_cli_usage_facts GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [26] no parameters
+SELECT count(*)::BIGINT AS n FROM _over_daily_bound;
+
+-- [27] no parameters
+DROP TABLE _over_daily_bound;
+
+-- [28] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_facts";
 
--- [26] $other = "Other"
+-- [29] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -254,7 +264,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [27] $k = 10
+-- [30] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -272,7 +282,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_vm" AS
 INSERT INTO "ds_cli_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [28] $level = 1
+-- [31] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -283,20 +293,20 @@ INSERT INTO "ds_cli_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [29] no parameters
+-- [32] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_0_values";
 
--- [30] no parameters
+-- [33] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_0_values"; DROP TABLE "ds_cli_usage_label_0_vm";
 
--- [31] no parameters
+-- [34] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [32] $other = "Other"
+-- [35] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -305,7 +315,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [33] $k = 10
+-- [36] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -323,7 +333,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_vm" AS
 INSERT INTO "ds_cli_usage_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [34] $k = 10, $level = 1
+-- [37] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -338,7 +348,7 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [35] $level = 2
+-- [38] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -349,20 +359,20 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [36] no parameters
+-- [39] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_1_values";
 
--- [37] no parameters
+-- [40] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_1_values"; DROP TABLE "ds_cli_usage_label_1_vm";
 
--- [38] no parameters
+-- [41] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [39] $other = "Other"
+-- [42] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -371,7 +381,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [40] $k = 10
+-- [43] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -389,7 +399,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_vm" AS
 INSERT INTO "ds_cli_usage_label_2"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [41] $level = 1
+-- [44] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -400,20 +410,20 @@ INSERT INTO "ds_cli_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [42] no parameters
+-- [45] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_2_values";
 
--- [43] no parameters
+-- [46] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_2_values"; DROP TABLE "ds_cli_usage_label_2_vm";
 
--- [44] no parameters
+-- [47] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [45] $other = "Other"
+-- [48] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -422,7 +432,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [46] $k = 10
+-- [49] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -440,7 +450,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_vm" AS
 INSERT INTO "ds_cli_usage_label_3"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [47] $k = 10, $level = 1
+-- [50] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -455,7 +465,7 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [48] $level = 2
+-- [51] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -466,20 +476,20 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [49] no parameters
+-- [52] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_3_values";
 
--- [50] no parameters
+-- [53] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_3_values"; DROP TABLE "ds_cli_usage_label_3_vm";
 
--- [51] no parameters
+-- [54] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_3" GROUP BY _level ORDER BY _level;
 
--- [52] $other = "Other"
+-- [55] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -488,7 +498,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [53] $k = 10
+-- [56] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -506,7 +516,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_vm" AS
 INSERT INTO "ds_cli_usage_label_4"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [54] $k = 10, $level = 1
+-- [57] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -521,7 +531,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [55] $k = 10, $level = 2
+-- [58] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -536,7 +546,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [56] $level = 3
+-- [59] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -547,20 +557,20 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [57] no parameters
+-- [60] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_4_values";
 
--- [58] no parameters
+-- [61] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_4_values"; DROP TABLE "ds_cli_usage_label_4_vm";
 
--- [59] no parameters
+-- [62] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_4" GROUP BY _level ORDER BY _level;
 
--- [60] $other = "Other"
+-- [63] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -569,7 +579,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [61] $k = 10
+-- [64] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -587,7 +597,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_vm" AS
 INSERT INTO "ds_cli_usage_label_5"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [62] $k = 10, $level = 1
+-- [65] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -602,7 +612,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [63] $k = 10, $level = 2
+-- [66] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -617,7 +627,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [64] $level = 3
+-- [67] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -628,27 +638,27 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [65] no parameters
+-- [68] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_5_values";
 
--- [66] no parameters
+-- [69] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_5_values"; DROP TABLE "ds_cli_usage_label_5_vm";
 
--- [67] no parameters
+-- [70] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_5" GROUP BY _level ORDER BY _level;
 
--- [68] no parameters
+-- [71] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_facts");
 
--- [69] $other = "Other"
+-- [72] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -658,7 +668,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_0" l JOIN "ds_cli_usage_label_0_codes" c ON c._text = l._label;
 
--- [70] $other = "Other"
+-- [73] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -668,7 +678,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_1" l JOIN "ds_cli_usage_label_1_codes" c ON c._text = l._label;
 
--- [71] $other = "Other"
+-- [74] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -678,7 +688,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_2" l JOIN "ds_cli_usage_label_2_codes" c ON c._text = l._label;
 
--- [72] $other = "Other"
+-- [75] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -688,7 +698,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_3" l JOIN "ds_cli_usage_label_3_codes" c ON c._text = l._label;
 
--- [73] $other = "Other"
+-- [76] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -698,7 +708,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_4" l JOIN "ds_cli_usage_label_4_codes" c ON c._text = l._label;
 
--- [74] $other = "Other"
+-- [77] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -708,39 +718,39 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_5" l JOIN "ds_cli_usage_label_5_codes" c ON c._text = l._label;
 
--- [75] no parameters
+-- [78] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_5_codes";
 
--- [76] no parameters
+-- [79] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_4_codes";
 
--- [77] no parameters
+-- [80] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_3_codes";
 
--- [78] no parameters
+-- [81] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_2_codes";
 
--- [79] no parameters
+-- [82] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_1_codes";
 
--- [80] no parameters
+-- [83] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 
--- [81] no parameters
+-- [84] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [82] no parameters
+-- [85] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [83] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
+-- [86] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
 -- cells.sql: remainder_order
 -- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
 -- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
@@ -828,7 +838,7 @@ SELECT $name_5::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _ke
     SELECT _key & $mask_5::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
 ORDER BY _dimension;
 
--- [84] no parameters
+-- [87] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -839,11 +849,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [85] no parameters
+-- [88] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [86] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [89] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -970,7 +980,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [87] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [90] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -987,7 +997,7 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [88] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [91] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -996,11 +1006,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [89] no parameters
+-- [92] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [90] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [93] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1008,7 +1018,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [91] $k = 10, $limit = 20, $cap = 100
+-- [94] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1021,16 +1031,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [92] $limit = 20
+-- [95] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [93] no parameters
+-- [96] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [94] $limit = 20
+-- [97] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1051,11 +1061,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [95] no parameters
+-- [98] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [96] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [99] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1064,22 +1074,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [97] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [100] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [98] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [101] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [99] no parameters
+-- [102] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [100] no parameters
+-- [103] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1088,24 +1098,24 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [101] no parameters
+-- [104] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [102] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [105] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [103] $path = "<work>/build/out/cli-usage-2026-q3.tsv.gz"
+-- [106] $path = "<work>/build/out/cli-usage-2026-q3.tsv.gz"
 -- formats.sql: load_gzip_typed
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '', compression = 'gzip',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [104] no parameters
+-- [107] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1114,11 +1124,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [105] no parameters
+-- [108] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [106] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [109] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,

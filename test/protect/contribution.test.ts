@@ -20,11 +20,8 @@ function users(prefix: string, count: number, times: number): ArchiveEvent[] {
 
 async function buildBounded(tmp: string, events: ArchiveEvent[], dailyContributionCap?: number) {
   const archive = await writeArchive(tmp, { [DAY]: events });
-  const queriesDir = await patchedDataset(
-    tmp,
-    'cli-usage',
-    dailyContributionCap === undefined ? {} : { dailyContributionCap },
-  );
+  // No bound given: the key is left out of dataset.json (JSON drops undefined), so the dataset is unbounded.
+  const queriesDir = await patchedDataset(tmp, 'cli-usage', { dailyContributionCap });
   const built = await build(archive, { k: '5', queriesDir });
   const report = JSON.parse(await readFile(built.datasets[0]!.file.privacyReport.localPath, 'utf8')) as PrivacyReport;
   return { rows: built.rows, report };

@@ -45,9 +45,12 @@ describe('the published catalog', () => {
       readme: { key: 'README.md', url: 'README.md' },
       changelog: { key: 'CHANGELOG.md', url: 'CHANGELOG.md' },
       license: { key: 'DATA_LICENSE.md', url: 'DATA_LICENSE.md' },
+      page: { key: 'index.html', url: 'index.html' },
+      dcat: { key: 'catalog.jsonld', url: 'catalog.jsonld' },
+      inputs: { prefix: 'inputs/', url: 'inputs/' },
     });
-    for (const link of Object.values(index.links) as Array<{ key: string }>)
-      expect(existsSync(join(target, link.key)), link.key).toBe(true);
+    for (const link of Object.values(index.links) as Array<{ key?: string; prefix?: string }>)
+      expect(existsSync(join(target, link.key ?? link.prefix!)), link.key ?? link.prefix).toBe(true);
     const quarter = index.datasets[0].quarters[0];
     expect(quarter.inputManifest.key).toBe('inputs/cli-usage-2026-q3.json');
     expect(
