@@ -5,7 +5,7 @@ import { appendFile, copyFile, mkdir, readFile, rm, symlink, truncate, writeFile
 import { join } from 'node:path';
 import { event, machines, writeDayFile } from '../helpers/archive.js';
 import { folderIn } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 import { patchedDataset } from '../helpers/queries.js';
 import { writeZonedParquet } from './parquet.js';
@@ -33,20 +33,7 @@ async function published(
 }
 
 function publishArgs(archive: string, target: string, ...more: string[]): string[] {
-  return [
-    'publish',
-    '--archive',
-    archive,
-    '--target',
-    target,
-    '--quarter',
-    '2026-Q3',
-    '--dataset',
-    'cli-usage',
-    '--k',
-    '5',
-    ...more,
-  ];
+  return cliUsagePublishArgs(archive, target, ...more);
 }
 
 /** Rewrites the published quarter file's data lines, as a job with a reading bug would have written them. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../src/publish/store/index.js';
 import { machines } from '../helpers/archive.js';
 import { addToArchive, folderIn, writeArchive } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it, test } from '../helpers/fixtures.js';
 import { type S3Server, startS3Server } from '../helpers/s3-server.js';
 
@@ -36,19 +36,7 @@ describe('audit of a quarter published from an S3 archive', () => {
   it('reads the staged copies of the manifest and reports an object removed since', async ({ tmp }) => {
     const archive = `s3://${server.bucket}/events`;
     const target = await folderIn(tmp, 'tp-audit-target-');
-    const publish = await cli([
-      'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
-      '--dataset',
-      'cli-usage',
-      '--k',
-      '5',
-    ]);
+    const publish = await cli(cliUsagePublishArgs(archive, target));
     expect(publish.code, publish.log.join('\n')).toBe(0);
     const audit = () => cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3']);
     const clean = await audit();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { machines } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
+import { cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
 // The log as cron and a terminal see it, from real processes: JSON lines when stderr is a pipe, text
@@ -13,19 +14,7 @@ const ESC = '\u001b';
 async function publishArgs(tmp: string): Promise<string[]> {
   const archive = await writeArchive(tmp, { '2026-07-01': machines(12, 'log-') });
   const target = await folderIn(tmp, 'tp-log-');
-  return [
-    'publish',
-    '--archive',
-    archive,
-    '--target',
-    target,
-    '--quarter',
-    '2026-Q3',
-    '--dataset',
-    'cli-usage',
-    '--k',
-    '5',
-  ];
+  return cliUsagePublishArgs(archive, target);
 }
 
 /** The environment of a cron job: no CI marker, no colour settings inherited from the test runner. */

@@ -10,6 +10,7 @@ import { main } from '../../src/cli.js';
 import { createMemoryLogger } from '../../src/core/log.js';
 import { machines } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
+import { cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it, test } from '../helpers/fixtures.js';
 
 // The README's notebook snippets are run against a file the job published, served over HTTP on
@@ -39,23 +40,9 @@ describe('README snippets', () => {
       '2026-07-01': [...machines(12, 'a'), ...machines(11, 'b', { command: 'run', os_version: '10.10' })],
     });
     target = await folderIn(fileTmp, 'target-');
-    const code = await main(
-      [
-        'publish',
-        '--archive',
-        archive,
-        '--target',
-        target,
-        '--quarter',
-        '2026-Q3',
-        '--dataset',
-        'cli-usage',
-        '--k',
-        '5',
-      ],
-      createMemoryLogger(),
-      { write: () => true } as unknown as NodeJS.WritableStream,
-    );
+    const code = await main(cliUsagePublishArgs(archive, target), createMemoryLogger(), {
+      write: () => true,
+    } as unknown as NodeJS.WritableStream);
     expect(code).toBe(0);
     server = createServer(async (request, response) => {
       try {

@@ -15,3 +15,21 @@ export async function cli(args: string[]): Promise<{ code: number; stdout: strin
   } as unknown as NodeJS.WritableStream);
   return { code, stdout, log: logger.lines };
 }
+
+/** `publish` of cli-usage for 2026-Q3 at k=5 from `archive` to `target`, then `more` flags. */
+export function cliUsagePublishArgs(archive: string, target: string, ...more: string[]): string[] {
+  return [
+    'publish',
+    '--archive',
+    archive,
+    '--target',
+    target,
+    '--quarter',
+    '2026-Q3',
+    '--dataset',
+    'cli-usage',
+    '--k',
+    '5',
+    ...more,
+  ];
+}

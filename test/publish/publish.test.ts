@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { machines } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
 async function allBytes(dir: string): Promise<string> {
@@ -21,19 +21,7 @@ describe('publish, end to end on a local target', () => {
       [DAY]: [...machines(12, 'secret-machine-'), ...machines(3, 'rare-', { command: 'rare-command' })],
     });
     const target = await folderIn(tmp, 'tp-target-');
-    const args = [
-      'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
-      '--dataset',
-      'cli-usage',
-      '--k',
-      '5',
-    ];
+    const args = cliUsagePublishArgs(archive, target);
     const first = await cli(args);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/cli-usage: published, 1 rows/);
@@ -135,19 +123,7 @@ describe('frozen history and revisions', () => {
       [DAY]: [...machines(10, 'a'), ...machines(10, 'b', { command: 'run' })],
     });
     const target = await folderIn(tmp, 'tp-target-');
-    const args = [
-      'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
-      '--dataset',
-      'cli-usage',
-      '--k',
-      '5',
-    ];
+    const args = cliUsagePublishArgs(archive, target);
     expect((await cli(args)).code).toBe(0);
     const published = await readFile(join(target, 'cli-usage-2026-q3.tsv'), 'utf8');
 
