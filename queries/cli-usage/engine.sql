@@ -210,7 +210,9 @@ INSERT INTO "ds_cli_usage_facts"
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_facts" WHERE "Timestamp" IS NULL;
 
 -- [22] no parameters
-SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_facts") ANTI JOIN archive_machines USING (machine_id);
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
 -- [23] no parameters
 -- facts.sql: unclean_values
@@ -242,14 +244,18 @@ INSERT INTO "ds_cli_usage_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
 -- [25] $daily_cap = 1000
-CREATE OR REPLACE TEMP TABLE _over_daily_bound AS
-       SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM ds_cli_usage_facts GROUP BY ALL HAVING sum(_events) > $daily_cap;
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
 -- [26] no parameters
-SELECT count(*)::BIGINT AS n FROM _over_daily_bound;
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
 -- [27] no parameters
-DROP TABLE _over_daily_bound;
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
 
 -- [28] no parameters
 -- labels.sql: fact_columns

@@ -133,7 +133,9 @@ INSERT INTO "ds_feature_usage_facts"
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_facts" WHERE "Quarter" IS NULL;
 
 -- [25] no parameters
-SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN archive_machines USING (machine_id);
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
 -- [26] no parameters
 -- facts.sql: unclean_values
@@ -508,7 +510,9 @@ INSERT INTO "ds_installations_facts"
 SELECT count(*)::BIGINT AS n FROM "ds_installations_facts" WHERE "Quarter" IS NULL;
 
 -- [67] no parameters
-SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN archive_machines USING (machine_id);
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
 -- [68] no parameters
 -- facts.sql: unclean_values

@@ -116,7 +116,9 @@ INSERT INTO "ds_installations_facts"
 SELECT count(*)::BIGINT AS n FROM "ds_installations_facts" WHERE "Quarter" IS NULL;
 
 -- [21] no parameters
-SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN archive_machines USING (machine_id);
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
 -- [22] no parameters
 -- facts.sql: unclean_values
@@ -841,7 +843,9 @@ INSERT INTO "ds_feature_usage_facts"
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_facts" WHERE "Quarter" IS NULL;
 
 -- [96] no parameters
-SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN archive_machines USING (machine_id);
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
 -- [97] no parameters
 -- facts.sql: unclean_values

@@ -37,3 +37,9 @@ export function datasetTables(datasetName: string): DatasetTables {
     label: (index) => `${prefix}_label_${index}`,
   };
 }
+
+/** The distinct machine ids (hashes) of the usable events: the only privacy units a query may return. */
+export const ARCHIVE_MACHINES_TABLE = 'archive_machines';
+
+/** The (day, machine) pairs over a dataset's daily contribution bound, while it is applied. */
+export const DAILY_BOUND_TABLE = '_over_daily_bound';

@@ -5,9 +5,12 @@
 // adds at most D events to the dataset that day, whatever rows they land in. Applied to the facts,
 // before any row is built, so every later stage (cells, the check, revisions) sees bounded events.
 import type { DatasetRun } from '../config.js';
-import type { Duck } from '../engine/duck.js';
-import { quotedIdentifier as id } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { sqlTemplates } from '../engine/sql.js';
+import { DAILY_BOUND_TABLE } from '../engine/tables.js';
 import type { QueryFacts } from '../query/facts.js';
+
+const sql = sqlTemplates(import.meta.url, 'contribution.sql');
 
 export interface DailyBoundStats {
   /** Events the daily bound removed. */
@@ -23,33 +26,18 @@ export const NO_DAILY_BOUND: DailyBoundStats = { eventsRemoved: 0, machinesBound
 export async function boundDailyContribution(duck: Duck, run: DatasetRun, facts: QueryFacts): Promise<DailyBoundStats> {
   const { dataset, dailyCap } = run;
   if (dataset.measure.count !== 'events' || dailyCap === undefined) return NO_DAILY_BOUND;
-  const time = id(dataset.timeColumn);
-  await duck.run(
-    `CREATE OR REPLACE TEMP TABLE _over_daily_bound AS
-       SELECT ${time} AS _time, machine_id, sum(_events) AS _total FROM ${facts.table} GROUP BY ALL HAVING sum(_events) > $daily_cap`,
-    { daily_cap: dailyCap },
-  );
-  const [over] = await duck.all<{ n: string }>('SELECT count(*)::BIGINT AS n FROM _over_daily_bound');
+  const fills = { facts: id(facts.table), over: id(DAILY_BOUND_TABLE), time: id(dataset.timeColumn) };
+  const params = { daily_cap: dailyCap };
+  await duck.run(sql('over_bound', fills), params);
+  const [over] = await duck.all<{ n: string }>(sql('count_over', { over: fills.over }));
   if (Number(over?.n ?? 0) === 0) {
-    await duck.run('DROP TABLE _over_daily_bound');
+    await duck.run(sql('drop_over', { over: fills.over }));
     return NO_DAILY_BOUND;
   }
-  const [before] = await duck.all<{ events: string }>(`SELECT sum(_events)::BIGINT AS events FROM ${facts.table}`);
-  const removedByMachine = `
-    SELECT f.machine_id, sum(f._events - (f._events * $daily_cap) // o._total) AS removed
-    FROM ${facts.table} f JOIN _over_daily_bound o ON o._time = f.${time} AND o.machine_id = f.machine_id
-    GROUP BY f.machine_id`;
-  const [stats] = await duck.all<{ machines: string; largest: string }>(
-    `SELECT count(*)::BIGINT AS machines, max(removed)::BIGINT AS largest FROM (${removedByMachine})`,
-    { daily_cap: dailyCap },
-  );
-  await duck.run(
-    `UPDATE ${facts.table} f SET _events = (f._events * $daily_cap) // o._total
-     FROM _over_daily_bound o WHERE o._time = f.${time} AND o.machine_id = f.machine_id;
-     DROP TABLE _over_daily_bound;`,
-    { daily_cap: dailyCap },
-  );
-  const [after] = await duck.all<{ events: string }>(`SELECT sum(_events)::BIGINT AS events FROM ${facts.table}`);
+  const [before] = await duck.all<{ events: string }>(sql('total_events', { facts: fills.facts }));
+  const [stats] = await duck.all<{ machines: string; largest: string }>(sql('bounded_machines', fills), params);
+  await duck.run(sql('scale_facts', fills), params);
+  const [after] = await duck.all<{ events: string }>(sql('total_events', { facts: fills.facts }));
   return {
     eventsRemoved: Number(before?.events ?? 0) - Number(after?.events ?? 0),
     machinesBounded: Number(stats?.machines ?? 0),

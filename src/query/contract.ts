@@ -3,14 +3,17 @@
 // a message naming the dataset, what the sandbox alone would let through.
 import { StatementType } from '@duckdb/node-api';
 import { PublisherError } from '../core/errors.js';
-import type { Duck } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { sqlTemplates } from '../engine/sql.js';
+import { ARCHIVE_MACHINES_TABLE } from '../engine/tables.js';
 import type { DatasetDefinition } from './dataset.js';
 
-/** The distinct machine ids (hashes) of the usable events: the only privacy units a query may return. */
-export const ARCHIVE_MACHINES = 'archive_machines';
+const sql = sqlTemplates(import.meta.url, 'contract.sql');
+const archiveMachines = id(ARCHIVE_MACHINES_TABLE);
 
+/** The distinct machine ids of the usable events: the only privacy units a query may return. */
 export async function createArchiveMachines(duck: Duck): Promise<void> {
-  await duck.run(`CREATE OR REPLACE TEMP TABLE ${ARCHIVE_MACHINES} AS SELECT DISTINCT machine_id FROM events`);
+  await duck.run(sql('archive_machines', { archive_machines: archiveMachines }));
 }
 
 /** Refuses a `query.sql` that is more than one statement or not a SELECT (a COPY, a second statement). */
@@ -48,9 +51,7 @@ export async function checkPrivacyUnit(
       `dataset "${dataset.name}": query.sql must return the archive's machine_id (events.machine_id, UBIGINT) as machine_id, got a ${machineIdType} column`,
     );
   }
-  const [row] = await duck.all<{ n: string }>(
-    `SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM ${facts}) ANTI JOIN ${ARCHIVE_MACHINES} USING (machine_id)`,
-  );
+  const [row] = await duck.all<{ n: string }>(sql('foreign_machines', { facts, archive_machines: archiveMachines }));
   if (Number(row?.n ?? 0) > 0) {
     throw new PublisherError(
       'E_CONFIG',
