@@ -2,7 +2,7 @@
 # What the test suite needs beyond npm, on Debian: pandas and R (readr) run the README's notebook
 # snippets, chromium renders the landing page. Checks each; as root installs the missing ones with
 # apt-get (saying which), otherwise prints the apt-get line to run and fails. The README's test
-# command (npm run test:ci) and .ci/run call this script, so a fresh machine gets what it tests.
+# command (npm test) and .ci/run call this script, so a fresh machine gets what it tests.
 set -euo pipefail
 
 missing=()
