@@ -7,7 +7,7 @@ import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { appendRows, type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
-import { protectFamilyDay } from './family.js';
+import { type FamilyDayResult, protectFamilyFigures } from './family.js';
 import { OTHER } from './labels.js';
 import type { ProtectedDataset } from './protect.js';
 
@@ -97,6 +97,21 @@ export async function protectFamily(
   if (group.some((result) => result.parameters.k !== k)) {
     throw new PublisherError('E_CONFIG', `family ${population}: every table of a family is protected at one k`);
   }
+  await duck.run(
+    sql('row_ids', {
+      rows: group
+        .map((result, n) =>
+          sql('row_of_table', {
+            n: String(n),
+            row_key: rowKeySql(result),
+            rows: id(result.tables.rows),
+            time: id(result.dataset.timeColumn),
+          }),
+        )
+        .join('\n  UNION ALL '),
+    }),
+    names,
+  );
   for (const [n, result] of group.entries()) {
     const time = id(result.dataset.timeColumn);
     await duck.run(
@@ -138,7 +153,7 @@ export async function protectFamily(
   await duck.run(
     sql('pairs', {
       base: String(base),
-      row_ids: group.map((_, n) => (n === base ? 'b._row_id' : `m${n}._row_id`)).join(', '),
+      row_ids: group.map((_, n) => (n === base ? 'b._rid' : `m${n}._rid`)).join(', '),
       member_joins: group
         .map((_, n) => (n === base ? '' : `LEFT JOIN family_member_${n} m${n} ON ${on(n, `m${n}`, 'b')}`))
         .filter((join) => join !== '')
@@ -161,28 +176,19 @@ export async function protectFamily(
     );
   }
 
-  const dayRows = sql('day_rows', {
-    rows: group
-      .map((result, n) =>
-        sql('day_rows_of_table', {
-          n: String(n),
-          row_key: rowKeySql(result),
-          rows: id(result.tables.rows),
-          time: id(result.dataset.timeColumn),
-        }),
-      )
-      .join('\n  UNION ALL '),
-  });
+  await duck.run(sql('vectors'));
+  const figures = [sql('protected_inner')];
+  for (let a = 1; a <= group.length; a++) {
+    for (let b = a + 1; b <= group.length; b++)
+      figures.push(sql('protected_intersection', { a: String(a), b: String(b) }));
+  }
+  await duck.run(sql('protected', { figures: figures.join('\n  UNION ALL ') }), { k });
+
   const secondary: string[] = [];
   const days = await duck.all<{ _day: string }>(sql('days'));
   let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
   for (const { _day: day } of days) {
-    const rows = await duck.all<{ id: string; value: string; published: boolean }>(dayRows, { ...names, day });
-    const pairs = await duck.all<{ machine: string; rows: string[] }>(sql('day_pairs'), { day });
-    const result = protectFamilyDay(
-      { rows: rows.map((row) => ({ id: row.id, value: Number(row.value), published: row.published })), pairs },
-      k,
-    );
+    const result = await protectDayOfFamily(duck, day);
     secondary.push(...result.secondary);
     if (result.rows * result.innerCells > largestDay.rows * largestDay.innerCells) {
       largestDay = { day, rows: result.rows, innerCells: result.innerCells, primaries: result.primaries };
@@ -190,8 +196,14 @@ export async function protectFamily(
   }
   await duck.run(
     sql('drop_family', {
-      drops: [...group.keys(), 'pairs']
-        .map((n) => `DROP TABLE ${n === 'pairs' ? 'family_pairs' : `family_member_${n}`};`)
+      drops: [
+        ...group.map((_, n) => `family_member_${n}`),
+        'family_pairs',
+        'family_rows',
+        'family_vectors',
+        'family_protected',
+      ]
+        .map((table) => `DROP TABLE ${table};`)
         .join(' '),
     }),
   );
@@ -226,4 +238,28 @@ export async function protectFamily(
     largestDayInnerCells: largestDay.innerCells,
   });
   return summary;
+}
+
+/**
+ * One day of the family, read from the tables `protectFamily` built: the rows as vectors over the
+ * day's inner cells and the figures under k, named by the rows they intersect as family.ts names them.
+ */
+async function protectDayOfFamily(duck: Duck, day: string): Promise<FamilyDayResult> {
+  const rows = await duck.all<{ _rid: number; id: string; value: string; published: boolean; cells: number[] }>(
+    sql('day_vectors'),
+    { day },
+  );
+  const figures = await duck.all<{ kind: string; figure_rows: number[]; cells: number[] }>(sql('day_protected'), {
+    day,
+  });
+  const idOf = new Map(rows.map((row) => [row._rid, row.id]));
+  const innerCells = rows.reduce((most, row) => Math.max(most, (row.cells.at(-1) ?? -1) + 1), 0);
+  return protectFamilyFigures(
+    rows.map((row) => ({ id: row.id, value: Number(row.value), published: row.published, inner: row.cells })),
+    figures.map((figure) => ({
+      id: `${figure.kind} ${JSON.stringify(figure.figure_rows.map((rid) => idOf.get(rid)))}`,
+      inner: figure.cells,
+    })),
+    innerCells,
+  );
 }

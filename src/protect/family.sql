@@ -1,5 +1,17 @@
 -- The family protection's statements (family-tables.ts). A row's id is `<dataset>:<its key as a JSON
--- array>`, as in linked.sql; $dataset_<n> is the name of the family's n-th table.
+-- array>`, as in linked.sql; $dataset_<n> is the name of the family's n-th table. Inside the family a
+-- row is also known by `_rid`, a dense integer, so the (machine, fact) pairs stay narrow at 10M events.
+
+-- name: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_{{n}} || ':' || {{row_key}} AS _row_id, {{time}}::VARCHAR AS _day, _value AS value, _published AS published
+  FROM {{rows}}
+
+-- name: row_ids
+-- Every row of the family, with its integer id.
+CREATE OR REPLACE TEMP TABLE family_rows AS
+  SELECT *, (row_number() OVER (ORDER BY _row_id) - 1)::INTEGER AS _rid FROM (
+  {{rows}});
 
 -- name: member_rows
 -- Each fact of table {{n}} with the row it ended in. A fact's chain of keys is its labelled key, then
@@ -18,7 +30,8 @@ CREATE OR REPLACE TEMP TABLE family_member_{{n}} AS
     SELECT * EXCLUDE (_row_key, _step), $dataset_{{n}} || ':' || arg_min(_row_key, _step) AS _row_id
     FROM candidates SEMI JOIN (SELECT {{row_key}} AS _row_key FROM {{rows}}) USING (_row_key)
     GROUP BY ALL)
-  SELECT DISTINCT * EXCLUDE (_chain_text) FROM placed
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id)
 
 -- name: count_facts
 -- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice.
@@ -28,11 +41,14 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, {{time}}, {{columns}} 
 
 -- name: pairs
 -- Every fact of the base table (the one holding every dimension of the family) with its row in each
--- table: the (machine, fact) pairs whose signatures are the family's inner cells.
+-- table: the (machine, fact) pairs. Pairs with the same rows in every table (the same signature) form
+-- an inner cell; `_idx` numbers a day's inner cells in signature order.
 CREATE OR REPLACE TEMP TABLE family_pairs AS
-  SELECT b._time::VARCHAR AS _day, b.machine_id::VARCHAR AS machine, [{{row_ids}}] AS _rows
-  FROM family_member_{{base}} b
-  {{member_joins}}
+  SELECT _day, machine_id, _rows, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  FROM (
+    SELECT b._time::VARCHAR AS _day, b.machine_id, [{{row_ids}}] AS _rows
+    FROM family_member_{{base}} b
+    {{member_joins}})
 
 -- name: unmatched_pairs
 -- A fact of the base table that some other table does not count: the tables do not count the same events.
@@ -42,21 +58,45 @@ SELECT count(*)::BIGINT AS n FROM family_pairs WHERE len(list_filter(_rows, x ->
 -- A fact of table {{n}} that no fact of the base table projects onto.
 SELECT count(*)::BIGINT AS n FROM family_member_{{n}} m ANTI JOIN family_member_{{base}} b ON {{on}}
 
+-- name: vectors
+-- Each row of the family as the sorted list of the inner cells it sums, ordered by day so that one
+-- day's slice is read without a scan of the others.
+CREATE OR REPLACE TEMP TABLE family_vectors AS
+  SELECT r._day, r._rid, r._row_id AS id, r.value::BIGINT AS value, r.published, coalesce(v.cells, []) AS cells
+  FROM family_rows r
+  LEFT JOIN (
+    SELECT _day, _rid, list(_idx ORDER BY _idx) AS cells
+    FROM (SELECT DISTINCT _day, unnest(_rows) AS _rid, _idx FROM (SELECT DISTINCT _day, _rows, _idx FROM family_pairs))
+    GROUP BY _day, _rid) v USING (_day, _rid)
+  ORDER BY r._day, r._rid
+
+-- name: protected_inner
+-- (A fragment of protected.) Inner cells resting on fewer than $k machines.
+SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells
+  FROM family_pairs GROUP BY _day, _idx, _rows HAVING count(DISTINCT machine_id) < $k
+
+-- name: protected_intersection
+-- (A fragment of protected.) The events of a row of table {{a}} inside a row of table {{b}} (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[{{a}}], _rows[{{b}}]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[{{a}}], _rows[{{b}}] HAVING count(DISTINCT machine_id) < $k
+
+-- name: protected
+-- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
+-- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
+CREATE OR REPLACE TEMP TABLE family_protected AS
+  SELECT * FROM (
+  {{figures}})
+  ORDER BY _day
+
 -- name: days
-SELECT DISTINCT _day FROM family_pairs ORDER BY _day
+SELECT DISTINCT _day FROM family_rows ORDER BY _day
 
--- name: day_pairs
-SELECT machine, _rows AS rows FROM family_pairs WHERE _day = $day
+-- name: day_vectors
+SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid
 
--- name: day_rows_of_table
--- (A fragment of day_rows, one per table.)
-SELECT $dataset_{{n}} || ':' || {{row_key}} AS id, _value AS value, _published AS published
-  FROM {{rows}} WHERE {{time}}::VARCHAR = $day
-
--- name: day_rows
-SELECT id, value::BIGINT AS value, published FROM (
-  {{rows}})
-ORDER BY id
+-- name: day_protected
+SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day
 
 -- name: drop_family
 {{drops}}

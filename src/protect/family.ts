@@ -56,20 +56,44 @@ interface Intersection {
   machines: number;
 }
 
+/** A row of the family with the inner cells it sums. */
+export interface FamilyVector extends FamilyRow {
+  inner: readonly number[];
+}
+
 /**
- * Protects one day of the family. Throws E_PRIVACY_CHECK when the independent re-check finds a
- * protected figure derivable from what would be published (nothing is published then).
+ * Protects one day of the family given as (machine, fact) pairs: the reference form, computed in
+ * JavaScript (family-tables.ts computes the same vectors and figures in DuckDB). Throws
+ * E_PRIVACY_CHECK when the independent re-check finds a protected figure derivable.
  */
 export function protectFamilyDay(day: FamilyDay, k: number): FamilyDayResult {
   const { vectors, intersections, innerCells } = innerCellsOf(day);
-  const protectedFigures = intersections.filter((figure) => figure.machines < k);
+  return protectFamilyFigures(
+    day.rows.map((row) => ({ ...row, inner: vectors.get(row.id) ?? [] })),
+    intersections.filter((figure) => figure.machines < k),
+    innerCells,
+  );
+}
+
+/**
+ * Protects one day of the family: its rows as vectors over the day's inner cells, and the figures
+ * under k (inner cells and intersections of rows) that no combination of published rows may give.
+ * A figure whose inner cells are those of a row, or of another figure, is one figure: listed once.
+ */
+export function protectFamilyFigures(
+  rows: readonly FamilyVector[],
+  figures: ReadonlyArray<{ id: string; inner: readonly number[] }>,
+  innerCells: number,
+): FamilyDayResult {
+  const seen = new Set(rows.map((row) => row.inner.join(',')));
+  const protectedFigures = figures.filter((figure) => {
+    const shape = figure.inner.join(',');
+    if (seen.has(shape)) return false;
+    seen.add(shape);
+    return true;
+  });
   const cells: SuppressionCell[] = [
-    ...day.rows.map((row) => ({
-      id: row.id,
-      inner: vectors.get(row.id) ?? [],
-      primary: !row.published,
-      cost: row.value,
-    })),
+    ...rows.map((row) => ({ id: row.id, inner: row.inner, primary: !row.published, cost: row.value })),
     ...protectedFigures.map((figure) => ({ id: figure.id, inner: figure.inner, primary: true, cost: 0 })),
   ];
   const result = secondarySuppression({ cells });
@@ -85,7 +109,7 @@ export function protectFamilyDay(day: FamilyDay, k: number): FamilyDayResult {
       `${derivable[0]!.id} could be derived from published rows of its family after secondary suppression; nothing was published`,
     );
   }
-  return { secondary: result.secondary, rows: day.rows.length, innerCells, primaries: result.primary.length };
+  return { secondary: result.secondary, rows: rows.length, innerCells, primaries: result.primary.length };
 }
 
 /**
@@ -139,17 +163,10 @@ export function innerCellsOf(day: FamilyDay): {
     }
   }
   const sorted = (set: Set<number>) => [...set].sort((x, y) => x - y);
-  // An intersection equal to a row (or to another intersection) is one figure, listed once.
-  const seen = new Set<string>();
   const intersections: Intersection[] = [];
   const rowVectors = new Map([...vectors].map(([row, set]) => [row, sorted(set)]));
-  for (const vector of rowVectors.values()) seen.add(vector.join(','));
   for (const [figure, machines] of machinesOf) {
-    const inner = sorted(innerOf.get(figure)!);
-    const shape = inner.join(',');
-    if (seen.has(shape)) continue;
-    seen.add(shape);
-    intersections.push({ id: figure, inner, machines: machines.size });
+    intersections.push({ id: figure, inner: sorted(innerOf.get(figure)!), machines: machines.size });
   }
   return { vectors: rowVectors, intersections, innerCells: signatures.size };
 }
