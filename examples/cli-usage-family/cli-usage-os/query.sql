@@ -1,0 +1,13 @@
+-- cli-usage-os: the events of cli-usage (same filter, same machines) counted by OSFamily and OSVersion only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  e.os_family                                    AS "OSFamily",
+  e.os_version                                   AS "OSVersion"
+FROM events e
+WHERE e.event = 'command'
+  AND e.environment = 'production'
