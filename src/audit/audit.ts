@@ -20,6 +20,7 @@ import { createReleaseTable } from '../query/facts.js';
 import { catalogViolations } from './catalog-check.js';
 import { type AuditViolation, compareTable, derivableRows, type PublishedTable } from './compare.js';
 import { loadAuditFacts } from './facts.js';
+import { familyViolations } from './family.js';
 import { type InputProblem, locateInputs, type ManifestFile, readManifest } from './inputs.js';
 import { readArchiveEvents } from './read-archive.js';
 import { recompute } from './recompute.js';
@@ -71,6 +72,7 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
       populations.set(population, [...(populations.get(population) ?? []), table]);
     }
     for (const group of populations.values()) result.violations.push(...derivableRows(group));
+    for (const group of familyGroups(tables, datasets)) result.violations.push(...familyViolations(group, datasets));
   }
   result.violations.push(...(await catalogViolations(audit.target, datasets)));
   for (const violation of result.violations) {
@@ -83,6 +85,16 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
     });
   }
   return result;
+}
+
+/** The published event tables of each family, when more than one of it is published. */
+function familyGroups(tables: readonly PublishedTable[], datasets: readonly DatasetDefinition[]): PublishedTable[][] {
+  const groups = new Map<string, PublishedTable[]>();
+  for (const table of tables.filter((t) => t.family)) {
+    const population = datasets.find((d) => d.name === table.dataset)!.population!;
+    groups.set(population, [...(groups.get(population) ?? []), table]);
+  }
+  return [...groups.values()].filter((group) => group.length > 1);
 }
 
 /** Event datasets whose declared population another event dataset shares: a family, protected together. */

@@ -39,7 +39,7 @@ export interface PublishedTable {
   family?: boolean;
 }
 
-const rowKey = (time: string, labels: readonly string[]) => [time, ...labels].join('\t');
+export const rowKey = (time: string, labels: readonly string[]) => [time, ...labels].join('\t');
 
 export function lineKey(line: string): { key: string; value: string } {
   const [time, value, ...labels] = line.split('\t');

@@ -48,6 +48,8 @@ export interface AuditRow {
   value: number;
   machines: Map<string, number>;
   published: boolean;
+  /** The facts counted in this row (after the daily bound): where each fact ended, for the family check. */
+  facts: AuditFact[];
 }
 
 const OTHER = 'Other';
@@ -59,12 +61,11 @@ export function recompute(rawFacts: readonly AuditFact[], dimensions: number, ru
   const batches = new Map<string, AuditFact[]>();
   for (const fact of facts) batches.set(fact.time, [...(batches.get(fact.time) ?? []), fact]);
   const sortedBatches = [...batches].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const labelsOf = (fact: AuditFact) =>
+    fact.values.map((_, d) => labelOf[d]!.get(fact.scopes[d] + SEP + fact.values[d])!);
   const fullDetail = (batch: readonly AuditFact[]) => {
     const cells = new Map<string, Map<string, number>>();
-    for (const fact of batch) {
-      const labels = fact.values.map((_, d) => labelOf[d]!.get(fact.scopes[d] + SEP + fact.values[d])!);
-      add(cells, labels, new Map([[fact.machine, fact.events]]));
-    }
+    for (const fact of batch) add(cells, labelsOf(fact), new Map([[fact.machine, fact.events]]));
     return cells;
   };
   const steps = rules.oneAtATime
@@ -76,24 +77,37 @@ export function recompute(rawFacts: readonly AuditFact[], dimensions: number, ru
   const rows: AuditRow[] = [];
   for (const [time, batch] of sortedBatches) {
     let cells = fullDetail(batch);
+    let factsOf = new Map<string, AuditFact[]>();
+    for (const fact of batch) {
+      const key = labelsOf(fact).join(SEP);
+      factsOf.set(key, [...(factsOf.get(key) ?? []), fact]);
+    }
     for (const step of steps) {
       const next = new Map<string, Map<string, number>>();
+      const nextFacts = new Map<string, AuditFact[]>();
       for (const [key, machines] of cells) {
         const labels = key.split(SEP);
-        add(
-          next,
-          machines.size < rules.k ? labels.map((label, d) => (step.includes(d) ? OTHER : label)) : labels,
-          machines,
-        );
+        const to = machines.size < rules.k ? labels.map((label, d) => (step.includes(d) ? OTHER : label)) : labels;
+        add(next, to, machines);
+        const toKey = to.join(SEP);
+        nextFacts.set(toKey, [...(nextFacts.get(toKey) ?? []), ...factsOf.get(key)!]);
       }
       cells = next;
+      factsOf = nextFacts;
     }
     for (const [key, machines] of cells) {
       const value =
         rules.count === 'events'
           ? [...machines.values()].reduce((sum, events) => sum + Math.min(events, rules.cap), 0)
           : machines.size;
-      rows.push({ time, labels: key.split(SEP), value, machines, published: machines.size >= rules.k });
+      rows.push({
+        time,
+        labels: key.split(SEP),
+        value,
+        machines,
+        published: machines.size >= rules.k,
+        facts: factsOf.get(key)!,
+      });
     }
   }
   return rows;
