@@ -55,4 +55,21 @@ describe('a family of event tables in a build', () => {
     expect(sdk.find((row) => row.SDKVersion === W)).toMatchObject({ Occurrences: '4' });
     expect(cube.find((row) => row.Command === 'run')).toMatchObject({ Occurrences: '3' });
   });
+
+  it('a value on exactly k machines appears in every table of the family', async ({ tmp }) => {
+    const archive = await writeArchive(tmp, {
+      [DAY]: [
+        ...machines(3, 'x-', { command: 'build', sdk_version: X }),
+        ...machines(4, 'w-', { command: 'test', sdk_version: W }),
+      ],
+    });
+    const queriesDir = await familyQueries(tmp, { cube: 'cli-usage', sdk: 'cli-usage' });
+    const built = await build(archive, { k: '3', queriesDir, datasets: ['cli-usage', 'cli-usage-sdk'] });
+    const [cube, sdk] = await Promise.all(
+      built.datasets.map(async (dataset) => parseTsv(await readFile(dataset.file.localPath, 'utf8'))),
+    );
+    expect(built.logLines.some((line) => line.includes('protected a family of event tables'))).toBe(true);
+    expect(cube!.filter((row) => row.SDKVersion === X)).toMatchObject([{ Command: 'build', Occurrences: '3' }]);
+    expect(sdk!.filter((row) => row.SDKVersion === X)).toMatchObject([{ OSFamily: 'Linux', Occurrences: '3' }]);
+  });
 });
