@@ -3,6 +3,7 @@ import { PublisherError } from './core/errors.js';
 import { datasetKey, inputManifestKey, privacyReportKey } from './core/keys.js';
 import { parseQuarter } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
+import { machineMemoryLimit } from './engine/memory-budget.js';
 import { keyProblem } from './publish/store/_keys.js';
 import type { DatasetDefinition } from './query/dataset.js';
 
@@ -24,6 +25,7 @@ export interface Settings {
   keyTemplate: string;
   /** Share of events that may be rejected before the run fails. */
   maxBadShare: number;
+  /** DuckDB memory_limit; resolveSettings defaults it to half of min(2 GiB, cgroup limit, RAM). */
   memoryLimit?: string;
   threads?: number;
   tempDirectory?: string;
@@ -189,6 +191,8 @@ export async function resolveSettings(
     const chosen = candidates.find(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
     if (chosen) settings[spec.key] = spec.parse(chosen[1], chosen[2]);
   }
+  // Bounded by default (engine/memory-budget.ts): DuckDB's own default, 80% of RAM, grows with the quarter.
+  settings.memoryLimit ??= await machineMemoryLimit();
   return settings as unknown as Settings;
 }
 
