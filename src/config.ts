@@ -142,6 +142,9 @@ const SPECS: Spec[] = [
   { key: 'revise', env: 'TP_REVISE', parse: bool('revise') },
 ];
 
+/** Every environment variable a setting is read from, and the two the CLI reads itself (cli.ts). */
+export const SETTING_VARIABLES: readonly string[] = [...SPECS.map((spec) => spec.env), 'TP_CONFIG', 'TP_LOG_FORMAT'];
+
 /** The flag name of a setting (`maxBadShare` -> `max-bad-share`). */
 export function flagName(key: keyof Settings): string {
   if (key === 'datasets') return 'dataset';
