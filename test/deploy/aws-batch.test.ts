@@ -87,7 +87,10 @@ describe('deploy/aws-batch runs plan, then the array of shards, then the merge',
     expect(container.readonlyRootFilesystem).toBe(true);
     const memory = container.resourceRequirements?.find((requirement) => requirement.type === 'MEMORY')?.value;
     expect(Number(memory)).toBeGreaterThan(2048);
-    const tempDir = container.environment?.find((variable) => variable.name === 'TP_TEMP_DIR')?.value;
+    const variable = (name: string) => container.environment?.find((each) => each.name === name)?.value;
+    // DuckDB would start a thread per core of the instance, not of the job.
+    expect(variable('TP_THREADS')).toBe(container.resourceRequirements?.find((each) => each.type === 'VCPU')?.value);
+    const tempDir = variable('TP_TEMP_DIR');
     const mount = container.mountPoints?.find((point) => point.containerPath === tempDir);
     expect(mount?.readOnly).toBe(false);
     expect(container.volumes?.map((volume) => volume.name)).toContain(mount?.sourceVolume);

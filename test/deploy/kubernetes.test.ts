@@ -21,6 +21,8 @@ const roundTripped = (manifest: unknown, type: string): unknown =>
   ObjectSerializer.serialize(ObjectSerializer.deserialize(manifest, type, ''), type, '');
 
 const objects = kubernetesObjects();
+const settingsData = (): Record<string, string> =>
+  (objects.find((object) => object.kind === 'ConfigMap') as unknown as ConfigMap).data ?? {};
 const jobs = objects.filter((object) => object.kind === 'Job') as unknown as Array<KubernetesObject & Job>;
 const job = (name: string): Job => {
   const found = jobs.find((object) => object.metadata?.name === `telemetry-publisher-${name}`);
@@ -96,6 +98,8 @@ describe('deploy/kubernetes runs the job as the issue and the image require', ()
       expect(main.securityContext?.readOnlyRootFilesystem).toBe(true);
       expect(main.securityContext?.allowPrivilegeEscalation).toBe(false);
       const limit = mebibytes(main.resources?.limits?.memory);
+      // DuckDB would start a thread per core of the node, not of the pod.
+      expect(settingsData().TP_THREADS).toBe(String(main.resources?.limits?.cpu));
       expect(limit).toBeGreaterThan(2048);
       expect(mebibytes(main.resources?.requests?.memory)).toBe(limit);
       // The pod's failure policy must name its container (the API refuses the Job otherwise).
