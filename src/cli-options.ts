@@ -33,7 +33,11 @@ const COMMON = {
     value: 'T',
     help: 'object key of a quarter file (default {dataset}-{year}-q{quarter}.tsv)',
   },
-  'memory-limit': { type: 'string', value: '4GB', help: "DuckDB memory limit (default: DuckDB's, 80% of RAM)" },
+  'memory-limit': {
+    type: 'string',
+    value: '4GB',
+    help: 'DuckDB memory limit (TP_MEMORY_LIMIT; default: half of min(2 GiB, cgroup memory limit, RAM), so a run stays within about 2 GiB; DuckDB spills the rest to disk)',
+  },
   threads: { type: 'string', value: 'N', help: "DuckDB threads (default: DuckDB's, all cores)" },
   'temp-dir': {
     type: 'string',

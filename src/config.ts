@@ -3,6 +3,7 @@ import { PublisherError } from './core/errors.js';
 import { datasetKey, inputManifestKey, privacyReportKey } from './core/keys.js';
 import { parseQuarter } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
+import { machineMemoryLimit } from './engine/memory-budget.js';
 import { keyProblem } from './publish/store/_keys.js';
 import type { DatasetDefinition } from './query/dataset.js';
 
@@ -24,6 +25,7 @@ export interface Settings {
   keyTemplate: string;
   /** Share of events that may be rejected before the run fails. */
   maxBadShare: number;
+  /** DuckDB memory_limit; resolveSettings defaults it to half of min(2 GiB, cgroup limit, RAM). */
   memoryLimit?: string;
   threads?: number;
   tempDirectory?: string;
@@ -140,6 +142,9 @@ const SPECS: Spec[] = [
   { key: 'revise', env: 'TP_REVISE', parse: bool('revise') },
 ];
 
+/** Every environment variable a setting is read from, and the two the CLI reads itself (cli.ts). */
+export const SETTING_VARIABLES: readonly string[] = [...SPECS.map((spec) => spec.env), 'TP_CONFIG', 'TP_LOG_FORMAT'];
+
 /** The flag name of a setting (`maxBadShare` -> `max-bad-share`). */
 export function flagName(key: keyof Settings): string {
   if (key === 'datasets') return 'dataset';
@@ -189,6 +194,8 @@ export async function resolveSettings(
     const chosen = candidates.find(([, value]) => value !== undefined && !(Array.isArray(value) && value.length === 0));
     if (chosen) settings[spec.key] = spec.parse(chosen[1], chosen[2]);
   }
+  // Bounded by default (engine/memory-budget.ts): DuckDB's own default, 80% of RAM, grows with the quarter.
+  settings.memoryLimit ??= await machineMemoryLimit();
   return settings as unknown as Settings;
 }
 
