@@ -21,6 +21,7 @@ export function renderReadme(catalog: Catalog): string {
     `- [${CATALOG_KEYS.datapackage}](${CATALOG_KEYS.datapackage}): the same files as a Frictionless Data Package (typed fields, TSV dialect).`,
     `- [${CATALOG_KEYS.sha256sums}](${CATALOG_KEYS.sha256sums}): checksums; verify downloads with \`sha256sum -c ${CATALOG_KEYS.sha256sums} --ignore-missing\`.`,
     `- [${CATALOG_KEYS.changelog}](${CATALOG_KEYS.changelog}): every publication and revision. A published file only changes through a revision listed there.`,
+    `- [${CATALOG_KEYS.page}](${CATALOG_KEYS.page}): the landing page, and \`datasets/{dataset}.html\` one page per dataset with its charts; [${CATALOG_KEYS.dcat}](${CATALOG_KEYS.dcat}): the catalog as DCAT, for metadata portals.`,
     '- `{dataset}-{year}-q{quarter}.tsv`: one quarter of a dataset; `{dataset}-{year}-q{quarter}.privacy.json` beside it is its privacy report.',
     '- `{dataset}-{year}-q{quarter}.parquet` and `{dataset}-{year}-q{quarter}.tsv.gz`: the same rows as the TSV, as Parquet (typed columns) and gzip-compressed; checked against the TSV before publishing.',
     '- `{dataset}-latest.tsv`: a copy of the newest quarter of a dataset, at a URL that never changes.',
