@@ -75,10 +75,13 @@ function snippetBlock(catalog: Catalog, dataset: CatalogDataset): string {
   return snippetsFor(snippetSource(catalog, newest))
     .map(
       (snippet) =>
-        `<h3>${e(snippet.label)}</h3>\n${snippet.note ? `<p>${inlineCode(snippet.note)}</p>\n` : ''}<pre><code class="language-${snippet.language}">${e(snippet.code)}</code></pre>`,
+        `<h3>${e(snippet.label)}</h3>\n${snippet.note ? `<p>${inlineCode(sentence(snippet.note))}</p>\n` : ''}<pre><code class="language-${snippet.language}">${e(snippet.code)}</code></pre>`,
     )
     .join('\n');
 }
+
+/** A note follows a label and a colon in Markdown; on its own it starts a sentence. */
+const sentence = (note: string): string => note.charAt(0).toUpperCase() + note.slice(1);
 
 /** A note's Markdown `code` spans as <code>, the rest escaped. */
 function inlineCode(text: string): string {
