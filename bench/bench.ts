@@ -6,6 +6,8 @@
  * BENCH_EVENTS=2000000 npm run bench        for a quicker run;
  * BENCH_FORMATS=parquet npm run bench        for one format;
  * BENCH_RUNS=1 npm run bench                 for one pair of runs instead of the median of three.
+ *
+ * It also prints what the Parquet and gzip copies and the landing page add to the publish (bench/extras.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { type SuppressionCell, secondarySuppression } from '../src/protect/exact
 import { listDatasets } from '../src/query/dataset.js';
 import type { PrivacyReport } from '../src/write/privacy-report.js';
 import { writeBenchQuarter } from '../tools/sample/bench.js';
+import { formatExtras, loggedSeconds, uploadSeconds } from './extras.js';
 import { answerQuestions, capCosts, createBaseline, formatUtility, loadPublished, loadTruth } from './utility.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
@@ -35,6 +38,11 @@ interface Timing {
   maxRssMiB: number;
 }
 
+interface PublishTiming extends Timing {
+  /** Seconds of the copies and the page inside the run, from its log. */
+  logged: { copies: number; page: number };
+}
+
 async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
   const dir = join(root, `archive-${format}-${EVENTS}`);
   if (existsSync(join(dir, '.complete'))) return dir;
@@ -47,7 +55,7 @@ async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
   return dir;
 }
 
-function publish(archive: string, target: string): Timing {
+function publish(archive: string, target: string): PublishTiming {
   const child = spawnSync(
     process.execPath,
     [
@@ -72,7 +80,7 @@ function publish(archive: string, target: string): Timing {
   );
   const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH '));
   if (child.status !== 0 || !line) throw new Error(`publish failed (${child.status}):\n${child.stderr.slice(-4000)}`);
-  return JSON.parse(line.slice(6)) as Timing;
+  return { ...(JSON.parse(line.slice(6)) as Timing), logged: loggedSeconds(child.stderr) };
 }
 
 /** The same aggregation with DuckDB alone: read, keep production, the day x dimensions cube with distinct machines, write TSV. */
@@ -168,7 +176,7 @@ for (const format of FORMATS) {
   const target = join(root, `output-${format}`);
   // Both sides alternate, RUNS times: this VM's speed drifts by 20% from one minute to the next, and
   // the median ratio of paired runs is what a drift affects least.
-  const runs: Array<{ alone: Awaited<ReturnType<typeof duckdbAlone>>; job: Timing }> = [];
+  const runs: Array<{ alone: Awaited<ReturnType<typeof duckdbAlone>>; job: PublishTiming }> = [];
   for (let run = 0; run < RUNS; run++) {
     await rm(target, { recursive: true, force: true });
     const alone = await duckdbAlone(archive, format);
@@ -194,6 +202,10 @@ for (const format of FORMATS) {
       `    remainder order: ${report.remainder.steps.at(-1)?.join(' > ') ?? '-'} (${report.remainder.rule})`,
     ].join('\n'),
   );
+  const scratch = join(root, 'tmp', 'extras-upload');
+  await rm(scratch, { recursive: true, force: true });
+  console.log(formatExtras(job.seconds, { ...job.logged, upload: await uploadSeconds(target, scratch) }));
+  await rm(scratch, { recursive: true, force: true });
   console.log(await utility(archive, target));
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond npm, on Debian: pandas and R (readr) run the README's notebook
+# What the test suite needs beyond npm, on Debian: pandas, R (readr) and curl run the README's
 # snippets, chromium renders the landing page. Checks each; as root installs the missing ones with
 # apt-get (saying which), otherwise prints the apt-get line to run and fails. The README's test
 # command (npm test) and .ci/run call this script, so a fresh machine gets what it tests.
@@ -14,9 +14,10 @@ elif ! /usr/bin/Rscript -e 'library(readr)' >/dev/null 2>&1; then
   missing+=(r-cran-readr)
 fi
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/bin/curl ] || missing+=(curl)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "test dependencies present: python3-pandas, r-base-core, r-cran-readr, chromium"
+  echo "test dependencies present: python3-pandas, r-base-core, r-cran-readr, chromium, curl"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then

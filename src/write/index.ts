@@ -55,7 +55,15 @@ export async function writeDataset(
       `the independent privacy check found ${violations.length} problem(s) in ${key} (first: ${violations[0]!.rule}: ${violations[0]!.detail}); nothing was published`,
     );
   }
+  const copiesStarted = performance.now();
   const formats = await writeCopies(duck, result, key, path, outDir, logger);
+  // Their cost is a budget of the run (at most 10% of it on the 10M bench quarter): bench/bench.ts reads it here.
+  logger.info('wrote copies', {
+    dataset: dataset.name,
+    keys: formats.map((copy) => copy.key).join(','),
+    bytes: formats.reduce((sum, copy) => sum + copy.bytes, 0),
+    seconds: secondsSince(copiesStarted),
+  });
   const stats = await protectionStats(duck, result);
   const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats, result.dailyBound);
   const reportKey = privacyReportKey(key);
@@ -99,6 +107,8 @@ export async function writeDataset(
     },
   };
 }
+
+const secondsSince = (started: number): number => Math.round(performance.now() - started) / 1000;
 
 /**
  * The Parquet and gzip copies of a checked TSV, beside it under the same template. Parquet is written

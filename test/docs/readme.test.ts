@@ -1,127 +1,244 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// The snippets for reading a quarter, run as a reader would run them: taken from the README.md that a
+// real publish (the CLI, in-process) wrote into its target, with the published folder served over HTTP
+// on loopback in place of the public base URL. pandas, R (readr) and curl come from Debian's packages
+// (`npm run test:setup`); without them these tests fail naming the package, none passes by returning
+// early. The repository README must carry exactly the published snippets.
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { main } from '../../src/cli.js';
-import { createMemoryLogger } from '../../src/core/log.js';
-import { machines } from '../helpers/archive.js';
-import { folderIn, writeArchive } from '../helpers/build.js';
-import { cliUsagePublishArgs } from '../helpers/cli.js';
+import { README_EXAMPLE, README_PATH, snippetsSection } from '../../tools/readme-snippets.js';
+import { machines, snapshot } from '../helpers/archive.js';
+import { folderIn, parseTsv, writeArchive } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
+import { httpfsLoads, PYTHON, RSCRIPT, requireCurl, requirePandas, requireReadr, run } from '../helpers/clients.js';
 import { describe, expect, it, test } from '../helpers/fixtures.js';
+import { type FolderServer, serveFolder } from '../helpers/folder-server.js';
 
-// The README's notebook snippets are run against a file the job published, served over HTTP on
-// loopback, so the documentation cannot rot. pandas and R (readr) come from Debian's packages, which
-// `npm run test:setup` (scripts/install-test-deps.sh) installs: without them these tests fail, naming
-// the package, in every environment; none passes by returning early.
-const run = promisify(execFile);
-const README_URL = 'https://data.example.org/usage/cli-usage-2026-q3.tsv';
-const PYTHON = '/usr/bin/python3';
-const RSCRIPT = '/usr/bin/Rscript';
+const BASE = README_EXAMPLE.baseUrl;
+const DATASET = README_EXAMPLE.dataset;
+const TSV_KEY = 'cli-usage-2026-q3.tsv';
 
-async function snippet(language: string): Promise<string> {
-  const readme = await readFile('README.md', 'utf8');
-  const block = new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
-  if (!block) throw new Error(`README has no \`\`\`${language} block`);
-  expect(block).toContain(README_URL);
-  return block;
+interface PublishedSnippet {
+  label: string;
+  language: string;
+  code: string;
 }
 
-describe('README snippets', () => {
+/** The fenced blocks of one dataset's snippets in a README, each with the label line above it. */
+function snippetsIn(markdown: string, dataset: string): PublishedSnippet[] {
+  const section = snippetsSection(markdown, dataset);
+  if (!section) throw new Error(`no snippets of ${dataset} between their markers`);
+  return [...section.matchAll(/^([^\n:]+):[^\n]*\n\n```(\w+)\n([\s\S]*?)\n```/gm)].map((match) => ({
+    label: match[1]!,
+    language: match[2]!,
+    code: match[3]!,
+  }));
+}
+
+/** How the DuckDB snippets run here, decided once: over HTTP only where httpfs loads without a download. */
+const HTTPFS = await (async () => {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    return await httpfsLoads(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+})();
+const DUCKDB_FORM = HTTPFS
+  ? 'the URL form over loopback HTTP (httpfs loaded)'
+  : 'the local-file form (httpfs cannot be loaded here: @duckdb/node-api bundles no extension and none can be downloaded)';
+
+describe("the published README's snippets", () => {
   let target: string;
-  let server: Server;
-  let url: string;
+  let server: FolderServer;
+  let published: string;
+  let snippets: PublishedSnippet[];
+  let rows: Array<Record<string, string>>;
+  const snippet = (label: string): PublishedSnippet => {
+    const found = snippets.find((each) => each.label === label);
+    if (!found) throw new Error(`the published README has no snippet "${label}"`);
+    return found;
+  };
+  const overHttp = (code: string): string => code.replaceAll(BASE, server.origin);
+  const column = (name: string): string[] => rows.map((row) => row[name]!);
 
   test.beforeAll(async ({ fileTmp }) => {
+    // Versions that a number parser would change: SDK 8.0 (the float 8) and OS 10.10 (10.1).
     const archive = await writeArchive(fileTmp, {
-      '2026-07-01': [...machines(12, 'a'), ...machines(11, 'b', { command: 'run', os_version: '10.10' })],
+      '2026-07-01': [
+        ...machines(12, 'a'),
+        ...machines(11, 'b', { command: 'run', os_version: '10.10', sdk_version: '8.0' }),
+      ],
     });
     target = await folderIn(fileTmp, 'target-');
-    const code = await main(cliUsagePublishArgs(archive, target), createMemoryLogger(), {
-      write: () => true,
-    } as unknown as NodeJS.WritableStream);
-    expect(code).toBe(0);
-    server = createServer(async (request, response) => {
+    const publish = await cli([
+      'publish',
+      '--archive',
+      archive,
+      '--target',
+      target,
+      '--quarter',
+      '2026-Q3',
+      '--dataset',
+      DATASET,
+      '--k',
+      '5',
+      '--public-base-url',
+      BASE,
+    ]);
+    expect(publish.code, publish.log.join('\n')).toBe(0);
+    published = await readFile(join(target, 'README.md'), 'utf8');
+    snippets = snippetsIn(published, DATASET);
+    rows = parseTsv(await readFile(join(target, TSV_KEY), 'utf8'));
+    expect(column('SDKVersion')).toEqual(['8.0.100', '8.0']);
+    server = await serveFolder(target);
+  });
+  test.afterAll(() => server?.close());
+
+  it('are the repository README\'s "Reading a quarter" snippets, word for word', async () => {
+    const repository = snippetsSection(await readFile(README_PATH, 'utf8'), DATASET);
+    expect(repository, 'README.md differs from what the publisher writes: run `npm run readme-snippets`').toBe(
+      snippetsSection(published, DATASET),
+    );
+  });
+
+  it('are each run by a test below, and say that DuckDB reads a URL through httpfs', () => {
+    expect(snippets.map((each) => each.label)).toEqual([
+      'pandas',
+      'pandas, the .tsv.gz copy',
+      'R (readr)',
+      'R (readr), the .tsv.gz copy',
+      'DuckDB',
+      'DuckDB, the .parquet copy',
+      'curl and sha256sum',
+    ]);
+    expect(published).toContain("DuckDB's httpfs extension: run `INSTALL httpfs; LOAD httpfs;`");
+  });
+
+  it.each(['pandas', 'pandas, the .tsv.gz copy'])('%s reads the URL with versions as text', async (label) => {
+    requirePandas();
+    const code = [
+      overHttp(snippet(label).code),
+      'print("ROWS", len(df))',
+      'print("TYPES", df["SDKVersion"].dtype, df["OSVersion"].dtype, df["Timestamp"].dtype)',
+      'print("SDK", "|".join(df["SDKVersion"]))',
+      'print("OS", "|".join(df["OSVersion"]))',
+    ].join('\n');
+    const { stdout } = await run(PYTHON, ['-c', code]);
+    expect(stdout).toMatch(/^build\s+12$/m);
+    expect(stdout).toMatch(/^run\s+11$/m);
+    expect(stdout).toContain(`ROWS ${rows.length}\n`);
+    expect(stdout).toContain('TYPES object object datetime64[ns]\n');
+    expect(stdout).toContain(`SDK ${column('SDKVersion').join('|')}\n`);
+    expect(stdout).toContain(`OS ${column('OSVersion').join('|')}\n`);
+  });
+
+  it.each(['R (readr)', 'R (readr), the .tsv.gz copy'])('%s reads the URL with versions as text', async (label) => {
+    requireReadr();
+    const code = [
+      overHttp(snippet(label).code),
+      'cat("ROWS", nrow(df), "\\n")',
+      'cat("TYPES", class(df$SDKVersion), class(df$OSVersion), class(df$Timestamp), class(df$Occurrences), "\\n")',
+      'cat("SDK", paste(df$SDKVersion, collapse = "|"), "\\n")',
+      'cat("OS", paste(df$OSVersion, collapse = "|"), "\\n")',
+    ].join('\n');
+    const { stdout } = await run(RSCRIPT, ['-e', code]);
+    expect(stdout).toMatch(/build/);
+    expect(stdout).toContain(`ROWS ${rows.length} \n`);
+    expect(stdout).toContain('TYPES character character Date integer \n');
+    expect(stdout).toContain(`SDK ${column('SDKVersion').join('|')} \n`);
+    expect(stdout).toContain(`OS ${column('OSVersion').join('|')} \n`);
+  });
+
+  it.each(['DuckDB', 'DuckDB, the .parquet copy'])(
+    `%s sums by command, versions as VARCHAR: ${DUCKDB_FORM}`,
+    async (label) => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const connection = await instance.connect();
       try {
-        response.end(await readFile(join(target, request.url!.split('/').pop()!)));
-      } catch {
-        response.statusCode = 404;
-        response.end();
+        const loaded = await httpfsLoads(connection);
+        expect(loaded).toBe(HTTPFS);
+        const sql = snippet(label).code.replaceAll(BASE, loaded ? server.origin : target);
+        console.log(`${label}: ran ${DUCKDB_FORM}: ${/read_\w+\('([^']+)'/.exec(sql)?.[1]}`);
+        const sums = (await connection.runAndReadAll(sql)).getRowObjectsJson();
+        expect(sums.map((row) => [row.Command, Number(row.occurrences)])).toEqual([
+          ['build', 12],
+          ['run', 11],
+        ]);
+        // The snippet's own FROM clause, read whole: its types and values.
+        const from = /\nFROM (read_\w+\([\s\S]*?\))\nGROUP BY/.exec(sql)?.[1];
+        expect(from, 'the snippet reads with read_csv or read_parquet').toBeDefined();
+        const types = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`)).getRowObjectsJson();
+        expect(Object.fromEntries(types.map((row) => [row.column_name, row.column_type]))).toMatchObject({
+          Timestamp: 'DATE',
+          Occurrences: 'BIGINT',
+          OSVersion: 'VARCHAR',
+          SDKVersion: 'VARCHAR',
+        });
+        const read = (await connection.runAndReadAll(`SELECT SDKVersion, OSVersion FROM ${from}`)).getRowObjectsJson();
+        expect(read).toEqual(rows.map((row) => ({ SDKVersion: row.SDKVersion, OSVersion: row.OSVersion })));
+      } finally {
+        connection.closeSync();
+        instance.closeSync();
       }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/cli-usage-2026-q3.tsv`;
-  });
-  test.afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    },
+  );
 
-  it('DuckDB reads versions as text and sums by command', async () => {
-    // DuckDB reaches HTTPS through httpfs, which is not available offline here: the same query on the file.
-    const sql = (await snippet('sql')).replace(README_URL, join(target, 'cli-usage-2026-q3.tsv'));
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    try {
-      const rows = (await connection.runAndReadAll(sql)).getRowObjectsJson();
-      expect(rows).toEqual([
-        { Timestamp: '2026-07-01', Command: 'build', occurrences: '12' },
-        { Timestamp: '2026-07-01', Command: 'run', occurrences: '11' },
-      ]);
-      const types = (
-        await connection.runAndReadAll(
-          `DESCRIBE ${sql.replace(/GROUP BY[\s\S]*$/, '').replace('SELECT Timestamp, Command, sum(Occurrences) AS occurrences', 'SELECT OSVersion')}`,
-        )
-      ).getRowObjectsJson();
-      expect(types[0]).toMatchObject({ column_name: 'OSVersion', column_type: 'VARCHAR' });
-    } finally {
-      connection.closeSync();
-      instance.closeSync();
-    }
-  });
-
-  it('pandas reads the URL with versions as text', async () => {
-    requireDebianPackage('python3-pandas', existsSync(PYTHON) && pythonHasPandas());
-    const code = `${(await snippet('python')).replace(README_URL, url)}\nprint("VERSION", df["OSVersion"].tolist())\n`;
-    // Asynchronous: the HTTP server serving the file runs in this process.
-    const { stdout: output } = await run(PYTHON, ['-c', code]);
-    expect(output).toMatch(/build\s+12/);
-    expect(output).toContain("VERSION ['22.04', '10.10']");
-  });
-
-  it('R readr reads the URL with versions as text', async () => {
-    requireDebianPackage('r-base-core', existsSync(RSCRIPT));
-    requireDebianPackage('r-cran-readr', rHasReadr());
-    const code = `${(await snippet('r')).replace(README_URL, url)}\ncat("VERSION", df$OSVersion, "\\n")\n`;
-    const { stdout: output } = await run(RSCRIPT, ['-e', code]);
-    expect(output).toMatch(/build/);
-    expect(output).toContain('VERSION 22.04 10.10');
+  it('curl and sha256sum download the file and check it against SHA256SUMS', async ({ tmp }) => {
+    requireCurl();
+    const { stdout } = await run(
+      '/bin/bash',
+      ['-euo', 'pipefail', '-c', overHttp(snippet('curl and sha256sum').code)],
+      {
+        cwd: tmp,
+      },
+    );
+    expect(stdout).toBe(`${TSV_KEY}: OK\n`);
+    expect(await readFile(join(tmp, TSV_KEY))).toEqual(await readFile(join(target, TSV_KEY)));
   });
 });
 
-function pythonHasPandas(): boolean {
-  try {
-    execFileSync(PYTHON, ['-c', 'import pandas'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function rHasReadr(): boolean {
-  try {
-    execFileSync(RSCRIPT, ['-e', 'library(readr)'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fails the test, naming the Debian package to install, when `present` is false. */
-function requireDebianPackage(name: string, present: boolean): void {
-  if (!present) {
-    throw new Error(
-      `the Debian package ${name} is not installed: run \`npm run test:setup\` (as root it installs it; otherwise apt-get install ${name})`,
+describe("the installations' published README", () => {
+  it('states the privacy summary in words: no null, the withheld shares said so', async ({ tmp }) => {
+    // Two installations with 128 cores are suppressed (and a row beside them, against differencing): the
+    // linked shares are then withheld, null in index.json; the installations with 4, 8 and 16 cores publish.
+    const group = (count: number, prefix: string, cores: number) =>
+      Array.from({ length: count }, (_, i) => snapshot(`${prefix}-${i}`, '2026-07-01', {}, { core_count: cores }));
+    const archive = await writeArchive(tmp, {
+      '2026-07-01': [
+        ...group(10, 'mid', 8),
+        ...group(7, 'small', 4),
+        ...group(6, 'large', 16),
+        ...group(2, 'huge', 128),
+      ],
+    });
+    const target = await folderIn(tmp, 'target-');
+    const publish = await cli([
+      'publish',
+      '--archive',
+      archive,
+      '--target',
+      target,
+      '--quarter',
+      '2026-Q3',
+      '--dataset',
+      'installations',
+      '--k',
+      '5',
+    ]);
+    expect(publish.code, publish.log.join('\n')).toBe(0);
+    const index = JSON.parse(await readFile(join(target, 'index.json'), 'utf8'));
+    const privacy = index.datasets[0].quarters[0].privacy;
+    expect(privacy).toMatchObject({ k: 5, contributionCap: null, shares: null });
+    expect(privacy.rowsPublished).toBeGreaterThan(0);
+    const readme = await readFile(join(target, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/\bnull\b/);
+    expect(readme).toContain(
+      `Privacy (2026-Q3): every row rests on at least k=5 distinct machines; ${privacy.rowsPublished} rows published, ${privacy.rowsSuppressed} suppressed; the shares of the measure are withheld (they would disclose a small figure).`,
     );
-  }
-}
+    // Its snippets are typed for its own columns: the version as text.
+    expect(snippetsIn(readme, 'installations')[0]!.code).toContain('"ProductVersion": str');
+  });
+});

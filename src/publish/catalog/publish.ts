@@ -109,8 +109,17 @@ async function publish(
     // The landing page and catalog.jsonld are catalog objects too, rendered before any of them is written.
     const licenseText = await readFile(license.path, 'utf8');
     const queriesDir = options.queriesDir ?? DEFAULT_QUERIES_DIR;
-    const page = (catalogFiles: PageInput['catalogFiles']) =>
-      renderPageFiles({ catalog, release, store, licenseText, queriesDir, catalogFiles, logger });
+    const page = async (catalogFiles: PageInput['catalogFiles']) => {
+      const started = performance.now();
+      const files = await renderPageFiles({ catalog, release, store, licenseText, queriesDir, catalogFiles, logger });
+      // Like the copies, a budget of the run: bench/bench.ts reads the time here.
+      logger.info('rendered the page', {
+        keys: files.map((file) => file.key).join(','),
+        bytes: files.reduce((sum, file) => sum + Buffer.byteLength(file.body), 0),
+        seconds: Math.round(performance.now() - started) / 1000,
+      });
+      return files;
+    };
     if (lock) await lock.assertHeld();
     catalogChanged = await writeCatalogFiles(writer, catalog, page);
     await updateLatestCopies(store, writer, catalog, release);

@@ -3,9 +3,9 @@
 // with size and sha256, columns, snippets). Pure functions of the catalog and the rendered charts.
 import { datasetKey } from '../../core/keys.js';
 import type { Catalog, CatalogDataset, PublishedObject } from '../catalog/model.js';
+import { snippetSource, snippetsFor } from '../catalog/snippets.js';
 import { escapeHtml as e, hrefTo, pageShell } from './html.js';
 import { datasetPageKey, PAGE_KEYS, schemaOrgCatalog, schemaOrgDataset } from './json-ld.js';
-import { snippetsFor } from './snippets.js';
 
 export interface RenderedChart {
   id: string;
@@ -70,15 +70,25 @@ function licenceSection(catalog: Catalog, attribution: string, depth: number): s
 <blockquote id="attribution">${e(attribution)}</blockquote>`;
 }
 
-function snippetBlock(dataset: CatalogDataset): string {
+function snippetBlock(catalog: Catalog, dataset: CatalogDataset): string {
   const newest = dataset.quarters[dataset.quarters.length - 1]!;
-  const url = newest.url;
-  return snippetsFor(newest, url)
+  return snippetsFor(snippetSource(catalog, newest))
     .map(
       (snippet) =>
-        `<h3>${e(snippet.label)}</h3>\n<pre><code class="language-${snippet.language}">${e(snippet.code)}</code></pre>`,
+        `<h3>${e(snippet.label)}</h3>\n${snippet.note ? `<p>${inlineCode(sentence(snippet.note))}</p>\n` : ''}<pre><code class="language-${snippet.language}">${e(snippet.code)}</code></pre>`,
     )
     .join('\n');
+}
+
+/** A note follows a label and a colon in Markdown; on its own it starts a sentence. */
+const sentence = (note: string): string => note.charAt(0).toUpperCase() + note.slice(1);
+
+/** A note's Markdown `code` spans as <code>, the rest escaped. */
+function inlineCode(text: string): string {
+  return text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? `<code>${e(part)}</code>` : e(part)))
+    .join('');
 }
 
 function fileRow(object: PublishedObject, depth: number, label = object.key): string {
@@ -113,7 +123,7 @@ ${licenceSection(catalog, context.attribution, 0)}
 <h2 id="urls">URL template</h2>
 <p>Every quarter of every dataset sits at a stable URL${template ? ':' : '; the exact key of each is in index.json.'}</p>
 ${template ? `<pre><code>${e(base ?? '{base}')}/${e(template)}</code></pre>` : ''}
-<p>For example <code>${e(catalog.datasets[0]?.quarters[0]?.url ?? '')}</code>. The privacy report of a quarter sits beside it (<code>.privacy.json</code>); <code>{dataset}-latest.tsv</code> is a copy of the newest quarter at a URL that never changes. Scripts should start from <a href="index.json">index.json</a>, which lists every file with its URL, size and sha256.</p>
+<p>For example <code>${e(catalog.datasets[0]?.quarters[0]?.url ?? '')}</code>. The privacy report of a quarter sits beside it (<code>.privacy.json</code>), and so do its copies: <code>.parquet</code> (typed columns) and <code>.tsv.gz</code>; <code>{dataset}-latest.tsv</code> is a copy of the newest quarter at a URL that never changes. Scripts should start from <a href="index.json">index.json</a>, which lists every file with its URL, size and sha256.</p>
 <h2 id="files">Catalog files</h2>
 <table><thead><tr><th>File</th><th>Bytes</th><th>sha256</th><th>What it is</th></tr></thead><tbody>
 ${catalogFiles}
@@ -121,7 +131,7 @@ ${catalogFiles}
 <p class="muted">The quarter files and privacy reports are listed on each dataset's page. <code>publication-log.ndjson</code> records every object ever written.</p>
 <h2 id="reading">Reading the data</h2>
 <p>UTF-8, LF line ends, one header row, tab-separated, never quoted. Read version columns as text (<code>22.04</code> is a version, not a number). A value starting with <code>=</code>, <code>+</code>, <code>-</code> or <code>@</code> has a leading apostrophe. Example for the newest quarter of <code>${e(catalog.datasets[0]?.name ?? '')}</code>:</p>
-${catalog.datasets[0] ? snippetBlock(catalog.datasets[0]) : ''}
+${catalog.datasets[0] ? snippetBlock(catalog, catalog.datasets[0]) : ''}
 </main>`;
   return pageShell({
     title: 'Product usage telemetry: quarterly datasets',
@@ -168,7 +178,7 @@ ${quarters}
 ${columns}
 </tbody></table>
 <h2 id="reading">Reading it</h2>
-${snippetBlock(dataset)}
+${snippetBlock(catalog, dataset)}
 ${licenceSection(catalog, context.attribution, depth)}
 </main>`;
   return pageShell({

@@ -12,7 +12,8 @@ import { LocalStore } from '../../../src/publish/store/local.js';
 import { folderIn, parseTsv } from '../../helpers/build.js';
 import { cli } from '../../helpers/cli.js';
 import { describe, expect, it } from '../../helpers/fixtures.js';
-import { type FolderServer, launchChromium, serveFolder } from './browser.js';
+import { type FolderServer, serveFolder } from '../../helpers/folder-server.js';
+import { launchChromium } from './browser.js';
 
 interface Opened {
   page: Page;
