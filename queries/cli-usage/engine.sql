@@ -1108,33 +1108,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [105] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
--- formats.sql: load_tsv_typed
--- The canonical TSV read back with the same types as the copies.
-CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
-                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
-
--- [106] $path = "<work>/build/out/cli-usage-2026-q3.tsv.gz"
--- formats.sql: load_gzip_typed
-CREATE OR REPLACE TEMP TABLE copy_check_copy AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '', compression = 'gzip',
-                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
-
--- [107] no parameters
--- formats.sql: compare_copy
--- Same count, and no row of either side missing from the other (duplicates counted).
-SELECT
-  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
-  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
-
--- [108] no parameters
--- formats.sql: drop_check
-DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
-
--- [109] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [105] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,

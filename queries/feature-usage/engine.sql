@@ -1309,33 +1309,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [152] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
--- formats.sql: load_tsv_typed
--- The canonical TSV read back with the same types as the copies.
-CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
-                         auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
-
--- [153] $path = "<work>/build/out/feature-usage-2026-q3.tsv.gz"
--- formats.sql: load_gzip_typed
-CREATE OR REPLACE TEMP TABLE copy_check_copy AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '', compression = 'gzip',
-                         auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
-
--- [154] no parameters
--- formats.sql: compare_copy
--- Same count, and no row of either side missing from the other (duplicates counted).
-SELECT
-  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
-  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
-
--- [155] no parameters
--- formats.sql: drop_check
-DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
-
--- [156] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [152] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_feature_usage_facts")::BIGINT AS events,
@@ -1355,7 +1329,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_feature_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_feature_usage_rows";
 
--- [157] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [153] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1364,11 +1338,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [158] no parameters
+-- [154] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_installations_rows" WHERE _published;
 
--- [159] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [155] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1376,7 +1350,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'VARCHAR', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [160] $k = 10, $limit = 20
+-- [156] $k = 10, $limit = 20
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1389,16 +1363,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Installations"
 LIMIT $limit;
 
--- [161] $limit = 20
+-- [157] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Quarter", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [162] no parameters
+-- [158] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_installations_assigned_packed")::BIGINT AS assigned;
 
--- [163] $limit = 20
+-- [159] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1419,11 +1393,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [164] no parameters
+-- [160] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [165] $path = "<work>/build/companions/installations-2026-q3.parquet"
+-- [161] $path = "<work>/build/companions/installations-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BIGINT) AS "Installations", CAST("Product" AS VARCHAR) AS "Product", CAST("ProductVersion" AS VARCHAR) AS "ProductVersion", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("Container" AS VARCHAR) AS "Container", CAST("Kubernetes" AS VARCHAR) AS "Kubernetes", CAST("Cores" AS VARCHAR) AS "Cores", CAST("MemoryGiB" AS VARCHAR) AS "MemoryGiB": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1432,22 +1406,22 @@ COPY (SELECT CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BI
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [166] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [162] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [167] $path = "<work>/build/companions/installations-2026-q3.parquet"
+-- [163] $path = "<work>/build/companions/installations-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [168] no parameters
+-- [164] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [169] no parameters
+-- [165] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1456,37 +1430,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [170] no parameters
+-- [166] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [171] $path = "<work>/build/companions/installations-2026-q3.tsv"
--- formats.sql: load_tsv_typed
--- The canonical TSV read back with the same types as the copies.
-CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
-                         auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
-
--- [172] $path = "<work>/build/companions/installations-2026-q3.tsv.gz"
--- formats.sql: load_gzip_typed
-CREATE OR REPLACE TEMP TABLE copy_check_copy AS
-  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '', compression = 'gzip',
-                         auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
-
--- [173] no parameters
--- formats.sql: compare_copy
--- Same count, and no row of either side missing from the other (duplicates counted).
-SELECT
-  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
-  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
-  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
-
--- [174] no parameters
--- formats.sql: drop_check
-DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
-
--- [175] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [167] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS events,

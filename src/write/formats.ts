@@ -2,9 +2,11 @@
 // fixed schema per dataset, zstd) and `.tsv.gz` (the TSV's own bytes, gzip). The TSV stays the
 // canonical file; each copy is read back and must hold exactly the TSV's rows before anything is
 // published. The statements are in formats.sql.
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
+import { fileDigest } from '../core/hash.js';
 import type { ColumnSpec, ColumnType, CopyFormat } from '../core/release.js';
 import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
@@ -66,21 +68,18 @@ export async function copyProblems(
   tsvPath: string,
   copy: { format: CopyFormat; path: string },
 ): Promise<string[]> {
+  if (copy.format === 'tsv.gz') return gzipProblems(tsvPath, copy.path);
   const declared = `{${columns.map((column) => `${quotedString(column.name)}: '${DUCKDB_TYPES[column.type]}'`).join(', ')}}`;
   const problems: string[] = [];
   try {
     await duck.run(sql('load_tsv_typed', { columns: declared }), { path: tsvPath });
-    if (copy.format === 'parquet') {
-      await duck.run(sql('load_parquet'), { path: copy.path });
-      const schema = await duck.all<{ column_name: string; column_type: string }>(sql('parquet_schema'));
-      const found = schema.map((column) => `${column.column_name} ${column.column_type}`).join(', ');
-      const expected = columns.map((column) => `${column.name} ${DUCKDB_TYPES[column.type]}`).join(', ');
-      if (found !== expected) {
-        problems.push(`${copy.format}: schema is (${found}), expected (${expected})`);
-        return problems;
-      }
-    } else {
-      await duck.run(sql('load_gzip_typed', { columns: declared }), { path: copy.path });
+    await duck.run(sql('load_parquet'), { path: copy.path });
+    const schema = await duck.all<{ column_name: string; column_type: string }>(sql('parquet_schema'));
+    const found = schema.map((column) => `${column.column_name} ${column.column_type}`).join(', ');
+    const expected = columns.map((column) => `${column.name} ${DUCKDB_TYPES[column.type]}`).join(', ');
+    if (found !== expected) {
+      problems.push(`${copy.format}: schema is (${found}), expected (${expected})`);
+      return problems;
     }
     const [counts] = await duck.all<{ tsv_rows: string; copy_rows: string; only_tsv: string; only_copy: string }>(
       sql('compare_copy'),
@@ -95,4 +94,31 @@ export async function copyProblems(
     await duck.run(sql('drop_check'));
   }
   return problems;
+}
+
+/**
+ * The gzip copy must decompress to the TSV byte for byte: a stronger check than comparing rows, and a
+ * stream through zlib instead of two typed reads in DuckDB.
+ */
+async function gzipProblems(tsvPath: string, path: string): Promise<string[]> {
+  try {
+    const [tsv, unzipped] = await Promise.all([fileDigest(tsvPath), gunzippedDigest(path)]);
+    if (tsv.bytes === unzipped.bytes && tsv.sha256 === unzipped.sha256) return [];
+    return [`tsv.gz: decompresses to ${unzipped.bytes} bytes that differ from the TSV's ${tsv.bytes} bytes`];
+  } catch (error) {
+    return [`tsv.gz: cannot be read back: ${(error as Error).message}`];
+  }
+}
+
+/** Size and sha256 of what a gzip file decompresses to (a corrupt stream throws, named by the caller). */
+async function gunzippedDigest(path: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  await pipeline(createReadStream(path), createGunzip(), async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      hash.update(chunk);
+    }
+  });
+  return { bytes, sha256: hash.digest('hex') };
 }
