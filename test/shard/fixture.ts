@@ -46,7 +46,7 @@ const INSTANT = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z|\d{8}T\d{6}Z/g;
 const PER_RUN = new Set(['publication-log.ndjson', 'index.html']);
 
 /**
- * Every file of a target folder (not the local store's own metadata): the data files by their sha256,
+ * Every file of a target folder (not the local store's metadata, nor a sharded run's staging area): the data files by their sha256,
  * the catalog files (index.json, datapackage.json, README, pages) by their text with every instant
  * blanked, as two runs publish at two different times; the publication log (a random run id, the
  * upload order) and index.html (the digests of the timestamped files) are left out.
@@ -56,7 +56,7 @@ export async function publishedFiles(target: string): Promise<Record<string, str
   for (const entry of await readdir(target, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const path = relative(target, join(entry.parentPath, entry.name));
-    if (path.startsWith('.') || PER_RUN.has(path)) continue;
+    if (path.startsWith('.') || path.startsWith('_staging/') || PER_RUN.has(path)) continue;
     const bytes = await readFile(join(target, path));
     files[path] = DATA_FILE.test(path)
       ? createHash('sha256').update(bytes).digest('hex')
