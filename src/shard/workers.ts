@@ -19,6 +19,8 @@ const CLI_ENTRY = fileURLToPath(new URL('../../bin/telemetry-publisher.js', impo
 export interface ShardedSummary extends RunSummary {
   runId: string;
   shards: Array<Pick<ShardSummary, 'index' | 'firstDay' | 'lastDay' | 'files' | 'seconds' | 'maxRssMiB'>>;
+  /** Wall time of each step, for the benchmark (bench/scale.ts). */
+  steps: { planSeconds: number; shardsSeconds: number; mergeSeconds: number };
 }
 
 export async function runWorkers(settings: Settings, workers: number, context: RunContext): Promise<ShardedSummary> {
@@ -27,8 +29,10 @@ export async function runWorkers(settings: Settings, workers: number, context: R
   const quarter = quarterToPublish(settings, context.now);
   const pinned = { ...settings, quarter };
   const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
+  const clock = { start: performance.now(), planned: 0, sharded: 0 };
   try {
     const { plan } = await runPlan(pinned, workers, runId, context, target);
+    clock.planned = performance.now();
     // Every shard at once: a shard is one day range, and N is what the operator chose for this host.
     const results = await Promise.allSettled(
       plan.shards.map((shard) => runShardChild(pinned, runId, shard.index, context)),
@@ -36,10 +40,16 @@ export async function runWorkers(settings: Settings, workers: number, context: R
     const failed = results.findIndex((result) => result.status === 'rejected');
     if (failed >= 0) throw (results[failed] as PromiseRejectedResult).reason;
     const shards = results.map((result) => (result as PromiseFulfilledResult<ShardSummary>).value);
+    clock.sharded = performance.now();
     const summary = await runMerge(pinned, runId, context);
     return {
       ...summary,
       runId,
+      steps: {
+        planSeconds: (clock.planned - clock.start) / 1000,
+        shardsSeconds: (clock.sharded - clock.planned) / 1000,
+        mergeSeconds: (performance.now() - clock.sharded) / 1000,
+      },
       shards: shards.map(({ index, firstDay, lastDay, files, seconds, maxRssMiB }) => ({
         index,
         firstDay,
