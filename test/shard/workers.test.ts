@@ -49,6 +49,31 @@ describe('publish --workers N', () => {
     }
   });
 
+  it('judges the reject share over the whole quarter as one process does, and a rerun uploads nothing', async ({
+    tmp,
+  }) => {
+    const archive = await writeShardedArchive(tmp);
+    const publish = (target: string, ...more: string[]) =>
+      cli([
+        ...['publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
+        ...['--k', '5', ...more],
+      ]);
+    // 1 bad line in 146 events, in one shard's days only: over a limit of 0.5%.
+    const single = await publish(await folderIn(tmp, 'single-'), '--max-bad-share', '0.005');
+    expect(single.code).toBe(5);
+    const target = await folderIn(tmp, 'sharded-');
+    const sharded = await publish(target, '--max-bad-share', '0.005', '--workers', '2');
+    expect(sharded.code).toBe(5);
+    const message = (log: string[]) => log.find((line) => / error /.test(line))!.replace(/^\S+ /, '');
+    expect(message(sharded.log)).toBe(message(single.log));
+    expect(await new LocalStore(target).list('')).toEqual([]);
+
+    expect((await publish(target, '--max-bad-share', '0.05', '--workers', '2')).code).toBe(0);
+    const rerun = await publish(target, '--max-bad-share', '0.05', '--workers', '2');
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toMatch(/objects written: 0/);
+  });
+
   it('refuses --revise (a revision compares two builds in one process) with exit 3, writing nothing', async ({
     tmp,
   }) => {
