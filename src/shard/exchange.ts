@@ -1,6 +1,7 @@
 // The exchange format of a sharded run (docs/shards.md): the plan and each shard's output under
 // `_staging/<runId>/` of the target's store, a local folder or an S3 prefix alike. A shard's manifest
 // is put last and names the sha256 of every file, so the merge sees a complete output or none.
+import { dayFolder } from '../archive/files.js';
 import { PublisherError } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { IngestedEvents, WorstFile } from '../ingest/index.js';
@@ -32,6 +33,11 @@ export interface PlannedFile {
   day: string;
   name: string;
   bytes: number;
+}
+
+/** A planned file's path under the archive root, as the input manifest records it. */
+export function plannedPath(file: PlannedFile): string {
+  return `${dayFolder(file.day)}/${file.name}`;
 }
 
 export interface PlannedShard {

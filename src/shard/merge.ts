@@ -37,6 +37,7 @@ import {
   manifestKey,
   parseJson,
   planKey,
+  plannedPath,
   readPlan,
   type ShardManifest,
   type ShardPlan,
@@ -171,9 +172,7 @@ function shardsSource(
     outputs.flatMap(({ files }) => files.filter((file) => file.kind === kind && file.dataset === dataset));
   const wholeQuarter = datasets.some((dataset) => !isDaily(dataset));
   return {
-    inputs: plan.shards.flatMap((shard) =>
-      shard.files.map((file) => ({ path: `date=${file.day}/${file.name}`, bytes: file.bytes })),
-    ),
+    inputs: plan.shards.flatMap((shard) => shard.files.map((file) => ({ path: plannedPath(file), bytes: file.bytes }))),
     daysWithData: plan.shards.reduce((days, shard) => days + new Set(shard.files.map((file) => file.day)).size, 0),
     load: async (duck) => {
       const events = addedCounts(outputs.map(({ manifest }) => manifest));

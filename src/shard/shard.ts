@@ -30,6 +30,7 @@ import {
   PARQUET_OPTIONS,
   type PlannedShard,
   planKey,
+  plannedPath,
   readPlan,
   type ShardManifest,
   shardPrefix,
@@ -146,7 +147,7 @@ function daysOf(quarter: Quarter, shard: PlannedShard): string[] {
 function plannedFiles(listed: readonly ArchiveFile[], shard: PlannedShard, archive: string): ArchiveFile[] {
   const byPath = new Map(listed.map((file) => [inputOf(file).path, file]));
   return shard.files.map((planned) => {
-    const path = inputOf({ ...planned, path: '', source: '', format: 'ndjson' }).path;
+    const path = plannedPath(planned);
     const file = byPath.get(path);
     if (!file || file.bytes !== planned.bytes) {
       throw new PublisherError(
