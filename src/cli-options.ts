@@ -103,7 +103,11 @@ export const SHARD_OPTIONS = {
   ...COMMON,
   ...BUILD,
   ...RUN_ID,
-  index: { type: 'string', value: 'I', help: "the shard to run, 0 to N-1 of the run's plan (required)" },
+  index: {
+    type: 'string',
+    value: 'I',
+    help: "the shard to run, 0 to N-1 of the run's plan (default: JOB_COMPLETION_INDEX, then AWS_BATCH_JOB_ARRAY_INDEX)",
+  },
   ...LOGGING,
 } as const satisfies OptionTable;
 

@@ -156,7 +156,12 @@ export async function main(
         if (values.help) return help(stdout, command);
         useFormat(values['log-format']);
         const runId = required(values['run-id'], '--run-id ID', 'shard');
-        const index = required(values.index, '--index I', 'shard');
+        // A Kubernetes Indexed Job and an AWS Batch array job hand each copy its index in these.
+        const index = required(
+          values.index ?? (process.env.JOB_COMPLETION_INDEX || process.env.AWS_BATCH_JOB_ARRAY_INDEX || undefined),
+          '--index I (or JOB_COMPLETION_INDEX / AWS_BATCH_JOB_ARRAY_INDEX)',
+          'shard',
+        );
         if (!/^\d+$/.test(index))
           throw new PublisherError('E_USAGE', `--index must be an integer from 0, got "${index}"`);
         const settings = await commandSettings(values);

@@ -38,7 +38,11 @@ describe('plan, shard, merge', () => {
     // Shard 0 in a process of its own, killed once it has read its files.
     const killed = await killedShard([...['shard', ...common(target)], '--run-id', RUN, '--index', '0']);
     expect(killed).toBe('SIGKILL');
-    expect((await step('shard', '--index', '1')).code).toBe(0);
+    // Shard 1 as an Indexed Job's pod runs it: the index from JOB_COMPLETION_INDEX.
+    process.env.JOB_COMPLETION_INDEX = '1';
+    const fromEnvironment = await step('shard').finally(() => delete process.env.JOB_COMPLETION_INDEX);
+    expect(fromEnvironment.code, fromEnvironment.log.join('\n')).toBe(0);
+    expect(fromEnvironment.stdout).toMatch(/^shard 1 of run run-1 \(2026-08-20 to 2026-09-30\)/);
     const missing = await step('merge');
     expect(missing.code).toBe(4);
     expect(missing.log.join('\n')).toMatch(

@@ -74,6 +74,19 @@ describe('publish --workers N', () => {
     expect(rerun.stdout).toMatch(/objects written: 0/);
   });
 
+  it('--dry-run publishes into the preview only: the target gets nothing, staging included', async ({ tmp }) => {
+    const archive = await writeShardedArchive(tmp);
+    const target = await folderIn(tmp, 'target-');
+    const run = await cli([
+      ...['publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
+      ...['--k', '5', '--max-bad-share', '0.05', '--workers', '2', '--dry-run', '--temp-dir', tmp],
+    ]);
+    expect(run.code, run.log.join('\n')).toBe(0);
+    expect(run.stdout).toMatch(/cli-usage: dry-run, 12 rows/);
+    expect(await new LocalStore(target).list('')).toEqual([]);
+    expect(run.stdout).toContain(tmp);
+  });
+
   it('refuses --revise (a revision compares two builds in one process) with exit 3, writing nothing', async ({
     tmp,
   }) => {
