@@ -2,6 +2,7 @@
 // `shard` process per shard, merge) with N child processes of this same CLI, so the path the cluster
 // takes is the path the tests take. The staging area is removed whether the run succeeds or fails.
 import { spawn } from 'node:child_process';
+import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Settings } from '../config.js';
 import { type ErrorCode, EXIT_CODES, PublisherError } from '../core/errors.js';
@@ -34,8 +35,15 @@ export async function runWorkers(settings: Settings, workers: number, context: R
     const { plan } = await runPlan(pinned, workers, runId, context, target);
     clock.planned = performance.now();
     // Every shard at once: a shard is one day range, and N is what the operator chose for this host.
+    const children = shareOfHost(pinned, plan.shards.length);
+    logger.info('starting the shard processes', {
+      runId,
+      shards: plan.shards.length,
+      threads: children.threads,
+      memoryLimit: children.memoryLimit,
+    });
     const results = await Promise.allSettled(
-      plan.shards.map((shard) => runShardChild(pinned, runId, shard.index, context)),
+      plan.shards.map((shard) => runShardChild(children, runId, shard.index, context)),
     );
     const failed = results.findIndex((result) => result.status === 'rejected');
     if (failed >= 0) throw (results[failed] as PromiseRejectedResult).reason;
@@ -64,6 +72,16 @@ export async function runWorkers(settings: Settings, workers: number, context: R
     for (const object of await target.list(stagingPrefix(runId))) await target.delete(object.key);
     (target as { destroy?: () => void }).destroy?.();
   }
+}
+
+/**
+ * N shard processes share one host: unless set, each gets 1/N of the cores and of DuckDB's default
+ * memory limit (80% of RAM), so that together they take what one process would, not N times it.
+ */
+export function shareOfHost(settings: Settings, processes: number): Settings {
+  const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / processes));
+  const memoryLimit = settings.memoryLimit ?? `${Math.floor((0.8 * totalmem()) / processes / 2 ** 20)}MiB`;
+  return { ...settings, threads, memoryLimit };
 }
 
 /** The flags that give a child exactly this run's settings (flags win over TP_* and the config file). */
