@@ -10,7 +10,7 @@ export interface OptionSpec {
   help: string;
 }
 
-type OptionTable = Record<string, OptionSpec>;
+export type OptionTable = Record<string, OptionSpec>;
 
 const COMMON = {
   quarter: { type: 'string', value: '2026-Q3', help: 'quarter (TP_QUARTER; default: the last complete UTC quarter)' },
@@ -59,17 +59,67 @@ const LOGGING = {
   help: { type: 'boolean', short: 'h', help: 'print this help' },
 } as const satisfies OptionTable;
 
-export const PUBLISH_OPTIONS = {
-  ...COMMON,
+/** What the facts and their protection depend on besides COMMON: every step of a sharded run takes them. */
+const BUILD = {
   'contribution-cap': {
     type: 'string',
     value: 'N',
     help: "events one machine may add to one row (default: the dataset's)",
   },
-  'public-base-url': { type: 'string', value: 'URL', help: 'public base URL of the target, for the URL of every file' },
   'max-bad-share': { type: 'string', value: 'X', help: 'share of rejected events that fails the run (default 0.01)' },
-  revise: { type: 'boolean', help: 'publish revised figures for an already published quarter' },
+} as const satisfies OptionTable;
+
+const PUBLISHING = {
+  'public-base-url': { type: 'string', value: 'URL', help: 'public base URL of the target, for the URL of every file' },
   'dry-run': { type: 'boolean', help: 'do everything but write to the target; keep the whole preview in a folder' },
+} as const satisfies OptionTable;
+
+const RUN_ID = {
+  'run-id': {
+    type: 'string',
+    value: 'ID',
+    help: "the sharded run: its plan and shards' outputs are under _staging/ID/ of the target",
+  },
+} as const satisfies OptionTable;
+
+export const PUBLISH_OPTIONS = {
+  ...COMMON,
+  ...BUILD,
+  ...PUBLISHING,
+  revise: { type: 'boolean', help: 'publish revised figures for an already published quarter' },
+  workers: {
+    type: 'string',
+    value: 'N',
+    help: 'run as plan, N local shard processes and merge (docs/shards.md); same output as one process',
+  },
+  ...LOGGING,
+} as const satisfies OptionTable;
+
+export const PLAN_OPTIONS = {
+  ...COMMON,
+  ...BUILD,
+  shards: { type: 'string', value: 'N', help: 'shards to cut the quarter into, by day (required; at most one a day)' },
+  'run-id': { type: 'string', value: 'ID', help: 'the run to plan (default: a new id from the clock, printed)' },
+  ...LOGGING,
+} as const satisfies OptionTable;
+
+export const SHARD_OPTIONS = {
+  ...COMMON,
+  ...BUILD,
+  ...RUN_ID,
+  index: {
+    type: 'string',
+    value: 'I',
+    help: "the shard to run, 0 to N-1 of the run's plan (default: JOB_COMPLETION_INDEX, then AWS_BATCH_JOB_ARRAY_INDEX)",
+  },
+  ...LOGGING,
+} as const satisfies OptionTable;
+
+export const MERGE_OPTIONS = {
+  ...COMMON,
+  ...BUILD,
+  ...PUBLISHING,
+  ...RUN_ID,
   ...LOGGING,
 } as const satisfies OptionTable;
 
@@ -101,6 +151,23 @@ export const COMMANDS = {
       'Recompute the quarter (and the previous one) from the archive with an independent implementation and check every published file, the catalog and the revisions.',
     usage: 'telemetry-publisher audit [options]',
     options: AUDIT_OPTIONS,
+  },
+  plan: {
+    summary:
+      "Sharded run, step 1: list the quarter and cut it into --shards N shards of days; the plan goes to the target's _staging/ folder.",
+    usage: 'telemetry-publisher plan --shards N [--run-id ID] [options]',
+    options: PLAN_OPTIONS,
+  },
+  shard: {
+    summary: "Sharded run, step 2: one shard's facts (--index I of the plan) as Parquet in the staging folder.",
+    usage: 'telemetry-publisher shard --run-id ID --index I [options]',
+    options: SHARD_OPTIONS,
+  },
+  merge: {
+    summary:
+      "Sharded run, step 3: verify every shard's output, then protect, check, write and publish as publish does.",
+    usage: 'telemetry-publisher merge --run-id ID [options]',
+    options: MERGE_OPTIONS,
   },
   sample: {
     summary: 'Write a synthetic event archive (--out DIR).',

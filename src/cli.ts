@@ -9,8 +9,12 @@ import {
   type CommandName,
   commandHelp,
   globalHelp,
+  MERGE_OPTIONS,
+  type OptionTable,
+  PLAN_OPTIONS,
   PUBLISH_OPTIONS,
   SAMPLE_OPTIONS,
+  SHARD_OPTIONS,
 } from './cli-options.js';
 import { resolveSettings, type Settings } from './config.js';
 import { EXIT_CODES, PublisherError } from './core/errors.js';
@@ -18,40 +22,55 @@ import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from './core/l
 import { terminalOf } from './core/progress.js';
 import { parseQuarter } from './core/quarter.js';
 import { runPublish } from './publish/publish.js';
+import { shardIndexFrom } from './shard/index-from-env.js';
+import { runMerge } from './shard/merge.js';
+import { MAX_SHARDS, newRunId, runPlan } from './shard/plan.js';
+import { runShard } from './shard/shard.js';
+import { runWorkers } from './shard/workers.js';
 import { formatAudit, formatSummary } from './summary.js';
 
-type PublishFlags = ReturnType<typeof parsePublishFlags>;
-
-function parsePublishFlags(args: string[]) {
-  return parseArgs({ args, options: PUBLISH_OPTIONS, allowPositionals: false, strict: true }).values;
+function parseFlags<T extends OptionTable>(args: string[], options: T) {
+  return parseUsage(() => parseArgs({ args, options, allowPositionals: false, strict: true }).values);
 }
 
-function parseAuditFlags(args: string[]) {
-  return parseArgs({ args, options: AUDIT_OPTIONS, allowPositionals: false, strict: true }).values;
-}
+type FlagValues = { [flag: string]: string | boolean | string[] | undefined };
 
-function settingsFlags(
-  values: PublishFlags | ReturnType<typeof parseAuditFlags>,
-): Partial<Record<keyof Settings, string | boolean | string[] | undefined>> {
+function settingsFlags(values: FlagValues): Partial<Record<keyof Settings, string | boolean | string[] | undefined>> {
   return {
     quarter: values.quarter,
     datasets: values.dataset,
     archive: values.archive,
     target: values.target,
     k: values.k,
-    contributionCap: 'contribution-cap' in values ? values['contribution-cap'] : undefined,
+    contributionCap: values['contribution-cap'],
     optOut: values['opt-out'],
-    publicBaseUrl: 'public-base-url' in values ? values['public-base-url'] : undefined,
+    publicBaseUrl: values['public-base-url'],
     keyTemplate: values['key-template'],
-    maxBadShare: 'max-bad-share' in values ? values['max-bad-share'] : undefined,
+    maxBadShare: values['max-bad-share'],
     memoryLimit: values['memory-limit'],
     threads: values.threads,
     tempDirectory: values['temp-dir'],
     s3ForcePathStyle: values['s3-force-path-style'],
     queriesDir: values['queries-dir'],
-    revise: 'revise' in values ? values.revise : undefined,
-    dryRun: 'dry-run' in values ? values['dry-run'] : undefined,
+    revise: values.revise,
+    dryRun: values['dry-run'],
   };
+}
+
+/** The settings of a command's flags, the environment and the config file. */
+function commandSettings(values: FlagValues & { config?: string }): Promise<Settings> {
+  return resolveSettings(settingsFlags(values), process.env, values.config ?? process.env.TP_CONFIG);
+}
+
+function required(value: string | undefined, flag: string, command: string): string {
+  if (value === undefined) throw new PublisherError('E_USAGE', `${command} needs ${flag} (see ${command} --help)`);
+  return value;
+}
+
+function count(name: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max)
+    throw new PublisherError('E_USAGE', `--${name} must be an integer from 1 to ${max}, got "${value}"`);
+  return Number(value);
 }
 
 /**
@@ -79,7 +98,7 @@ export async function main(
     switch (command) {
       case 'publish':
       case 'start': {
-        const values = parseUsage(() => parsePublishFlags(rest));
+        const values = parseFlags(rest, PUBLISH_OPTIONS);
         if (values.help) return help(stdout, command);
         useFormat(values['log-format']);
         const flags = settingsFlags(values);
@@ -94,20 +113,20 @@ export async function main(
           const { writeSampleArchive } = await import('../tools/sample/generate.js');
           await writeSampleArchive({ out: settings.archive, logger });
         }
-        const summary = await runPublish(settings, { logger, now: new Date(), progress });
+        const context = { logger, now: new Date(), progress };
+        const summary =
+          values.workers !== undefined
+            ? await runWorkers(settings, count('workers', values.workers, MAX_SHARDS), context)
+            : await runPublish(settings, context);
         progress.stop();
         stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
         return 0;
       }
       case 'audit': {
-        const values = parseUsage(() => parseAuditFlags(rest));
+        const values = parseFlags(rest, AUDIT_OPTIONS);
         if (values.help) return help(stdout, command);
         useFormat(values['log-format']);
-        const settings = await resolveSettings(
-          settingsFlags(values),
-          process.env,
-          values.config ?? process.env.TP_CONFIG,
-        );
+        const settings = await commandSettings(values);
         const result = await runAudit(settings, { logger, now: new Date() });
         stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatAudit(result));
         if (result.violations.length > 0) {
@@ -116,6 +135,48 @@ export async function main(
             `the audit found ${result.violations.length} violation(s) in ${settings.target}`,
           );
         }
+        return 0;
+      }
+      case 'plan': {
+        const values = parseFlags(rest, PLAN_OPTIONS);
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
+        const shards = count('shards', required(values.shards, '--shards N', 'plan'), MAX_SHARDS);
+        const settings = await commandSettings(values);
+        const now = new Date();
+        const result = await runPlan(settings, shards, values['run-id'] ?? newRunId(now), { logger, now });
+        stdout.write(
+          values.json
+            ? `${JSON.stringify(result, null, 2)}\n`
+            : `run ${result.plan.runId}: ${result.plan.shards.length} shard(s) of ${result.plan.quarter}, plan at ${result.location}\n`,
+        );
+        return 0;
+      }
+      case 'shard': {
+        const values = parseFlags(rest, SHARD_OPTIONS);
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
+        const runId = required(values['run-id'], '--run-id ID', 'shard');
+        // A Kubernetes Indexed Job and an AWS Batch array job hand each copy its index in the environment.
+        const index = shardIndexFrom(values.index, process.env);
+        const settings = await commandSettings(values);
+        const summary = await runShard(settings, runId, index, { logger, now: new Date() });
+        stdout.write(
+          values.json
+            ? `${JSON.stringify(summary, null, 2)}\n`
+            : `shard ${summary.index} of run ${summary.runId} (${summary.firstDay} to ${summary.lastDay}): ${summary.files} files, ${summary.eventsRead} events read, ${summary.written.length} files written\n`,
+        );
+        return 0;
+      }
+      case 'merge': {
+        const values = parseFlags(rest, MERGE_OPTIONS);
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
+        const runId = required(values['run-id'], '--run-id ID', 'merge');
+        const settings = await commandSettings(values);
+        const summary = await runMerge(settings, runId, { logger, now: new Date(), progress });
+        progress.stop();
+        stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
         return 0;
       }
       case 'sample': {

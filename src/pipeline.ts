@@ -17,7 +17,7 @@ import { linkedGroups, protectLinkedRows } from './protect/linked.js';
 import { type ProtectedDataset, protectDataset } from './protect/protect.js';
 import { createArchiveMachines } from './query/contract.js';
 import type { DatasetDefinition } from './query/dataset.js';
-import { createReleaseTable, queryFacts } from './query/facts.js';
+import { createReleaseTable, type QueryFacts, queryFacts } from './query/facts.js';
 import { populationCompanions } from './query/population.js';
 import { type BuiltDataset, writeDataset } from './write/index.js';
 
@@ -54,8 +54,9 @@ export async function archiveFiles(
   workDir: string,
   logger: Logger,
   only?: readonly InputFile[],
+  /** Only these days' folders (a shard's); default the whole quarter. */
+  days: readonly string[] = quarterDays(quarter),
 ): Promise<ArchiveFile[]> {
-  const days = quarterDays(quarter);
   const listed = await openArchive(settings.archive, days, workDir, logger, {
     forcePathStyle: settings.s3ForcePathStyle,
   });
@@ -100,6 +101,47 @@ export async function loadEvents(
 }
 
 /**
+ * Where a build's events and facts come from: the archive, read by this process, or the exchange files
+ * of a sharded run's shards (shard/merge.ts). Everything after the facts is the same for both.
+ */
+export interface FactsSource {
+  /** The archive files the facts come from, in the archive's order, for the input manifest. */
+  inputs: InputFile[];
+  /** Days of the quarter with at least one archive file. */
+  daysWithData: number;
+  /** Fills the run's DuckDB with what the facts, the protection and the check read; before lock-down. */
+  load(duck: Duck): Promise<IngestedEvents>;
+  /** The dataset's facts table, once the DuckDB is locked down. */
+  facts(duck: Duck, dataset: DatasetDefinition): Promise<QueryFacts>;
+}
+
+/** The ingest options of a run's settings; `maxBadShare` unset when the caller judges the share itself. */
+export function ingestOptionsOf(settings: Settings, progress: Progress, judgeRejects = true): IngestOptions {
+  return {
+    temporary: true,
+    ...(judgeRejects ? { maxBadShare: settings.maxBadShare } : {}),
+    ...(settings.optOut ? { optOut: settings.optOut } : {}),
+    progress,
+  };
+}
+
+/** Facts queried in this process from the archive files it reads. */
+function archiveSource(
+  settings: Settings,
+  files: readonly ArchiveFile[],
+  quarter: Quarter,
+  logger: Logger,
+  progress: Progress,
+): FactsSource {
+  return {
+    inputs: files.map(inputOf),
+    daysWithData: new Set(files.map((file) => file.day)).size,
+    load: (duck) => loadEvents(duck, files, quarter, ingestOptionsOf(settings, progress), logger),
+    facts: (duck, dataset) => queryFacts(duck, dataset, quarter, settings.revise),
+  };
+}
+
+/**
  * Everything up to the files that would be published, in `workDir/out`: read the archive, validate,
  * exclude, query, protect, write, check. Touches no target.
  */
@@ -115,15 +157,31 @@ export async function buildRelease(
 ): Promise<BuiltRelease> {
   await mkdir(workDir, { recursive: true });
   const files = await archiveFiles(settings, quarter, workDir, logger, only);
+  return buildFromFacts(
+    settings,
+    logger,
+    quarter,
+    datasets,
+    workDir,
+    archiveSource(settings, files, quarter, logger, progress),
+    progress,
+  );
+}
+
+/** The build from the facts on: protect, write, check, into `workDir/out`. */
+export async function buildFromFacts(
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  workDir: string,
+  source: FactsSource,
+  progress: Progress = NO_PROGRESS,
+): Promise<BuiltRelease> {
+  await mkdir(workDir, { recursive: true });
   const { duck, database } = await openWorkDatabase(settings, workDir);
   try {
-    const ingestOptions = {
-      temporary: true,
-      maxBadShare: settings.maxBadShare,
-      ...(settings.optOut ? { optOut: settings.optOut } : {}),
-      progress,
-    };
-    const events = await loadEvents(duck, files, quarter, ingestOptions, logger);
+    const events = await source.load(duck);
     const outDir = join(workDir, 'out');
     const companionsDir = join(workDir, 'companions');
     await mkdir(outDir, { recursive: true });
@@ -133,7 +191,7 @@ export async function buildRelease(
     const companions = await populationCompanions(datasets, settings.queriesDir);
     const protectedDatasets: ProtectedDataset[] = [];
     for (const dataset of [...datasets, ...companions]) {
-      const facts = await queryFacts(duck, dataset, quarter, settings.revise);
+      const facts = await source.facts(duck, dataset);
       protectedDatasets.push(
         await protectDataset(
           duck,
@@ -146,7 +204,7 @@ export async function buildRelease(
       progress.add('datasets');
     }
     for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
-    const inputs = files.map(inputOf);
+    const inputs = source.inputs;
     const built: BuiltDataset[] = [];
     const builtCompanions: BuiltDataset[] = [];
     for (const [index, result] of protectedDatasets.entries()) {
@@ -166,11 +224,42 @@ export async function buildRelease(
       outDir,
       datasets: built,
       companions: builtCompanions,
-      events: { ...events, daysWithoutData: quarterDays(quarter).length - new Set(files.map((file) => file.day)).size },
+      events: { ...events, daysWithoutData: quarterDays(quarter).length - source.daysWithData },
     };
   } catch (error) {
     if (error instanceof PublisherError) throw error;
     throw (await resourceError(duck, error, 'building the datasets')) ?? error;
+  } finally {
+    duck.close();
+  }
+}
+
+/**
+ * A shard's part of a sharded build: its archive files ingested (the reject share is judged by the
+ * merge, over the whole quarter) and every dataset's facts queried, then `exchange` writes what the
+ * merge needs. `exportDir` is the one folder DuckDB may still write once locked down.
+ */
+export async function buildShardFacts<T>(
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  files: readonly ArchiveFile[],
+  workDir: string,
+  exportDir: string,
+  exchange: (duck: Duck, events: IngestedEvents, facts: ReadonlyMap<DatasetDefinition, QueryFacts>) => Promise<T>,
+): Promise<T> {
+  await mkdir(exportDir, { recursive: true });
+  const { duck } = await openWorkDatabase(settings, workDir);
+  try {
+    const events = await loadEvents(duck, files, quarter, ingestOptionsOf(settings, NO_PROGRESS, false), logger);
+    await lockDown(duck, [exportDir]);
+    const facts = new Map<DatasetDefinition, QueryFacts>();
+    for (const dataset of datasets) facts.set(dataset, await queryFacts(duck, dataset, quarter));
+    return await exchange(duck, events, facts);
+  } catch (error) {
+    if (error instanceof PublisherError) throw error;
+    throw (await resourceError(duck, error, "building the shard's facts")) ?? error;
   } finally {
     duck.close();
   }

@@ -8,7 +8,7 @@ import type { OpenStoreOptions } from '../publish/store/index.js';
 import type { ArchiveFile } from './files.js';
 import { withLiteralPaths } from './links.js';
 import { listLocalArchive } from './local.js';
-import { stageS3Archive } from './s3.js';
+import { listS3Archive, stageS3Archive } from './s3.js';
 
 export { type ArchiveFile, type InputFile, inputOf, isGzip, isLiteralPath } from './files.js';
 
@@ -35,4 +35,38 @@ export async function openArchive(
     }
   }
   return withLiteralPaths(await listLocalArchive(location, days, logger), workDir);
+}
+
+/** An archive file as listed, before anything is staged: what a plan of a sharded run records. */
+export interface ListedFile {
+  day: string;
+  name: string;
+  bytes: number;
+}
+
+/**
+ * The files of the given days, listed by the same rules (and in the same order) as `openArchive`, but
+ * without staging S3 objects: a plan needs their sizes, not their bytes.
+ */
+export async function listArchive(
+  location: string,
+  days: readonly string[],
+  logger: Logger,
+  storeOptions: OpenStoreOptions = {},
+): Promise<ListedFile[]> {
+  if (location.startsWith('s3://')) {
+    const { openStore } = await import('../publish/store/index.js');
+    const store = openStore(location, { ...storeOptions, logger });
+    try {
+      return (await listS3Archive(store, days, logger)).map(({ day, name, bytes }) => ({ day, name, bytes }));
+    } catch (error) {
+      if (error instanceof PublisherError && (error.code === 'E_ARCHIVE' || error.code === 'E_CONFIG')) throw error;
+      throw new PublisherError('E_ARCHIVE', `archive ${location} cannot be listed: ${(error as Error).message}`, {
+        cause: error,
+      });
+    } finally {
+      (store as { destroy?: () => void }).destroy?.();
+    }
+  }
+  return (await listLocalArchive(location, days, logger)).map(({ day, name, bytes }) => ({ day, name, bytes }));
 }

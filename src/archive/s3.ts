@@ -18,14 +18,21 @@ import {
   unsafeWorkFolder,
 } from './files.js';
 
-export async function stageS3Archive(
+/** An archive object of the quarter's days, as listed (not staged). */
+export interface ListedObject {
+  day: string;
+  key: string;
+  name: string;
+  bytes: number;
+}
+
+/** Lists the archive objects of `days` (what stageS3Archive would stage), in day then name order. */
+export async function listS3Archive(
   store: Store,
   days: readonly string[],
-  stagingDir: string,
   logger: Logger,
   concurrency = 8,
-): Promise<ArchiveFile[]> {
-  const staging = resolve(stagingDir);
+): Promise<ListedObject[]> {
   const limit = pLimit(concurrency);
   const listings = await settleAll(
     days.map(
@@ -36,7 +43,7 @@ export async function stageS3Archive(
     ),
     limit,
   );
-  const wanted: Array<{ day: string; key: string; name: string; bytes: number }> = [];
+  const wanted: ListedObject[] = [];
   days.forEach((day, index) => {
     for (const object of listings[index] ?? []) {
       const name = object.key.slice(dayFolder(day).length + 1);
@@ -48,6 +55,19 @@ export async function stageS3Archive(
       wanted.push({ day, key: object.key, name, bytes: object.bytes });
     }
   });
+  return wanted.sort((a, b) => a.day.localeCompare(b.day) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export async function stageS3Archive(
+  store: Store,
+  days: readonly string[],
+  stagingDir: string,
+  logger: Logger,
+  concurrency = 8,
+): Promise<ArchiveFile[]> {
+  const staging = resolve(stagingDir);
+  const limit = pLimit(concurrency);
+  const wanted = await listS3Archive(store, days, logger, concurrency);
   const folders = [...new Set(wanted.map((object) => object.day))];
   await Promise.all(folders.map((day) => mkdir(join(staging, dayFolder(day)), { recursive: true })));
   const staged = await settleAll(

@@ -7,10 +7,10 @@ import type { Logger } from '../core/log.js';
 import type { Progress } from '../core/progress.js';
 import type { Duck } from '../engine/duck.js';
 import { buildPrefixGeo, preloadGeography } from './geo.js';
-import { type IngestResult, ingestArchive, worstFiles } from './ingest.js';
+import { type IngestResult, ingestArchive, type WorstFile, worstFiles } from './ingest.js';
 import { applyOptOut, readOptOut } from './optout.js';
 
-export { type IngestResult, REJECT_REASONS, type RejectReason } from './ingest.js';
+export { type IngestResult, REJECT_REASONS, type RejectReason, type WorstFile, worstFiles } from './ingest.js';
 
 export interface IngestedEvents extends IngestResult {
   excludedOptOut: number;
@@ -56,14 +56,24 @@ export async function ingestEvents(
 }
 
 async function failOnTooManyRejects(duck: Duck, ingested: IngestResult, maxShare: number): Promise<void> {
+  if (!overRejectLimit(ingested, maxShare)) return;
+  throw tooManyRejects(ingested, maxShare, await worstFiles(duck));
+}
+
+/** Whether the rejected events are over `maxShare` of the events read. */
+export function overRejectLimit(ingested: IngestResult, maxShare: number): boolean {
   const rejected = Object.values(ingested.rejected).reduce((sum, count) => sum + count, 0);
-  if (ingested.eventsRead === 0 || rejected / ingested.eventsRead <= maxShare) return;
-  const worst = await worstFiles(duck);
+  return ingested.eventsRead > 0 && rejected / ingested.eventsRead > maxShare;
+}
+
+/** The error of a run over the reject limit, naming the worst files (worstFiles, or the shards' merged). */
+export function tooManyRejects(ingested: IngestResult, maxShare: number, worst: readonly WorstFile[]): PublisherError {
+  const rejected = Object.values(ingested.rejected).reduce((sum, count) => sum + count, 0);
   const reasons = Object.entries(ingested.rejected)
     .filter(([, count]) => count > 0)
     .map(([reason, count]) => `${reason}=${count}`)
     .join(', ');
-  throw new PublisherError(
+  return new PublisherError(
     'E_BAD_INPUT',
     `${rejected} of ${ingested.eventsRead} events (${((100 * rejected) / ingested.eventsRead).toFixed(2)}%) were rejected, over the limit of ${(100 * maxShare).toFixed(2)}% (max-bad-share); nothing was published. Reasons: ${reasons}. Worst files: ${worst.map((file) => `${file.file} (${file.rejected} of ${file.events})`).join('; ')}`,
   );

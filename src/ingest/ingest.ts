@@ -166,11 +166,17 @@ async function summarise(duck: Duck, fileCount: number): Promise<IngestResult> {
   return { eventsRead: Number(totals?.read ?? 0), accepted: Number(totals?.accepted ?? 0), rejected, files: fileCount };
 }
 
+export interface WorstFile {
+  file: string;
+  rejected: number;
+  events: number;
+}
+
+/** How many of the worst files a failure names. */
+export const WORST_FILES = 5;
+
 /** Files with the most rejected events, worst first (by their archive path or URL): what the failure message names. */
-export async function worstFiles(
-  duck: Duck,
-  limit = 5,
-): Promise<Array<{ file: string; rejected: number; events: number }>> {
+export async function worstFiles(duck: Duck, limit = WORST_FILES): Promise<WorstFile[]> {
   const rows = await duck.all<{ file: string; rejected: string; events: string }>(
     `
     SELECT any_value(a.source) AS file, sum(r.events)::BIGINT AS rejected, any_value(f.events)::BIGINT AS events

@@ -12,7 +12,7 @@ import { formatQuarter, isComplete, lastCompleteQuarter, quarterEnd } from '../c
 import type { ChangelogEntry, DatasetFile, Quarter, ReleaseWithChangelog } from '../core/release.js';
 import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { readOptOut } from '../ingest/optout.js';
-import { type BuiltRelease, buildRelease, type EventCounts } from '../pipeline.js';
+import { type BuiltRelease, buildFromFacts, buildRelease, type EventCounts, type FactsSource } from '../pipeline.js';
 import type { ProtectionStats } from '../protect/protect.js';
 import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
@@ -62,16 +62,23 @@ export interface RunSummary {
   changelog: string[];
 }
 
-/** The whole job: archive -> DuckDB -> protect -> check -> write -> publish. */
-export async function runPublish(settings: Settings, context: RunContext): Promise<RunSummary> {
+/**
+ * Facts from elsewhere than this process's own read of the archive: a sharded run's merge loads the
+ * shards' exchange files (shard/merge.ts) from the target's staging area into `workDir`.
+ */
+export type ExternalFacts = (target: Store, workDir: string) => Promise<FactsSource>;
+
+/**
+ * The whole job: archive -> DuckDB -> protect -> check -> write -> publish. With `external`, the facts
+ * come from a sharded run's shards instead of the archive; everything after them is the same.
+ */
+export async function runPublish(
+  settings: Settings,
+  context: RunContext,
+  external?: ExternalFacts,
+): Promise<RunSummary> {
   const { logger, now } = context;
-  const quarter = settings.quarter ?? lastCompleteQuarter(now);
-  if (!isComplete(quarter, now)) {
-    throw new PublisherError(
-      'E_CONFIG',
-      `quarter ${formatQuarter(quarter)} has not ended yet (it ends ${quarterEnd(quarter).toISOString().slice(0, 10)} UTC): published quarters are frozen, so only complete quarters are published`,
-    );
-  }
+  const quarter = quarterToPublish(settings, now);
   // Every setting is checked before anything is written anywhere, the work folder included.
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
   checkDatasetKeys(settings, datasets, quarter);
@@ -104,15 +111,18 @@ export async function runPublish(settings: Settings, context: RunContext): Promi
   try {
     // The build touches only the work folder, so it runs while the target lock settles.
     const build = async () => {
-      const built = await buildRelease(
-        settings,
-        logger,
-        quarter,
-        datasets,
-        join(workDir, 'current'),
-        undefined,
-        progress,
-      );
+      const current = join(workDir, 'current');
+      const built = external
+        ? await buildFromFacts(
+            settings,
+            logger,
+            quarter,
+            datasets,
+            current,
+            await external(target, join(workDir, 'exchange')),
+            progress,
+          )
+        : await buildRelease(settings, logger, quarter, datasets, current, undefined, progress);
       assertPublishable(settings, quarter, datasets, built);
       return built;
     };
@@ -149,6 +159,18 @@ function countingWrites(store: Store, progress: Progress): Store {
   });
 }
 
+/** The run's quarter (the last complete one by default); one that has not ended is refused. */
+export function quarterToPublish(settings: Pick<Settings, 'quarter'>, now: Date): Quarter {
+  const quarter = settings.quarter ?? lastCompleteQuarter(now);
+  if (!isComplete(quarter, now)) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `quarter ${formatQuarter(quarter)} has not ended yet (it ends ${quarterEnd(quarter).toISOString().slice(0, 10)} UTC): published quarters are frozen, so only complete quarters are published`,
+    );
+  }
+  return quarter;
+}
+
 function checkArchiveLocation(archive: string): void {
   try {
     parseS3Location(archive);
@@ -157,7 +179,8 @@ function checkArchiveLocation(archive: string): void {
   }
 }
 
-async function tempRoot(settings: Settings): Promise<string> {
+/** The parent of the run's work folder: --temp-dir, or the OS temp folder. */
+export async function tempRoot(settings: Settings): Promise<string> {
   const folder = settings.tempDirectory ?? tmpdir();
   const found = await stat(folder).catch(() => undefined);
   if (!found?.isDirectory()) {

@@ -16,7 +16,7 @@ import type { ProtectedDataset } from '../protect/protect.js';
 const sql = sqlTemplates(import.meta.url, 'check.sql');
 
 /** The fields of `events` a client sends and some dataset publishes: a cell equal to one has a legitimate source. */
-const PUBLISHED_EVENT_FIELDS = [
+export const PUBLISHED_EVENT_FIELDS = [
   'command',
   'os_family',
   'os_version',

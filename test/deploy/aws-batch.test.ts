@@ -59,7 +59,7 @@ describe('deploy/aws-batch runs plan, then the array of shards, then the merge',
     expect(command[0]).toBe('plan');
     expect(shards.arrayProperties?.size).toBe(Number(command[command.indexOf('--shards') + 1]));
     // AWS Batch gives each child AWS_BATCH_JOB_ARRAY_INDEX, which `shard` reads: no --index flag.
-    expect(shards.containerOverrides?.command).toEqual(['shard']);
+    expect(shards.containerOverrides?.command).toEqual(['shard', '--run-id', '2026-q3']);
     expect(shards.dependsOn).toEqual([{ jobId: 'PLAN_JOB_ID' }]);
   });
 
@@ -68,7 +68,7 @@ describe('deploy/aws-batch runs plan, then the array of shards, then the merge',
     expect(merge.arrayProperties).toBeUndefined();
     // N_TO_N would need the merge to be an array job itself; SEQUENTIAL chains children of one array.
     expect(merge.dependsOn).toEqual([{ jobId: 'SHARDS_JOB_ID' }]);
-    expect(merge.containerOverrides?.command).toEqual(['merge']);
+    expect(merge.containerOverrides?.command).toEqual(['merge', '--run-id', '2026-q3']);
   });
 
   it('every step runs the one definition, with the same quarter', () => {

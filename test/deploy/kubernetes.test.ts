@@ -77,7 +77,7 @@ describe('deploy/kubernetes runs the job as the issue and the image require', ()
     expect(spec.backoffLimitPerIndex).toBeGreaterThan(0);
     expect(spec.maxFailedIndexes).toBe(0);
     // The shard reads JOB_COMPLETION_INDEX, which Kubernetes sets in Indexed mode: no --index flag.
-    expect(container('shards').args).toEqual(['shard']);
+    expect(container('shards').args).toEqual(['shard', '--run-id', '2026-q3']);
   });
 
   it('the plan cuts as many shards as the shards Job runs', () => {

@@ -1,0 +1,88 @@
+/**
+ * npm run bench:scale: one Parquet quarter published by a single process and by `publish --workers N`
+ * (plan, N shard processes, merge), each into a fresh local target: wall time and peak RSS of every
+ * process (DuckDB's native memory included: each reports process.resourceUsage().maxRSS), and the
+ * merge step's time as a share of the single-process run.
+ *
+ * BENCH_SCALE_ARCHIVE=/work/bench-data/archive-parquet-10000000 npm run bench:scale   (default: the 50M quarter)
+ * BENCH_SCALE_WORKERS=4          workers of the sharded run (default 2)
+ * BENCH_SCALE_DATASETS=a,b       datasets (default cli-usage, as npm run bench)
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { ShardedSummary } from '../src/shard/workers.js';
+
+const ARCHIVE = process.env.BENCH_SCALE_ARCHIVE ?? '/work/bench-data/archive-parquet-50000000';
+const WORKERS = Number(process.env.BENCH_SCALE_WORKERS ?? 2);
+const DATASETS = (process.env.BENCH_SCALE_DATASETS ?? 'cli-usage').split(',').filter(Boolean);
+const QUARTER = process.env.BENCH_SCALE_QUARTER ?? '2026-Q3';
+const K = 10;
+const root = resolve('.bench');
+
+interface Run {
+  seconds: number;
+  maxRssMiB: number;
+  summary: ShardedSummary | Record<string, unknown>;
+}
+
+/** `publish` in a child of its own (bench/run-publish.ts), with its --json summary and its own peak RSS. */
+function publish(target: string, ...more: string[]): Run {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...['--import', 'tsx', 'bench/run-publish.ts', 'publish', '--archive', ARCHIVE, '--target', target],
+      ...['--quarter', QUARTER, ...DATASETS.flatMap((name) => ['--dataset', name]), '--k', String(K)],
+      ...['--temp-dir', join(root, 'tmp'), '--json', ...more],
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 2 ** 20, env: { ...process.env, BENCH_STDOUT: '1' } },
+  );
+  const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH '));
+  if (child.status !== 0 || !line) throw new Error(`publish failed (${child.status}):\n${child.stderr.slice(-4000)}`);
+  const timing = JSON.parse(line.slice(6)) as { seconds: number; maxRssMiB: number };
+  return { ...timing, summary: JSON.parse(child.stdout) };
+}
+
+async function fresh(name: string): Promise<string> {
+  const folder = join(root, name);
+  await rm(folder, { recursive: true, force: true });
+  await mkdir(folder, { recursive: true });
+  return folder;
+}
+
+if (!existsSync(ARCHIVE)) throw new Error(`no archive at ${ARCHIVE} (set BENCH_SCALE_ARCHIVE)`);
+await mkdir(join(root, 'tmp'), { recursive: true });
+console.log(`archive ${ARCHIVE}, ${QUARTER}, datasets ${DATASETS.join(', ')}, k=${K}, workers ${WORKERS}`);
+
+const single = publish(await fresh('scale-single'));
+const sharded = publish(await fresh('scale-sharded'), '--workers', String(WORKERS));
+const { shards, steps } = sharded.summary as ShardedSummary;
+
+const rows: Array<[string, string, string]> = [
+  ['single process: publish', single.seconds.toFixed(1), single.maxRssMiB.toFixed(0)],
+  [`--workers ${WORKERS}: whole run`, sharded.seconds.toFixed(1), ''],
+  [
+    '  plan + merge (the parent process)',
+    (steps.planSeconds + steps.mergeSeconds).toFixed(1),
+    sharded.maxRssMiB.toFixed(0),
+  ],
+  ['  plan', steps.planSeconds.toFixed(1), ''],
+  ['  shards (in parallel)', steps.shardsSeconds.toFixed(1), ''],
+  ...shards.map((shard): [string, string, string] => [
+    `    shard ${shard.index} (${shard.firstDay} to ${shard.lastDay}, ${shard.files} files)`,
+    shard.seconds.toFixed(1),
+    shard.maxRssMiB.toFixed(0),
+  ]),
+  ['  merge', steps.mergeSeconds.toFixed(1), ''],
+];
+const width = Math.max(...rows.map(([name]) => name.length));
+console.log(`\n| ${'step'.padEnd(width)} | wall s | peak RSS MiB |`);
+console.log(`| ${'-'.repeat(width)} | ------ | ------------ |`);
+for (const [name, seconds, rss] of rows)
+  console.log(`| ${name.padEnd(width)} | ${seconds.padStart(6)} | ${rss.padStart(12)} |`);
+console.log(
+  `\nmerge step: ${((100 * steps.mergeSeconds) / single.seconds).toFixed(1)}% of the single-process time; sharded run ${(sharded.seconds / single.seconds).toFixed(2)}x the single process`,
+);
+await rm(join(root, 'scale-single'), { recursive: true, force: true });
+await rm(join(root, 'scale-sharded'), { recursive: true, force: true });

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LocalStore } from '../../src/publish/store/index.js';
+import { folderIn } from '../helpers/build.js';
+import { cli } from '../helpers/cli.js';
+import { describe, expect, it } from '../helpers/fixtures.js';
+import { publishedFiles, writeShardedArchive } from './fixture.js';
+
+const RUN = 'run-1';
+
+// The three steps as a cluster runs them (one command each), on a local target: any shard can be
+// rerun, and the merge refuses a shard output that is missing, corrupt or of another plan.
+describe('plan, shard, merge', () => {
+  it('a shard killed mid-run and rerun gives the single-process output; a missing or corrupt output fails the merge naming the shard', async ({
+    tmp,
+  }) => {
+    const archive = await writeShardedArchive(tmp);
+    const common = (target: string) => [
+      ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
+      ...['--k', '5', '--max-bad-share', '0.05'],
+    ];
+    const single = await folderIn(tmp, 'single-');
+    expect((await cli(['publish', ...common(single)])).code).toBe(0);
+    const target = await folderIn(tmp, 'sharded-');
+    const step = (command: string, ...more: string[]) => cli([command, ...common(target), '--run-id', RUN, ...more]);
+
+    const plan = await step('plan', '--shards', '2');
+    expect(plan.code, plan.log.join('\n')).toBe(0);
+    const planned = JSON.parse(await readFile(join(target, '_staging', RUN, 'plan.json'), 'utf8'));
+    expect(
+      planned.shards.map((shard: { firstDay: string; lastDay: string }) => [shard.firstDay, shard.lastDay]),
+    ).toEqual([
+      ['2026-07-01', '2026-08-01'],
+      ['2026-08-20', '2026-09-30'],
+    ]);
+
+    // Shard 0 in a process of its own, killed once it has read its files.
+    const killed = await killedShard([...['shard', ...common(target)], '--run-id', RUN, '--index', '0']);
+    expect(killed).toBe('SIGKILL');
+    // Shard 1 as an Indexed Job's pod runs it: the index from JOB_COMPLETION_INDEX.
+    process.env.JOB_COMPLETION_INDEX = '1';
+    const fromEnvironment = await step('shard').finally(() => delete process.env.JOB_COMPLETION_INDEX);
+    expect(fromEnvironment.code, fromEnvironment.log.join('\n')).toBe(0);
+    expect(fromEnvironment.stdout).toMatch(/^shard 1 of run run-1 \(2026-08-20 to 2026-09-30\)/);
+    const missing = await step('merge');
+    expect(missing.code).toBe(4);
+    expect(missing.log.join('\n')).toMatch(
+      /shard 0 of run "run-1" has no output \(.*shard-0000\/manifest\.json is missing\)/,
+    );
+
+    expect((await step('shard', '--index', '0')).code).toBe(0);
+    // A shard file that no longer matches its manifest.
+    const file = join(target, '_staging', RUN, 'shard-0001', 'facts-cli-usage.parquet');
+    const good = await readFile(file);
+    await writeFile(file, Buffer.concat([good.subarray(0, 100), Buffer.from('corrupt'), good.subarray(107)]));
+    const corrupt = await step('merge');
+    expect(corrupt.code).toBe(4);
+    expect(corrupt.log.join('\n')).toMatch(/shard 1's file .*shard-0001\/facts-cli-usage\.parquet is corrupt/);
+    // Nothing was published by either failed merge.
+    expect(Object.keys(await publishedFiles(target))).toEqual([]);
+
+    // A rerun of a shard replaces its output.
+    expect((await step('shard', '--index', '1')).code).toBe(0);
+    const merged = await step('merge');
+    expect(merged.code, merged.log.join('\n')).toBe(0);
+    expect(await publishedFiles(target)).toEqual(await publishedFiles(single));
+    expect(await new LocalStore(target).list('_staging/')).toEqual([]);
+  });
+
+  it('a shard or merge run with other settings than the plan is refused (exit 3), naming the setting', async ({
+    tmp,
+  }) => {
+    const archive = await writeShardedArchive(tmp);
+    const target = await folderIn(tmp, 'target-');
+    const args = (command: string, ...more: string[]) => [
+      command,
+      ...['--archive', archive, '--target', target, '--dataset', 'cli-usage', '--k', '5', '--run-id', RUN, ...more],
+    ];
+    expect((await cli(args('plan', '--quarter', '2026-Q3', '--shards', '2'))).code).toBe(0);
+    const otherQuarter = await cli(args('shard', '--quarter', '2026-Q2', '--index', '0'));
+    expect(otherQuarter.code).toBe(3);
+    expect(otherQuarter.log.join('\n')).toMatch(/made with other settings \(quarter: plan 2026-Q3, this run 2026-Q2\)/);
+    const otherK = await cli([...args('merge'), '--k', '6']);
+    expect(otherK.code).toBe(3);
+    expect(otherK.log.join('\n')).toMatch(/k: plan 5, this run 6/);
+    const noSuchShard = await cli(args('shard', '--index', '2'));
+    expect(noSuchShard.code).toBe(2);
+    expect(noSuchShard.log.join('\n')).toMatch(/0 to 1 \(run "run-1" has 2 shards\), got 2/);
+    const noPlan = await cli([...args('merge').slice(0, -2), '--run-id', 'other']);
+    expect(noPlan.code).toBe(3);
+    expect(noPlan.log.join('\n')).toMatch(/no plan for run "other"/);
+    await rm(target, { recursive: true });
+  });
+});
+
+/** Runs a CLI command in a process of its own and SIGKILLs it once it has read the archive. */
+async function killedShard(args: string[]): Promise<NodeJS.Signals | null> {
+  const child = spawn(process.execPath, ['bin/telemetry-publisher.js', ...args, '--log-format', 'json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (chunk.toString().includes('read archive')) child.kill('SIGKILL');
+  });
+  return new Promise((done) => child.on('close', (_code, signal) => done(signal)));
+}
