@@ -4,7 +4,7 @@
 // would be too easy to say anything.
 import { type ArchiveEvent, event } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, quarterArgs } from '../helpers/cli.js';
 import { familyQueries } from '../helpers/family-queries.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
@@ -31,19 +31,8 @@ function randomDay(seed: number): ArchiveEvent[] {
 async function audited(tmp: string, seed: number, population: { cube?: string; sdk?: string }) {
   const archive = await writeArchive(await folderIn(tmp, 'run-'), { '2026-07-01': randomDay(seed) });
   const target = await folderIn(tmp, 'target-');
-  const place = (queriesDir: string) => [
-    '--archive',
-    archive,
-    '--target',
-    target,
-    '--quarter',
-    '2026-Q3',
-    '--queries-dir',
-    queriesDir,
-    '--k',
-    '3',
-    ...datasets,
-  ];
+  const place = (queriesDir: string) =>
+    quarterArgs(archive, target, '--queries-dir', queriesDir, '--k', '3', ...datasets);
   const published = await cli(['publish', ...place(await familyQueries(tmp, population))]);
   if (published.code !== 0) return { published: false, violations: [] as string[] };
   const audit = await cli(['audit', ...place(await familyQueries(tmp, { cube: 'cli-usage', sdk: 'cli-usage' }))]);

@@ -5,7 +5,7 @@
 // remainder row, and the audit, told they are one family, finds that figure derivable.
 import { type ArchiveEvent, machines } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, quarterArgs } from '../helpers/cli.js';
 import { familyQueries } from '../helpers/family-queries.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 
@@ -17,16 +17,8 @@ const events: ArchiveEvent[] = [
 ];
 
 const datasets = ['--dataset', 'cli-usage', '--dataset', 'cli-usage-sdk'];
-const place = (archive: string, target: string, queriesDir: string) => [
-  '--archive',
-  archive,
-  '--target',
-  target,
-  '--quarter',
-  '2026-Q3',
-  '--queries-dir',
-  queriesDir,
-];
+const place = (archive: string, target: string, queriesDir: string) =>
+  quarterArgs(archive, target, '--queries-dir', queriesDir);
 
 describe('audit of a family', () => {
   it('finds a published family right, its withheld rows included', async ({ tmp }) => {

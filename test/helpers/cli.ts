@@ -16,20 +16,12 @@ export async function cli(args: string[]): Promise<{ code: number; stdout: strin
   return { code, stdout, log: logger.lines };
 }
 
+/** The flags that place a run: from `archive` to `target`, for 2026-Q3, then `more` flags. */
+export function quarterArgs(archive: string, target: string, ...more: string[]): string[] {
+  return ['--archive', archive, '--target', target, '--quarter', '2026-Q3', ...more];
+}
+
 /** `publish` of cli-usage for 2026-Q3 at k=5 from `archive` to `target`, then `more` flags. */
 export function cliUsagePublishArgs(archive: string, target: string, ...more: string[]): string[] {
-  return [
-    'publish',
-    '--archive',
-    archive,
-    '--target',
-    target,
-    '--quarter',
-    '2026-Q3',
-    '--dataset',
-    'cli-usage',
-    '--k',
-    '5',
-    ...more,
-  ];
+  return ['publish', ...quarterArgs(archive, target, '--dataset', 'cli-usage', '--k', '5', ...more)];
 }
