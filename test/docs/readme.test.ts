@@ -9,7 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { README_EXAMPLE, README_PATH, snippetsSection } from '../../tools/readme-snippets.js';
 import { machines, snapshot } from '../helpers/archive.js';
 import { folderIn, parseTsv, writeArchive } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, quarterArgs } from '../helpers/cli.js';
 import { httpfsLoads, PYTHON, RSCRIPT, requireCurl, requirePandas, requireReadr, run } from '../helpers/clients.js';
 import { describe, expect, it, test } from '../helpers/fixtures.js';
 import { type FolderServer, serveFolder } from '../helpers/folder-server.js';
@@ -75,12 +75,7 @@ describe("the published README's snippets", () => {
     target = await folderIn(fileTmp, 'target-');
     const publish = await cli([
       'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
+      ...quarterArgs(archive, target),
       '--dataset',
       DATASET,
       '--k',
@@ -215,19 +210,7 @@ describe("the installations' published README", () => {
       ],
     });
     const target = await folderIn(tmp, 'target-');
-    const publish = await cli([
-      'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
-      '--dataset',
-      'installations',
-      '--k',
-      '5',
-    ]);
+    const publish = await cli(['publish', ...quarterArgs(archive, target), '--dataset', 'installations', '--k', '5']);
     expect(publish.code, publish.log.join('\n')).toBe(0);
     const index = JSON.parse(await readFile(join(target, 'index.json'), 'utf8'));
     const privacy = index.datasets[0].quarters[0].privacy;

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalStore } from '../../src/publish/store/index.js';
 import { folderIn } from '../helpers/build.js';
-import { cli } from '../helpers/cli.js';
+import { cli, quarterArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
 import { publishedFiles, writeShardedArchive } from './fixture.js';
 
@@ -14,20 +14,7 @@ describe('publish --workers N', () => {
   it('gives the single-process output for N = 1, 2 and 4, and leaves no staging area', async ({ tmp }) => {
     const archive = await writeShardedArchive(tmp);
     const publish = (target: string, ...more: string[]) =>
-      cli([
-        'publish',
-        '--archive',
-        archive,
-        '--target',
-        target,
-        '--quarter',
-        '2026-Q3',
-        '--k',
-        '5',
-        '--max-bad-share',
-        '0.05',
-        ...more,
-      ]);
+      cli(['publish', ...quarterArgs(archive, target), '--k', '5', '--max-bad-share', '0.05', ...more]);
     const single = await folderIn(tmp, 'single-');
     const reference = await publish(single);
     expect(reference.code, reference.log.join('\n')).toBe(0);
@@ -92,18 +79,7 @@ describe('publish --workers N', () => {
   }) => {
     const archive = await writeShardedArchive(tmp);
     const target = await folderIn(tmp, 'target-');
-    const run = await cli([
-      'publish',
-      '--archive',
-      archive,
-      '--target',
-      target,
-      '--quarter',
-      '2026-Q3',
-      '--workers',
-      '2',
-      '--revise',
-    ]);
+    const run = await cli(['publish', ...quarterArgs(archive, target), '--workers', '2', '--revise']);
     expect(run.code).toBe(3);
     expect(run.log.join('\n')).toMatch(/`revise` is not supported by a sharded run/);
     expect(await readdir(target)).toEqual([]);
