@@ -5,14 +5,14 @@
 // family.sql.
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { appendRows, type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
 import { type FamilyDayResult, protectFamilyFigures } from './family.js';
 import { OTHER } from './labels.js';
 import type { ProtectedDataset } from './protect.js';
+import { rowKeySql, withholdSecondary } from './withhold.js';
 
 const sql = sqlTemplates(import.meta.url, 'family.sql');
-const linkedSql = sqlTemplates(import.meta.url, 'linked.sql');
 
 export interface FamilyProtection {
   population: string;
@@ -24,8 +24,6 @@ export interface FamilyProtection {
 }
 
 const dimensionsOf = (result: ProtectedDataset) => result.dataset.dimensions.map((dimension) => dimension.column);
-const rowKeySql = (result: ProtectedDataset, alias = '') =>
-  `json_array(${[result.dataset.timeColumn, ...dimensionsOf(result)].map((column) => alias + id(column)).join(', ')})::VARCHAR`;
 
 /** The table whose dimensions hold every other table's: its facts are the family's finest pairs. */
 export function familyBase(group: readonly ProtectedDataset[]): number {
@@ -207,20 +205,7 @@ export async function protectFamily(
         .join(' '),
     }),
   );
-  for (const result of group) {
-    const prefix = `${result.dataset.name}:`;
-    const keys = secondary.filter((rowId) => rowId.startsWith(prefix)).map((rowId) => rowId.slice(prefix.length));
-    if (keys.length === 0) continue;
-    await duck.run(linkedSql('secondary_keys'));
-    await appendRows(
-      duck,
-      'linked_secondary',
-      keys.map((key) => [key]),
-      'main',
-      'temp',
-    );
-    await duck.run(linkedSql('suppress_secondary', { rows: id(result.tables.rows), row_key: rowKeySql(result) }));
-  }
+  await withholdSecondary(duck, group, secondary);
   const summary: FamilyProtection = {
     population,
     datasets: group.map((result) => result.dataset.name),

@@ -12,13 +12,14 @@
 // The statements are in linked.sql.
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { appendRows, type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
 import { populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
 import { protectFamily } from './family-tables.js';
 import type { ProtectedDataset } from './protect.js';
+import { rowKeySql, withholdSecondary } from './withhold.js';
 
 const sql = sqlTemplates(import.meta.url, 'linked.sql');
 
@@ -29,12 +30,6 @@ export interface LinkedProtection {
   innerCells: number;
   primary: number;
   secondary: number;
-}
-
-/** A row's key as text, `json_array("Quarter", "Product", ...)::VARCHAR`: the part of its id after the dataset. */
-function rowKeySql(result: ProtectedDataset): string {
-  const keys = [result.dataset.timeColumn, ...result.dataset.dimensions.map((dimension) => dimension.column)];
-  return `json_array(${keys.map(id).join(', ')})::VARCHAR`;
 }
 
 export function linkedGroups(results: readonly ProtectedDataset[]): ProtectedDataset[][] {
@@ -112,22 +107,7 @@ export async function protectLinkedRows(
       `suppressed row ${derivable[0]!.id} could be derived from published rows after secondary suppression; nothing was published`,
     );
   }
-  for (const dataset of group) {
-    const prefix = `${dataset.dataset.name}:`;
-    const secondary = result.secondary
-      .filter((rowId) => rowId.startsWith(prefix))
-      .map((rowId) => rowId.slice(prefix.length));
-    if (secondary.length === 0) continue;
-    await duck.run(sql('secondary_keys'));
-    await appendRows(
-      duck,
-      'linked_secondary',
-      secondary.map((key) => [key]),
-      'main',
-      'temp',
-    );
-    await duck.run(sql('suppress_secondary', { rows: id(dataset.tables.rows), row_key: rowKeySql(dataset) }));
-  }
+  await withholdSecondary(duck, group, result.secondary);
   const summary: LinkedProtection = {
     population: group[0]!.dataset.population ?? group[0]!.dataset.name,
     datasets: group.map((dataset) => dataset.dataset.name),
