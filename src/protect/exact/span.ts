@@ -74,8 +74,23 @@ export function indicator(indices: Iterable<number>): SparseVector {
   return vector;
 }
 
+/** A basis row packed for the fast path: columns ascending, entries as exact (safe) integers. */
+interface PackedRow {
+  columns: Int32Array;
+  values: Float64Array;
+}
+
+/**
+ * Entries above this never enter the fast path's arithmetic: a product of two of them is still an exact double
+ * (|f·value| < 2^53 needs |f|, |value| < 2^26.5). A reduction that would exceed it redoes itself on BigInt.
+ */
+const FAST_LIMIT = 2 ** 26;
+
 export class EchelonBasis {
   private readonly rows = new Map<number, ReadonlyMap<number, bigint>>();
+  private readonly packed = new Map<number, PackedRow | undefined>(); // undefined: an entry too large for doubles
+  private workspace = new Float64Array(0);
+  private seen = new Uint8Array(0); // marks the workspace entries listed in `touched`, so each is listed once
   private version = 0;
 
   get rank(): number {
@@ -87,8 +102,21 @@ export class EchelonBasis {
     return this.rows.get(pivot);
   }
 
-  /** Reduces a copy of `vector` by every row; does not change the basis. */
+  /** Pivot columns, in no particular order. */
+  pivots(): IterableIterator<number> {
+    return this.rows.keys();
+  }
+
+  /**
+   * Reduces a copy of `vector` by every row; does not change the basis. Exact either way: on small integers
+   * (every entry of 0/1 data stays tiny) the elimination runs on doubles in a dense workspace, and falls back to
+   * BigInt maps when an entry or a row could leave the range where doubles are exact.
+   */
   reduce(vector: ReadonlyMap<number, bigint>): Residual {
+    return this.reduceFast(vector) ?? this.reduceExact(vector);
+  }
+
+  private reduceExact(vector: ReadonlyMap<number, bigint>): Residual {
     const v: SparseVector = new Map();
     for (const [index, value] of vector) {
       if (value !== 0n) {
@@ -127,6 +155,114 @@ export class EchelonBasis {
     return { vector: v, lead, basisVersion: this.version };
   }
 
+  /** The same elimination as `reduceExact` on doubles; undefined when exactness cannot be kept. */
+  private reduceFast(vector: ReadonlyMap<number, bigint>): Residual | undefined {
+    let size = 0;
+    for (const [index, value] of vector) {
+      if (value > BigInt(FAST_LIMIT) || value < -BigInt(FAST_LIMIT)) {
+        return undefined;
+      }
+      size = Math.max(size, index + 1);
+    }
+    for (const pivot of this.rows.keys()) {
+      const row = this.packed.get(pivot);
+      if (row !== undefined && row.columns.length > 0) {
+        size = Math.max(size, (row.columns[row.columns.length - 1] as number) + 1);
+      }
+    }
+    if (this.workspace.length < size) {
+      this.workspace = new Float64Array(Math.max(size, 2 * this.workspace.length));
+      this.seen = new Uint8Array(this.workspace.length);
+    }
+    const w = this.workspace;
+    const seen = this.seen;
+    const touched: number[] = [];
+    for (const [index, value] of vector) {
+      if (value !== 0n) {
+        w[index] = Number(value);
+        seen[index] = 1;
+        touched.push(index);
+      }
+    }
+    const heap = new MinHeap([...touched].sort((a, b) => a - b));
+    let lead = -1;
+    let previous = -1;
+    let exact = true;
+    while (heap.size > 0 && exact) {
+      const p = heap.pop();
+      if (p === previous) {
+        continue;
+      }
+      previous = p;
+      const a = w[p] as number;
+      if (a === 0) {
+        continue;
+      }
+      if (!this.rows.has(p)) {
+        if (lead === -1) {
+          lead = p;
+        }
+        continue;
+      }
+      const row = this.packed.get(p);
+      if (row === undefined) {
+        exact = false;
+        break;
+      }
+      const b = row.values[0] as number; // the pivot entry: the row's first column is its pivot
+      let factor: number;
+      if (a % b === 0) {
+        factor = a / b;
+      } else {
+        const g = gcdNumber(a, b);
+        const scale = b / g;
+        factor = a / g;
+        for (const index of touched) {
+          w[index] = (w[index] as number) * scale;
+          if (Math.abs(w[index] as number) > FAST_LIMIT) {
+            exact = false;
+          }
+        }
+      }
+      if (Math.abs(factor) > FAST_LIMIT) {
+        exact = false;
+      }
+      const { columns, values } = row;
+      for (let n = 0; n < columns.length && exact; n++) {
+        const index = columns[n] as number;
+        const before = w[index] as number;
+        const after = before - factor * (values[n] as number);
+        if (Math.abs(after) > FAST_LIMIT) {
+          exact = false;
+        }
+        w[index] = after;
+        if (before === 0 && after !== 0) {
+          heap.push(index);
+          if (seen[index] === 0) {
+            seen[index] = 1;
+            touched.push(index);
+          }
+        }
+      }
+    }
+    const v: SparseVector = new Map();
+    for (const index of touched) {
+      const value = w[index] as number;
+      if (exact && value !== 0) {
+        v.set(index, BigInt(value));
+      }
+      w[index] = 0;
+      seen[index] = 0;
+    }
+    if (!exact) {
+      return undefined;
+    }
+    if (lead !== -1) {
+      makePrimitive(v, lead);
+    }
+    return { vector: new Map([...v].sort((x, y) => x[0] - y[0])), lead, basisVersion: this.version };
+  }
+
   /** Adds a nonzero residual that `reduce` returned for the current basis. */
   add(residual: Residual): void {
     if (residual.basisVersion !== this.version) {
@@ -142,6 +278,7 @@ export class EchelonBasis {
       );
     }
     this.rows.set(residual.lead, residual.vector);
+    this.packed.set(residual.lead, pack(residual.vector, residual.lead));
     this.version += 1;
   }
 
@@ -158,6 +295,33 @@ export class EchelonBasis {
   contains(vector: ReadonlyMap<number, bigint>): boolean {
     return this.reduce(vector).lead === -1;
   }
+}
+
+/** The row with its pivot first and columns ascending, or undefined when an entry is too large for the fast path. */
+function pack(vector: ReadonlyMap<number, bigint>, pivot: number): PackedRow | undefined {
+  const entries = [...vector].sort((a, b) => a[0] - b[0]);
+  if (entries[0]?.[0] !== pivot) {
+    throw new PublisherError('E_INTERNAL', `EchelonBasis: a row's smallest column is not its pivot ${pivot}`);
+  }
+  const columns = new Int32Array(entries.length);
+  const values = new Float64Array(entries.length);
+  for (const [n, [column, value]] of entries.entries()) {
+    if (value > BigInt(FAST_LIMIT) || value < -BigInt(FAST_LIMIT)) {
+      return undefined;
+    }
+    columns[n] = column;
+    values[n] = Number(value);
+  }
+  return { columns, values };
+}
+
+function gcdNumber(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) {
+    [x, y] = [y, x % y];
+  }
+  return x;
 }
 
 /**

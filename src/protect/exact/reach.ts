@@ -1,0 +1,142 @@
+// Which protected cells some combination of candidate cells could ever give: the cells secondary
+// suppression must watch. A primary outside the span of *every* candidate is outside the span of any
+// subset of them, so no publication can expose it, and dropping it changes no decision of the greedy.
+// On a day of a table family that leaves a few dozen of twenty thousand figures.
+//
+// The certificate is exact, though the arithmetic is modular. With an exact echelon basis b_j of the
+// candidates (span.ts, integers, pivot entries π_j not divisible by the prime P), a vector y over F_P
+// with b_j·y ≡ 0 (mod P) for every j is built and checked. If p = Σ c_j·b_j over the rationals, the
+// c_j follow from the triangular pivots with denominators products of the π_j, invertible mod P, so
+// p·y ≡ Σ c_j·(b_j·y) ≡ 0. Hence p·y ≢ 0 proves p outside the span. A p with p·y ≡ 0 for both random
+// vectors is kept (possibly in the span; keeping is always safe).
+
+import { PublisherError } from '../../core/errors.js';
+import { type CellVector, EchelonBasis, indicator } from './span.js';
+
+/** A prime below 2^26: a product of two residues is an exact double. */
+export const PRIME = 67_108_859;
+const BIG_PRIME = BigInt(PRIME);
+
+const mulMod = (a: number, b: number): number => (a * b) % PRIME;
+
+function powMod(base: number, exponent: number): number {
+  let result = 1;
+  let b = base % PRIME;
+  let e = exponent;
+  while (e > 0) {
+    if (e & 1) result = mulMod(result, b);
+    b = mulMod(b, b);
+    e = Math.floor(e / 2);
+  }
+  return result;
+}
+
+/** The inverse of a nonzero residue (Fermat). */
+export function inverseMod(a: number): number {
+  if (a % PRIME === 0) {
+    throw new PublisherError('E_INTERNAL', 'inverseMod: 0 has no inverse');
+  }
+  return powMod(((a % PRIME) + PRIME) % PRIME, PRIME - 2);
+}
+
+/** The residue of an integer (bigint, or a number that is a safe integer) in [0, P). */
+export function toResidue(value: bigint | number): number {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    return ((value % PRIME) + PRIME) % PRIME;
+  }
+  const big = BigInt(value);
+  return Number(((big % BIG_PRIME) + BIG_PRIME) % BIG_PRIME);
+}
+
+const smallResidue = (value: bigint): number =>
+  value < 9_007_199_254_740_991n && value > -9_007_199_254_740_991n ? toResidue(Number(value)) : toResidue(value);
+
+/** A deterministic stream of residues (xorshift32): the result must not depend on the run. */
+export function residues(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return (state % (PRIME - 1)) + 1;
+  };
+}
+
+/**
+ * The primaries that may lie in the span of the candidates, in input order. Each one left out is proven
+ * outside it (see the file comment). Returns every primary when the proof's conditions do not hold.
+ */
+export function primariesInReach<T extends CellVector>(
+  candidates: readonly CellVector[],
+  primaries: readonly T[],
+): T[] {
+  if (primaries.length === 0) return [];
+  // Any order spans the same space; this one keeps the basis sparse. Rows sparsest first, and the inner
+  // cells covered by the largest rows take the smallest labels (so become pivots). On a day of the
+  // six-table family: 80k basis entries instead of 877k, 0.15 s instead of 1.0 s.
+  const weight = new Map<number, number>();
+  for (const cell of candidates)
+    for (const index of cell.inner) weight.set(index, (weight.get(index) ?? 0) + cell.inner.length);
+  const columns = [...weight.keys()].sort((a, b) => (weight.get(b) as number) - (weight.get(a) as number) || a - b);
+  const label = new Map(columns.map((index, position) => [index, position]));
+  const labelled = (cell: CellVector) => cell.inner.map((index) => label.get(index) ?? label.size + index);
+  const basis = new EchelonBasis();
+  for (const cell of [...candidates].sort((a, b) => a.inner.length - b.inner.length)) {
+    basis.insert(indicator(labelled(cell)));
+  }
+  const shapes = primaries.map(labelled);
+  const kernel = [kernelVector(basis, shapes, 0x9e3779b9), kernelVector(basis, shapes, 0x85ebca6b)];
+  if (kernel.some((y) => y === undefined)) {
+    return [...primaries];
+  }
+  return primaries.filter((_, n) =>
+    kernel.every((y) => {
+      let dot = 0;
+      for (const index of shapes[n] as number[]) {
+        dot = (dot + ((y as Map<number, number>).get(index) ?? 0)) % PRIME;
+      }
+      return dot === 0;
+    }),
+  );
+}
+
+/**
+ * A y over F_P orthogonal to every basis row, random on the free columns the primaries touch, checked
+ * row by row; undefined when a pivot entry is divisible by P. Columns no primary or row touches stay 0.
+ */
+function kernelVector(
+  basis: EchelonBasis,
+  primaries: readonly number[][],
+  seed: number,
+): Map<number, number> | undefined {
+  const next = residues(seed);
+  const y = new Map<number, number>();
+  const pivots = [...basis.pivots()].sort((a, b) => b - a);
+  const pivotSet = new Set(pivots);
+  const free = new Set<number>();
+  for (const primary of primaries) for (const index of primary) if (!pivotSet.has(index)) free.add(index);
+  for (const pivot of pivots) for (const index of basis.row(pivot)!.keys()) if (!pivotSet.has(index)) free.add(index);
+  for (const index of [...free].sort((a, b) => a - b)) y.set(index, next());
+  // Largest pivot first: a row's entries right of its pivot are then known.
+  for (const pivot of pivots) {
+    const row = basis.row(pivot)!;
+    const lead = smallResidue(row.get(pivot)!);
+    if (lead === 0) return undefined;
+    let sum = 0;
+    for (const [index, value] of row) {
+      if (index !== pivot) sum = (sum + mulMod(smallResidue(value), y.get(index) ?? 0)) % PRIME;
+    }
+    y.set(pivot, mulMod((PRIME - sum) % PRIME, inverseMod(lead)));
+  }
+  for (const pivot of pivots) {
+    let dot = 0;
+    for (const [index, value] of basis.row(pivot)!)
+      dot = (dot + mulMod(smallResidue(value), y.get(index) ?? 0)) % PRIME;
+    if (dot !== 0) {
+      throw new PublisherError('E_INTERNAL', `primariesInReach: the kernel vector is not orthogonal to row ${pivot}`);
+    }
+  }
+  return y;
+}
