@@ -17,15 +17,42 @@ export function gcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
-/** An exact rational number `num/den`, always normalised: `den > 0` and `gcd(num, den) = 1`. Immutable. */
+const SAFE = Number.MAX_SAFE_INTEGER;
+const fits = (value: number): boolean => value <= SAFE && value >= -SAFE;
+
+function gcdNumber(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y !== 0) {
+    [x, y] = [y, x % y];
+  }
+  return x;
+}
+
+/**
+ * An exact rational number `num/den`, always normalised: `den > 0` and `gcd(num, den) = 1`. Immutable.
+ * Held in doubles while numerator and denominator are safe integers (nearly always: the audit's rows
+ * are 0/1 vectors), in BigInt otherwise; every operation checks its results stay exact before it
+ * keeps them in doubles, so the two forms give the same numbers.
+ */
 export class Rational {
-  static readonly ZERO = new Rational(0n, 1n);
-  static readonly ONE = new Rational(1n, 1n);
+  static readonly ZERO = new Rational(0, 1, undefined);
+  static readonly ONE = new Rational(1, 1, undefined);
 
   private constructor(
-    readonly num: bigint,
-    readonly den: bigint,
+    private readonly n: number,
+    private readonly d: number,
+    /** The exact value when it does not fit in safe integers; then `n` and `d` are unused. */
+    private readonly big: { num: bigint; den: bigint } | undefined,
   ) {}
+
+  get num(): bigint {
+    return this.big?.num ?? BigInt(this.n);
+  }
+
+  get den(): bigint {
+    return this.big?.den ?? BigInt(this.d);
+  }
 
   static of(num: bigint | number, den: bigint | number = 1n): Rational {
     const n = typeof num === 'bigint' ? num : integer(num, 'numerator');
@@ -49,21 +76,48 @@ export class Rational {
     if (num === 0n) {
       return Rational.ZERO;
     }
-    if (den === 1n) {
-      return new Rational(num, 1n);
-    }
-    const g = gcd(num, den);
+    const g = den === 1n ? 1n : gcd(num, den);
     const sign = den < 0n ? -1n : 1n;
-    return new Rational((sign * num) / g, (sign * den) / g);
+    return Rational.fromBig((sign * num) / g, (sign * den) / g);
+  }
+
+  /** A normalised pair: in doubles when both fit. */
+  private static fromBig(num: bigint, den: bigint): Rational {
+    const limit = BigInt(SAFE);
+    if (num <= limit && num >= -limit && den <= limit) {
+      return new Rational(Number(num), Number(den), undefined);
+    }
+    return new Rational(0, 1, { num, den });
+  }
+
+  /** From safe integers with den ≠ 0, normalising in doubles. */
+  private static fromSmall(num: number, den: number): Rational {
+    if (num === 0) {
+      return Rational.ZERO;
+    }
+    if (den === 1) {
+      return new Rational(num, 1, undefined);
+    }
+    const g = gcdNumber(num, den);
+    const sign = den < 0 ? -1 : 1;
+    return new Rational((sign * num) / g, (sign * den) / g, undefined);
   }
 
   isZero(): boolean {
-    return this.num === 0n;
+    return this.big === undefined && this.n === 0;
   }
 
   add(other: Rational): Rational {
-    if (this.den === 1n && other.den === 1n) {
-      return new Rational(this.num + other.num, 1n).orZero();
+    if (this.big === undefined && other.big === undefined) {
+      if (this.d === 1 && other.d === 1) {
+        const sum = this.n + other.n;
+        if (fits(sum)) return sum === 0 ? Rational.ZERO : new Rational(sum, 1, undefined);
+      } else {
+        const left = this.n * other.d;
+        const right = other.n * this.d;
+        const den = this.d * other.d;
+        if (fits(left) && fits(right) && fits(den) && fits(left + right)) return Rational.fromSmall(left + right, den);
+      }
     }
     return Rational.normalised(this.num * other.den + other.num * this.den, this.den * other.den);
   }
@@ -73,34 +127,47 @@ export class Rational {
   }
 
   mul(other: Rational): Rational {
-    if (this.den === 1n && other.den === 1n) {
-      return new Rational(this.num * other.num, 1n).orZero();
+    if (this.big === undefined && other.big === undefined) {
+      if (this.d === 1 && other.d === 1) {
+        const product = this.n * other.n;
+        if (fits(product)) return product === 0 ? Rational.ZERO : new Rational(product, 1, undefined);
+      } else {
+        const num = this.n * other.n;
+        const den = this.d * other.d;
+        if (fits(num) && fits(den)) return Rational.fromSmall(num, den);
+      }
     }
     return Rational.normalised(this.num * other.num, this.den * other.den);
   }
 
   div(other: Rational): Rational {
-    if (other.num === 0n) {
+    if (other.isZero()) {
       throw new RangeError(`Rational: division of ${this.toString()} by 0`);
+    }
+    if (this.big === undefined && other.big === undefined) {
+      const num = this.n * other.d;
+      const den = this.d * other.n;
+      if (fits(num) && fits(den)) return Rational.fromSmall(num, den);
     }
     return Rational.normalised(this.num * other.den, this.den * other.num);
   }
 
   neg(): Rational {
-    return this.num === 0n ? this : new Rational(-this.num, this.den);
+    if (this.isZero()) return this;
+    return this.big === undefined
+      ? new Rational(-this.n, this.d, undefined)
+      : new Rational(0, 1, { num: -this.big.num, den: this.big.den });
   }
 
   equals(other: Rational): boolean {
+    if (this.big === undefined && other.big === undefined) return this.n === other.n && this.d === other.d;
     return this.num === other.num && this.den === other.den;
   }
 
   /** `-3`, `7/2`: the form witnesses are reported in. */
   toString(): string {
-    return this.den === 1n ? this.num.toString() : `${this.num}/${this.den}`;
-  }
-
-  private orZero(): Rational {
-    return this.num === 0n ? Rational.ZERO : this;
+    if (this.big === undefined) return this.d === 1 ? String(this.n) : `${this.n}/${this.d}`;
+    return this.big.den === 1n ? this.big.num.toString() : `${this.big.num}/${this.big.den}`;
   }
 }
 

@@ -121,6 +121,42 @@ describe('EchelonBasis (fraction-free, sparse)', () => {
     );
   });
 
+  it('stays exact where doubles would not: entries near and past 2^26 take the BigInt path and agree with dense elimination', () => {
+    // The fast path keeps every entry and factor within 2^26 (so products stay exact doubles) and
+    // redoes a reduction on BigInt when one would leave it; these entries force both, mid-reduction too.
+    const big = fc.oneof(
+      fc.integer({ min: -3, max: 3 }),
+      fc.integer({ min: 2 ** 25, max: 2 ** 27 }),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+    );
+    const toBig = (value: number | bigint) => BigInt(value);
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 1, max: 5 })
+          .chain((width) =>
+            fc.tuple(
+              fc.array(fc.array(big, { minLength: width, maxLength: width }), { maxLength: 6 }),
+              fc.array(big, { minLength: width, maxLength: width }),
+            ),
+          ),
+        ([rows, probe]) => {
+          const basis = new EchelonBasis();
+          const seen: bigint[][] = [];
+          const toSparse = (values: ReadonlyArray<number | bigint>) =>
+            new Map(values.flatMap((v, i) => (toBig(v) === 0n ? [] : [[i, toBig(v)] as const])));
+          for (const row of rows) {
+            const before = rank(seen);
+            seen.push(row.map(toBig));
+            expect(basis.insert(toSparse(row))).toBe(rank(seen) > before);
+          }
+          expect(basis.contains(toSparse(probe))).toBe(rank([...seen, probe.map(toBig)]) === rank(seen));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('needs a non-unit pivot: 2·e0 + e1 and e0 − e1 span e0 and e1 over the rationals', () => {
     const basis = new EchelonBasis();
     basis.insert(
@@ -252,6 +288,33 @@ describe('findDerivableCells', () => {
           expect(ids(reordered)).toEqual(ids(publishedMasks.map(fromMask('p'))));
         },
       ),
+    );
+  });
+});
+
+describe('Rational in doubles and in BigInt', () => {
+  // Reference: plain BigInt fractions, normalised by hand.
+  const reference = (num: bigint, den: bigint) => Rational.of(num, den).toString();
+  const operand = fc.record({
+    num: fc.oneof(
+      fc.bigInt({ min: -1000n, max: 1000n }),
+      fc.bigInt({ min: 2n ** 52n - 5n, max: 2n ** 54n }),
+      fc.bigInt({ min: -(2n ** 54n), max: -(2n ** 52n) }),
+    ),
+    den: fc.oneof(fc.bigInt({ min: 1n, max: 1000n }), fc.bigInt({ min: 2n ** 26n, max: 2n ** 28n })),
+  });
+  it('gives the same value on both sides of 2^53', () => {
+    fc.assert(
+      fc.property(operand, operand, (a, b) => {
+        const x = Rational.of(a.num, a.den);
+        const y = Rational.of(b.num, b.den);
+        expect(x.add(y).toString()).toBe(reference(a.num * b.den + b.num * a.den, a.den * b.den));
+        expect(x.mul(y).toString()).toBe(reference(a.num * b.num, a.den * b.den));
+        if (b.num !== 0n) expect(x.div(y).toString()).toBe(reference(a.num * b.den, a.den * b.num));
+        expect(x.add(y).equals(y.add(x))).toBe(true);
+        expect(x.sub(x).isZero()).toBe(true);
+      }),
+      { numRuns: 1000 },
     );
   });
 });
