@@ -4,6 +4,7 @@
 
 import { PublisherError } from '../../core/errors.js';
 import { Rational } from './rational.js';
+import { inPublishedSpan } from './rational-echelon.js';
 import { type CellVector, checkCellVectors } from './span.js';
 
 export type { CellVector } from './span.js';
@@ -18,11 +19,11 @@ export interface DerivableCell {
  * Independent audit (privacy.md test 3, PS1): every suppressed cell whose vector lies in the span of the published
  * vectors, i.e. whose value an attacker computes exactly from published values, with a witness.
  *
- * Deliberately a different code path from `secondarySuppression`: exact rationals instead of fraction-free integers,
- * a *reduced* echelon form (every row is zero on every other row's pivot, so a vector is reduced in one pass over its
- * own indices, no ordering), published vectors inserted sparsest first, and pivots chosen to touch the fewest rows.
- * A first pass only decides; if anything is derivable, a second pass tracks for every row the combination of
- * published cells it stands for, and each witness is checked by summing it back before it is returned.
+ * Deliberately a different code path from `secondarySuppression`: exact rationals instead of fraction-free integers.
+ * A first pass only decides (rational-echelon.ts: an echelon form of its own with a modular certificate that rules
+ * most cells out in one dot product each). If anything is derivable, a second pass builds a *reduced* echelon form
+ * (every row zero on every other row's pivot), tracking for every row the combination of published cells it stands
+ * for, and each witness is checked by summing it back before it is returned.
  *
  * Result sorted by id; witnesses sorted by id, zero coefficients left out.
  */
@@ -35,9 +36,8 @@ export function findDerivableCells(
   checkCellVectors(suppressed, 'suppressed', seen);
   const ordered = [...published].sort((a, b) => a.inner.length - b.inner.length || compareIds(a.id, b.id));
 
-  const quick = buildBasis(ordered, false);
-  const outside = certifiedOutside(quick.rows, suppressed);
-  const derivable = suppressed.filter((cell, n) => !outside[n] && quick.reduce(cell).residual.size === 0);
+  const inSpan = inPublishedSpan(ordered, suppressed);
+  const derivable = suppressed.filter((_, n) => inSpan[n]);
   if (derivable.length === 0) {
     return [];
   }
@@ -75,77 +75,6 @@ interface Row {
 
 interface ReducedEchelon {
   reduce(cell: CellVector): { residual: Map<number, Rational>; combination: Map<number, Rational> | undefined };
-  /** Pivot → row: entry 1 at the pivot, 0 at every other pivot. */
-  rows: ReadonlyMap<number, Row>;
-}
-
-/** A prime below 2^26 (a product of two residues is an exact double), not the one exact/reach.ts uses. */
-const MODULUS = 67_108_837;
-
-/**
- * Which suppressed cells are proven outside the published span without reducing each one exactly.
- * A vector y over F_M with e_j·y ≡ 0 (mod M) for every reduced row e_j (built, then checked). If x is in
- * the span, x = Σ x[pivot_j]·e_j (reduced rows: the coefficients are x's own entries at the pivots), so
- * x·y ≡ 0 whenever every entry of every e_j is defined mod M. Hence x·y ≢ 0 proves x outside; a cell
- * with x·y ≡ 0 is reduced exactly. All false when a denominator is divisible by M.
- */
-function certifiedOutside(rows: ReadonlyMap<number, Row>, suppressed: readonly CellVector[]): boolean[] {
-  const residue = (value: Rational): number | undefined => {
-    const num = Number(((value.num % BigInt(MODULUS)) + BigInt(MODULUS)) % BigInt(MODULUS));
-    const den = Number(value.den % BigInt(MODULUS));
-    return den === 0 ? undefined : (num * inverseModulo(den)) % MODULUS;
-  };
-  const entries: Array<[number, Array<[number, number]>]> = [];
-  for (const [pivot, row] of rows) {
-    const others: Array<[number, number]> = [];
-    for (const [index, value] of row.vector) {
-      if (index === pivot) continue;
-      const r = residue(value);
-      if (r === undefined) return suppressed.map(() => false);
-      others.push([index, r]);
-    }
-    entries.push([pivot, others]);
-  }
-  let state = 0x2545f491; // a fixed seed: the check must not depend on the run
-  const y = new Map<number, number>();
-  const at = (index: number): number => {
-    let value = y.get(index);
-    if (value === undefined) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      value = (state % (MODULUS - 1)) + 1;
-      y.set(index, value);
-    }
-    return value;
-  };
-  // A reduced row holds no other pivot, so each pivot's entry follows from free columns alone.
-  for (const [pivot, others] of entries) {
-    let sum = 0;
-    for (const [index, r] of others) sum = (sum + r * at(index)) % MODULUS;
-    y.set(pivot, (MODULUS - sum) % MODULUS);
-  }
-  for (const [pivot, others] of entries) {
-    let dot = y.get(pivot) as number;
-    for (const [index, r] of others) dot = (dot + r * at(index)) % MODULUS;
-    if (dot !== 0) {
-      throw new PublisherError('E_INTERNAL', `findDerivableCells: the check vector is not orthogonal to row ${pivot}`);
-    }
-  }
-  return suppressed.map((cell) => {
-    let dot = 0;
-    for (const index of cell.inner) dot = (dot + at(index)) % MODULUS;
-    return dot !== 0;
-  });
-}
-
-/** a^(M−2) mod M: the inverse of a nonzero residue (Fermat). */
-function inverseModulo(a: number): number {
-  let result = 1;
-  let base = a % MODULUS;
-  for (let e = MODULUS - 2; e > 0; e = Math.floor(e / 2)) {
-    if (e % 2 === 1) result = (result * base) % MODULUS;
-    base = (base * base) % MODULUS;
-  }
-  return result;
 }
 
 function buildBasis(ordered: readonly CellVector[], trackCombination: boolean): ReducedEchelon {
@@ -213,7 +142,7 @@ function buildBasis(ordered: readonly CellVector[], trackCombination: boolean): 
     rows.set(pivot, row);
   });
 
-  return { reduce: (cell) => reduce(cell), rows };
+  return { reduce: (cell) => reduce(cell) };
 }
 
 /**

@@ -409,7 +409,7 @@ export function isMultiple(a: ReadonlyMap<number, bigint>, b: ReadonlyMap<number
 }
 
 /** Binary min-heap of non-negative integers. */
-class MinHeap {
+export class MinHeap {
   constructor(private readonly items: number[]) {} // a sorted array is already a valid heap
 
   get size(): number {
