@@ -95,7 +95,7 @@ export function primariesInReach<T extends CellVector>(
     kernel.every((y) => {
       let dot = 0;
       for (const index of shapes[n] as number[]) {
-        dot = (dot + ((y as Map<number, number>).get(index) ?? 0)) % PRIME;
+        dot = (dot + ((y as Float64Array)[index] as number)) % PRIME;
       }
       return dot === 0;
     }),
@@ -106,34 +106,42 @@ export function primariesInReach<T extends CellVector>(
  * A y over F_P orthogonal to every basis row, random on the free columns the primaries touch, checked
  * row by row; undefined when a pivot entry is divisible by P. Columns no primary or row touches stay 0.
  */
-function kernelVector(
-  basis: EchelonBasis,
-  primaries: readonly number[][],
-  seed: number,
-): Map<number, number> | undefined {
+function kernelVector(basis: EchelonBasis, primaries: readonly number[][], seed: number): Float64Array | undefined {
   const next = residues(seed);
-  const y = new Map<number, number>();
   const pivots = [...basis.pivots()].sort((a, b) => b - a);
-  const pivotSet = new Set(pivots);
-  const free = new Set<number>();
-  for (const primary of primaries) for (const index of primary) if (!pivotSet.has(index)) free.add(index);
-  for (const pivot of pivots) for (const index of basis.row(pivot)!.keys()) if (!pivotSet.has(index)) free.add(index);
-  for (const index of [...free].sort((a, b) => a - b)) y.set(index, next());
+  const rows = new Map<number, { columns: ArrayLike<number>; residues: number[] }>();
+  let width = 0;
+  for (const pivot of pivots) {
+    const packed = basis.packedRow(pivot);
+    const columns = packed?.columns ?? [...(basis.row(pivot) as ReadonlyMap<number, bigint>).keys()];
+    const values: ArrayLike<number | bigint> = packed?.values ?? [
+      ...(basis.row(pivot) as ReadonlyMap<number, bigint>).values(),
+    ];
+    const residuesOfRow = Array.from(values, (value) =>
+      typeof value === 'number' ? toResidue(value) : smallResidue(value),
+    );
+    rows.set(pivot, { columns, residues: residuesOfRow });
+    for (let n = 0; n < columns.length; n++) width = Math.max(width, (columns[n] as number) + 1);
+  }
+  for (const primary of primaries) for (const index of primary) width = Math.max(width, index + 1);
+  const y = new Float64Array(width);
+  for (let index = 0; index < width; index++) y[index] = rows.has(index) ? 0 : next();
   // Largest pivot first: a row's entries right of its pivot are then known.
   for (const pivot of pivots) {
-    const row = basis.row(pivot)!;
-    const lead = smallResidue(row.get(pivot)!);
-    if (lead === 0) return undefined;
+    const { columns, residues: r } = rows.get(pivot) as { columns: ArrayLike<number>; residues: number[] };
+    let lead = 0;
     let sum = 0;
-    for (const [index, value] of row) {
-      if (index !== pivot) sum = (sum + mulMod(smallResidue(value), y.get(index) ?? 0)) % PRIME;
+    for (let n = 0; n < columns.length; n++) {
+      if (columns[n] === pivot) lead = r[n] as number;
+      else sum = (sum + mulMod(r[n] as number, y[columns[n] as number] as number)) % PRIME;
     }
-    y.set(pivot, mulMod((PRIME - sum) % PRIME, inverseMod(lead)));
+    if (lead === 0) return undefined;
+    y[pivot] = mulMod((PRIME - sum) % PRIME, inverseMod(lead));
   }
-  for (const pivot of pivots) {
+  for (const [pivot, { columns, residues: r }] of rows) {
     let dot = 0;
-    for (const [index, value] of basis.row(pivot)!)
-      dot = (dot + mulMod(smallResidue(value), y.get(index) ?? 0)) % PRIME;
+    for (let n = 0; n < columns.length; n++)
+      dot = (dot + mulMod(r[n] as number, y[columns[n] as number] as number)) % PRIME;
     if (dot !== 0) {
       throw new PublisherError('E_INTERNAL', `primariesInReach: the kernel vector is not orthogonal to row ${pivot}`);
     }

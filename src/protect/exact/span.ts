@@ -74,10 +74,10 @@ export function indicator(indices: Iterable<number>): SparseVector {
   return vector;
 }
 
-/** A basis row packed for the fast path: columns ascending, entries as exact (safe) integers. */
-interface PackedRow {
-  columns: Int32Array;
-  values: Float64Array;
+/** A row packed for the fast path: columns ascending (the pivot first), entries as exact small integers. */
+export interface PackedRow {
+  readonly columns: Int32Array;
+  readonly values: Float64Array;
 }
 
 /**
@@ -86,11 +86,35 @@ interface PackedRow {
  */
 const FAST_LIMIT = 2 ** 26;
 
+/** A residual held in one form or both: packed doubles (the fast path) and a BigInt map, made when asked for. */
+class HeldResidual implements Residual {
+  private map: SparseVector | undefined;
+
+  constructor(
+    readonly lead: number,
+    readonly basisVersion: number,
+    readonly packed: PackedRow | undefined,
+    map?: SparseVector,
+  ) {
+    this.map = map;
+  }
+
+  get vector(): ReadonlyMap<number, bigint> {
+    if (this.map === undefined) {
+      const map: SparseVector = new Map();
+      const { columns, values } = this.packed as PackedRow;
+      for (let n = 0; n < columns.length; n++) map.set(columns[n] as number, BigInt(values[n] as number));
+      this.map = map;
+    }
+    return this.map;
+  }
+}
+
 export class EchelonBasis {
-  private readonly rows = new Map<number, ReadonlyMap<number, bigint>>();
-  private readonly packed = new Map<number, PackedRow | undefined>(); // undefined: an entry too large for doubles
+  private readonly rows = new Map<number, HeldResidual>();
   private workspace = new Float64Array(0);
   private seen = new Uint8Array(0); // marks the workspace entries listed in `touched`, so each is listed once
+  private width = 0; // one past the largest column of any row
   private version = 0;
 
   get rank(): number {
@@ -99,7 +123,12 @@ export class EchelonBasis {
 
   /** The basis row whose pivot is `pivot`, if any. */
   row(pivot: number): ReadonlyMap<number, bigint> | undefined {
-    return this.rows.get(pivot);
+    return this.rows.get(pivot)?.vector;
+  }
+
+  /** The row in packed form; undefined when there is no such row or an entry is too large for doubles. */
+  packedRow(pivot: number): PackedRow | undefined {
+    return this.rows.get(pivot)?.packed;
   }
 
   /** Pivot columns, in no particular order. */
@@ -116,7 +145,7 @@ export class EchelonBasis {
     return this.reduceFast(vector) ?? this.reduceExact(vector);
   }
 
-  private reduceExact(vector: ReadonlyMap<number, bigint>): Residual {
+  private reduceExact(vector: ReadonlyMap<number, bigint>): HeldResidual {
     const v: SparseVector = new Map();
     for (const [index, value] of vector) {
       if (value !== 0n) {
@@ -147,28 +176,22 @@ export class EchelonBasis {
         }
         continue;
       }
-      eliminateAt(v, row, p, push);
+      eliminateAt(v, row.vector, p, push);
     }
     if (lead !== -1) {
       makePrimitive(v, lead);
     }
-    return { vector: v, lead, basisVersion: this.version };
+    return new HeldResidual(lead, this.version, lead === -1 ? undefined : pack(v, lead), v);
   }
 
   /** The same elimination as `reduceExact` on doubles; undefined when exactness cannot be kept. */
-  private reduceFast(vector: ReadonlyMap<number, bigint>): Residual | undefined {
-    let size = 0;
+  private reduceFast(vector: ReadonlyMap<number, bigint>): HeldResidual | undefined {
+    let size = this.width;
     for (const [index, value] of vector) {
       if (value > BigInt(FAST_LIMIT) || value < -BigInt(FAST_LIMIT)) {
         return undefined;
       }
       size = Math.max(size, index + 1);
-    }
-    for (const pivot of this.rows.keys()) {
-      const row = this.packed.get(pivot);
-      if (row !== undefined && row.columns.length > 0) {
-        size = Math.max(size, (row.columns[row.columns.length - 1] as number) + 1);
-      }
     }
     if (this.workspace.length < size) {
       this.workspace = new Float64Array(Math.max(size, 2 * this.workspace.length));
@@ -198,13 +221,14 @@ export class EchelonBasis {
       if (a === 0) {
         continue;
       }
-      if (!this.rows.has(p)) {
+      const held = this.rows.get(p);
+      if (held === undefined) {
         if (lead === -1) {
           lead = p;
         }
         continue;
       }
-      const row = this.packed.get(p);
+      const row = held.packed;
       if (row === undefined) {
         exact = false;
         break;
@@ -245,22 +269,39 @@ export class EchelonBasis {
         }
       }
     }
-    const v: SparseVector = new Map();
+    const kept: number[] = [];
     for (const index of touched) {
-      const value = w[index] as number;
-      if (exact && value !== 0) {
-        v.set(index, BigInt(value));
+      if (w[index] !== 0) {
+        kept.push(index);
       }
+    }
+    kept.sort((x, y) => x - y);
+    const columns = Int32Array.from(kept);
+    const values = new Float64Array(kept.length);
+    let g = 0;
+    for (let n = 0; n < kept.length; n++) {
+      const value = w[kept[n] as number] as number;
+      values[n] = value;
+      g = gcdNumber(g, value);
+    }
+    for (const index of touched) {
       w[index] = 0;
       seen[index] = 0;
     }
     if (!exact) {
       return undefined;
     }
-    if (lead !== -1) {
-      makePrimitive(v, lead);
+    if (lead === -1) {
+      return new HeldResidual(-1, this.version, undefined, new Map());
     }
-    return { vector: new Map([...v].sort((x, y) => x[0] - y[0])), lead, basisVersion: this.version };
+    if (columns[0] !== lead) {
+      throw new PublisherError('E_INTERNAL', `EchelonBasis: the residual's smallest column is not its lead ${lead}`);
+    }
+    const divisor = (values[0] as number) < 0 ? -g : g; // primitive, positive at the lead
+    if (divisor !== 1) {
+      for (let n = 0; n < values.length; n++) values[n] = (values[n] as number) / divisor;
+    }
+    return new HeldResidual(lead, this.version, { columns, values });
   }
 
   /** Adds a nonzero residual that `reduce` returned for the current basis. */
@@ -277,8 +318,21 @@ export class EchelonBasis {
         'EchelonBasis.add: the residual is zero (the vector is already in the span)',
       );
     }
-    this.rows.set(residual.lead, residual.vector);
-    this.packed.set(residual.lead, pack(residual.vector, residual.lead));
+    const held =
+      residual instanceof HeldResidual
+        ? residual
+        : new HeldResidual(
+            residual.lead,
+            residual.basisVersion,
+            pack(residual.vector, residual.lead),
+            new Map(residual.vector),
+          );
+    this.rows.set(residual.lead, held);
+    if (held.packed !== undefined && held.packed.columns.length > 0) {
+      this.width = Math.max(this.width, (held.packed.columns[held.packed.columns.length - 1] as number) + 1);
+    } else {
+      for (const index of held.vector.keys()) this.width = Math.max(this.width, index + 1);
+    }
     this.version += 1;
   }
 
