@@ -14,6 +14,11 @@
 // arithmetic (exact/gauss-suppression.ts) suppresses the cheapest further rows until no primary is a
 // linear combination of published rows; exact/disclosure-audit.ts re-checks it independently. Days are
 // disjoint (no figure spans two days), so each day is its own problem.
+//
+// What makes it affordable: of a day's twenty thousand figures under k, only a few dozen are in the span
+// of all the candidate rows at all (exact/reach.ts proves the others out with a modular certificate,
+// and the greedy watches only those), and the re-check rules out most figures the same way, with its own
+// rational arithmetic (exact/rational-echelon.ts). A day of a 2M-event quarter: 21 s -> about 1 s.
 import { PublisherError } from '../core/errors.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type CellVector, type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
