@@ -3,6 +3,8 @@
 // fact) pairs of the base table (the one holding every dimension of the family), then protects the
 // family day by day and withholds the rows each day's elimination picks. The statements are in
 // family.sql.
+
+import { batchRanges } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
@@ -110,101 +112,110 @@ export async function protectFamily(
     }),
     names,
   );
-  for (const [n, result] of group.entries()) {
-    const time = id(result.dataset.timeColumn);
+  /** The batch's facts placed in their rows, its pairs, vectors and figures under k (family.sql). */
+  const buildBatch = async (batch: { from: string; until: string }): Promise<void> => {
+    for (const [n, result] of group.entries()) {
+      const time = id(result.dataset.timeColumn);
+      await duck.run(
+        sql('member_rows', {
+          n: String(n),
+          time,
+          fact_columns: dimensionsOf(result)
+            .map((column) => `f.${id(column)}`)
+            .join(', '),
+          chain: chainSql(result),
+          facts: id(result.facts),
+          label_joins: labelJoinsSql(result),
+          row_key: rowKeySql(result),
+          rows: id(result.tables.rows),
+        }),
+        { [`dataset_${n}`]: result.dataset.name, other: OTHER, ...batch },
+      );
+      const [count] = await duck.all<{ facts: string; placed: string; rows: string }>(
+        sql('count_facts', {
+          n: String(n),
+          facts: id(result.facts),
+          time,
+          columns: dimensionsOf(result)
+            .map((column) => id(column))
+            .join(', '),
+        }),
+        batch,
+      );
+      if (count?.facts !== count?.placed || count?.placed !== count?.rows) {
+        throw new PublisherError(
+          'E_PRIVACY_CHECK',
+          `family ${population}: ${result.dataset.name} has facts in no row or in two rows of its own (${count?.placed} of ${count?.facts} placed, ${count?.rows} placements); nothing was published`,
+        );
+      }
+    }
+    const on = (n: number, left: string, right: string) =>
+      ['machine_id', '_time', ...dimensionsOf(group[n]!)]
+        .map((column) => `${left}.${id(column)} = ${right}.${id(column)}`)
+        .join(' AND ');
     await duck.run(
-      sql('member_rows', {
-        n: String(n),
-        time,
-        fact_columns: dimensionsOf(result)
-          .map((column) => `f.${id(column)}`)
-          .join(', '),
-        chain: chainSql(result),
-        facts: id(result.facts),
-        label_joins: labelJoinsSql(result),
-        row_key: rowKeySql(result),
-        rows: id(result.tables.rows),
-      }),
-      { [`dataset_${n}`]: result.dataset.name, other: OTHER },
-    );
-    const [count] = await duck.all<{ facts: string; placed: string; rows: string }>(
-      sql('count_facts', {
-        n: String(n),
-        facts: id(result.facts),
-        time,
-        columns: dimensionsOf(result)
-          .map((column) => id(column))
-          .join(', '),
+      sql('pairs', {
+        base: String(base),
+        row_ids: group.map((_, n) => (n === base ? 'b._rid' : `m${n}._rid`)).join(', '),
+        member_joins: group
+          .map((_, n) => (n === base ? '' : `LEFT JOIN family_member_${n} m${n} ON ${on(n, `m${n}`, 'b')}`))
+          .filter((join) => join !== '')
+          .join('\n  '),
       }),
     );
-    if (count?.facts !== count?.placed || count?.placed !== count?.rows) {
+    const [unmatched] = await duck.all<{ n: string }>(sql('unmatched_pairs'));
+    let unmatchedFacts = Number(unmatched?.n ?? 0);
+    for (const n of group.keys()) {
+      if (n === base) continue;
+      const [row] = await duck.all<{ n: string }>(
+        sql('unmatched_facts', { n: String(n), base: String(base), on: on(n, 'm', 'b') }),
+      );
+      unmatchedFacts += Number(row?.n ?? 0);
+    }
+    if (unmatchedFacts > 0) {
       throw new PublisherError(
-        'E_PRIVACY_CHECK',
-        `family ${population}: ${result.dataset.name} has facts in no row or in two rows of its own (${count?.placed} of ${count?.facts} placed, ${count?.rows} placements); nothing was published`,
+        'E_CONFIG',
+        `family ${population}: its tables do not count the same events (${unmatchedFacts} facts of one table have no counterpart in another); give them their own populations`,
       );
     }
-  }
-  const on = (n: number, left: string, right: string) =>
-    ['machine_id', '_time', ...dimensionsOf(group[n]!)]
-      .map((column) => `${left}.${id(column)} = ${right}.${id(column)}`)
-      .join(' AND ');
-  await duck.run(
-    sql('pairs', {
-      base: String(base),
-      row_ids: group.map((_, n) => (n === base ? 'b._rid' : `m${n}._rid`)).join(', '),
-      member_joins: group
-        .map((_, n) => (n === base ? '' : `LEFT JOIN family_member_${n} m${n} ON ${on(n, `m${n}`, 'b')}`))
-        .filter((join) => join !== '')
-        .join('\n  '),
-    }),
-  );
-  const [unmatched] = await duck.all<{ n: string }>(sql('unmatched_pairs'));
-  let unmatchedFacts = Number(unmatched?.n ?? 0);
-  for (const n of group.keys()) {
-    if (n === base) continue;
-    const [row] = await duck.all<{ n: string }>(
-      sql('unmatched_facts', { n: String(n), base: String(base), on: on(n, 'm', 'b') }),
-    );
-    unmatchedFacts += Number(row?.n ?? 0);
-  }
-  if (unmatchedFacts > 0) {
-    throw new PublisherError(
-      'E_CONFIG',
-      `family ${population}: its tables do not count the same events (${unmatchedFacts} facts of one table have no counterpart in another); give them their own populations`,
-    );
-  }
 
-  await duck.run(sql('vectors'));
-  const figures = [sql('protected_inner')];
-  for (let a = 1; a <= group.length; a++) {
-    for (let b = a + 1; b <= group.length; b++)
-      figures.push(sql('protected_intersection', { a: String(a), b: String(b) }));
-  }
-  await duck.run(sql('protected', { figures: figures.join('\n  UNION ALL ') }), { k });
-
-  const secondary: string[] = [];
-  const days = await duck.all<{ _day: string }>(sql('days'));
-  let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
-  for (const { _day: day } of days) {
-    const result = await protectDayOfFamily(duck, day);
-    secondary.push(...result.secondary);
-    if (result.rows * result.innerCells > largestDay.rows * largestDay.innerCells) {
-      largestDay = { day, rows: result.rows, innerCells: result.innerCells, primaries: result.primaries };
+    await duck.run(sql('vectors'), batch);
+    const figures = [sql('protected_inner')];
+    for (let a = 1; a <= group.length; a++) {
+      for (let b = a + 1; b <= group.length; b++)
+        figures.push(sql('protected_intersection', { a: String(a), b: String(b) }));
     }
+    await duck.run(sql('protected', { figures: figures.join('\n  UNION ALL ') }), { k });
+  };
+  const secondary: string[] = [];
+  const days = (await duck.all<{ _day: string }>(sql('days'))).map((row) => row._day);
+  let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
+  // A week at a time: the facts' chains of a whole 10M quarter do not fit in the default memory limit.
+  // The batches cover every day, rows or not, so a fact in no row is still found by the count.
+  const ranges: Array<[number, number]> = days.length > 0 ? batchRanges(days.length) : [[0, -1]];
+  for (const [position, [first, last]] of ranges.entries()) {
+    const next = ranges[position + 1];
+    const batch = {
+      from: position === 0 ? '' : (days[first] as string),
+      until: next ? (days[next[0]] as string) : '\uffff',
+    };
+    await buildBatch(batch);
+    for (const day of days.slice(first, last + 1)) {
+      const result = await protectDayOfFamily(duck, day);
+      secondary.push(...result.secondary);
+      if (result.rows * result.innerCells > largestDay.rows * largestDay.innerCells) {
+        largestDay = { day, rows: result.rows, innerCells: result.innerCells, primaries: result.primaries };
+      }
+    }
+    await duck.run(
+      sql('drop_family', {
+        drops: [...group.map((_, n) => `family_member_${n}`), 'family_pairs', 'family_vectors', 'family_protected']
+          .map((table) => `DROP TABLE ${table};`)
+          .join(' '),
+      }),
+    );
   }
-  await duck.run(
-    sql('drop_family', {
-      drops: [
-        ...group.map((_, n) => `family_member_${n}`),
-        'family_pairs',
-        'family_rows',
-        'family_vectors',
-        'family_protected',
-      ]
-        .map((table) => `DROP TABLE ${table};`)
-        .join(' '),
-    }),
-  );
+  await duck.run(sql('drop_family', { drops: 'DROP TABLE family_rows;' }));
   await withholdSecondary(duck, group, secondary);
   const summary: FamilyProtection = {
     population,

@@ -18,11 +18,14 @@ CREATE OR REPLACE TEMP TABLE family_rows AS
 -- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
 -- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
 -- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_{{n}} AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, [{{chain}}] AS _chain
     FROM {{facts}} f
-    {{label_joins}}),
+    {{label_joins}}
+    WHERE f.{{time}}::VARCHAR >= $from AND f.{{time}}::VARCHAR < $until),
   candidates AS (
     SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
     FROM labelled),
@@ -34,8 +37,10 @@ CREATE OR REPLACE TEMP TABLE family_member_{{n}} AS
   FROM placed p JOIN family_rows r USING (_row_id)
 
 -- name: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice.
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, {{time}}, {{columns}} FROM {{facts}}))::BIGINT AS facts,
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, {{time}}, {{columns}} FROM {{facts}}
+                              WHERE {{time}}::VARCHAR >= $from AND {{time}}::VARCHAR < $until))::BIGINT AS facts,
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, {{columns}} FROM family_member_{{n}}))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_{{n}})::BIGINT AS rows
 
@@ -59,8 +64,8 @@ SELECT count(*)::BIGINT AS n FROM family_pairs WHERE len(list_filter(_rows, x ->
 SELECT count(*)::BIGINT AS n FROM family_member_{{n}} m ANTI JOIN family_member_{{base}} b ON {{on}}
 
 -- name: vectors
--- Each row of the family as the sorted list of the inner cells it sums, ordered by day so that one
--- day's slice is read without a scan of the others.
+-- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
+-- one day's slice is read without a scan of the others.
 CREATE OR REPLACE TEMP TABLE family_vectors AS
   SELECT r._day, r._rid, r._row_id AS id, r.value::BIGINT AS value, r.published, coalesce(v.cells, []) AS cells
   FROM family_rows r
@@ -68,6 +73,7 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
     SELECT _day, _rid, list(_idx ORDER BY _idx) AS cells
     FROM (SELECT DISTINCT _day, unnest(_rows) AS _rid, _idx FROM (SELECT DISTINCT _day, _rows, _idx FROM family_pairs))
     GROUP BY _day, _rid) v USING (_day, _rid)
+  WHERE r._day >= $from AND r._day < $until
   ORDER BY r._day, r._rid
 
 -- name: protected_inner
