@@ -11,7 +11,7 @@
 // by `b/gcd` first. Residuals are made primitive at the end, so entries stay small.
 
 import { PublisherError } from '../../core/errors.js';
-import { gcd } from './rational.js';
+import { gcd, gcdNumber } from './rational.js';
 
 export type SparseVector = Map<number, bigint>;
 
@@ -367,15 +367,6 @@ function pack(vector: ReadonlyMap<number, bigint>, pivot: number): PackedRow | u
     values[n] = Number(value);
   }
   return { columns, values };
-}
-
-function gcdNumber(a: number, b: number): number {
-  let x = Math.abs(a);
-  let y = Math.abs(b);
-  while (y !== 0) {
-    [x, y] = [y, x % y];
-  }
-  return x;
 }
 
 /**
