@@ -40,7 +40,7 @@ export function inverseMod(a: number): number {
 }
 
 /** The residue of an integer (bigint, or a number that is a safe integer) in [0, P). */
-export function toResidue(value: bigint | number): number {
+function toResidue(value: bigint | number): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) {
     return ((value % PRIME) + PRIME) % PRIME;
   }
@@ -48,11 +48,8 @@ export function toResidue(value: bigint | number): number {
   return Number(((big % BIG_PRIME) + BIG_PRIME) % BIG_PRIME);
 }
 
-const smallResidue = (value: bigint): number =>
-  value < 9_007_199_254_740_991n && value > -9_007_199_254_740_991n ? toResidue(Number(value)) : toResidue(value);
-
 /** A deterministic stream of residues (xorshift32): the result must not depend on the run. */
-export function residues(seed: number): () => number {
+function residues(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {
     state ^= state << 13;
@@ -118,7 +115,7 @@ function kernelVector(basis: EchelonBasis, primaries: readonly number[][], seed:
       ...(basis.row(pivot) as ReadonlyMap<number, bigint>).values(),
     ];
     const residuesOfRow = Array.from(values, (value) =>
-      typeof value === 'number' ? toResidue(value) : smallResidue(value),
+      typeof value === 'number' ? toResidue(value) : toResidue(value),
     );
     rows.set(pivot, { columns, residues: residuesOfRow });
     for (let n = 0; n < columns.length; n++) width = Math.max(width, (columns[n] as number) + 1);
