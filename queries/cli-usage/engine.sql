@@ -22,6 +22,87 @@ SET allowed_directories = ['<work>/build/out/', '<work>/build/companions/'];
     SET lock_configuration = true;
 
 -- [3] no parameters
+SET TimeZone = 'UTC';
+
+-- [4] no parameters
+SET preserve_insertion_order = false;
+
+-- [5] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [6] no parameters
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
+
+-- [7] no parameters
+SET TimeZone = 'UTC';
+
+-- [8] no parameters
+SET preserve_insertion_order = false;
+
+-- [9] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [10] no parameters
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
+
+-- [11] no parameters
+SET TimeZone = 'UTC';
+
+-- [12] no parameters
+SET preserve_insertion_order = false;
+
+-- [13] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [14] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [15] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+''))') AS tree;
+
+-- [16] no parameters
+SET TimeZone = 'UTC';
+
+-- [17] no parameters
+SET preserve_insertion_order = false;
+
+-- [18] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [19] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("RuntimeID", ''-([a-z0-9]+)$'', 1))') AS tree;
+
+-- [20] no parameters
+SET TimeZone = 'UTC';
+
+-- [21] no parameters
+SET preserve_insertion_order = false;
+
+-- [22] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [23] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [24] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+''))') AS tree;
+
+-- [25] no parameters
+SET TimeZone = 'UTC';
+
+-- [26] no parameters
+SET preserve_insertion_order = false;
+
+-- [27] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [28] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [29] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+''))') AS tree;
+
+-- [30] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_query" AS -- cli-usage: .NET-CLI-style command telemetry, one fact per command invocation.
@@ -47,16 +128,16 @@ LEFT JOIN prefix_geo g USING (ip_prefix)
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [4] no parameters
+-- [31] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_query";
 
--- [5] no parameters
+-- [32] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", 0::BIGINT AS _events FROM "ds_cli_usage_query" LIMIT 0;
 
--- [6] no parameters
+-- [33] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -66,7 +147,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
   GROUP BY ALL;
 
--- [7] no parameters
+-- [34] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -76,7 +157,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
   GROUP BY ALL;
 
--- [8] no parameters
+-- [35] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -86,7 +167,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
   GROUP BY ALL;
 
--- [9] no parameters
+-- [36] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -96,7 +177,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
   GROUP BY ALL;
 
--- [10] no parameters
+-- [37] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -106,7 +187,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
   GROUP BY ALL;
 
--- [11] no parameters
+-- [38] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -116,7 +197,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
   GROUP BY ALL;
 
--- [12] no parameters
+-- [39] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -126,7 +207,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
   GROUP BY ALL;
 
--- [13] no parameters
+-- [40] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -136,7 +217,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
   GROUP BY ALL;
 
--- [14] no parameters
+-- [41] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -146,7 +227,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
   GROUP BY ALL;
 
--- [15] no parameters
+-- [42] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -156,7 +237,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
   GROUP BY ALL;
 
--- [16] no parameters
+-- [43] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -166,7 +247,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
   GROUP BY ALL;
 
--- [17] no parameters
+-- [44] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -176,7 +257,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
   GROUP BY ALL;
 
--- [18] no parameters
+-- [45] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -186,7 +267,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
   GROUP BY ALL;
 
--- [19] no parameters
+-- [46] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
@@ -196,7 +277,7 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [20] no parameters
+-- [47] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -205,16 +286,16 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [21] no parameters
+-- [48] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_facts" WHERE "Timestamp" IS NULL;
 
--- [22] no parameters
+-- [49] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [23] no parameters
+-- [50] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -232,7 +313,7 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_facts" GROUP BY GROUPING SETS (("Command"), ("Geography"), ("OSFamily"), ("RuntimeID"), ("OSVersion"), ("SDKVersion")))
 WHERE clean <> raw;
 
--- [24] $touched_0 = [" build ","build"]
+-- [51] $touched_0 = [" build ","build"]
 -- facts.sql: regroup_cleaned
 -- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
 -- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
@@ -243,25 +324,25 @@ DELETE FROM "ds_cli_usage_facts" WHERE list_contains($touched_0, "Command");
 INSERT INTO "ds_cli_usage_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [25] $daily_cap = 1000
+-- [52] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [26] no parameters
+-- [53] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [27] no parameters
+-- [54] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [28] no parameters
+-- [55] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_facts";
 
--- [29] $other = "Other"
+-- [56] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -270,7 +351,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [30] $k = 10
+-- [57] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -288,7 +369,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_vm" AS
 INSERT INTO "ds_cli_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [31] $level = 1
+-- [58] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -299,20 +380,20 @@ INSERT INTO "ds_cli_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [32] no parameters
+-- [59] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_0_values";
 
--- [33] no parameters
+-- [60] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_0_values"; DROP TABLE "ds_cli_usage_label_0_vm";
 
--- [34] no parameters
+-- [61] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [35] $other = "Other"
+-- [62] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -321,7 +402,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [36] $k = 10
+-- [63] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -339,7 +420,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_vm" AS
 INSERT INTO "ds_cli_usage_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [37] $k = 10, $level = 1
+-- [64] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -354,7 +435,7 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [38] $level = 2
+-- [65] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -365,20 +446,20 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [39] no parameters
+-- [66] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_1_values";
 
--- [40] no parameters
+-- [67] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_1_values"; DROP TABLE "ds_cli_usage_label_1_vm";
 
--- [41] no parameters
+-- [68] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [42] $other = "Other"
+-- [69] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -387,7 +468,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [43] $k = 10
+-- [70] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -405,7 +486,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_vm" AS
 INSERT INTO "ds_cli_usage_label_2"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [44] $level = 1
+-- [71] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -416,20 +497,20 @@ INSERT INTO "ds_cli_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [45] no parameters
+-- [72] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_2_values";
 
--- [46] no parameters
+-- [73] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_2_values"; DROP TABLE "ds_cli_usage_label_2_vm";
 
--- [47] no parameters
+-- [74] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [48] $other = "Other"
+-- [75] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -438,7 +519,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [49] $k = 10
+-- [76] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -456,7 +537,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_vm" AS
 INSERT INTO "ds_cli_usage_label_3"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [50] $k = 10, $level = 1
+-- [77] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -471,7 +552,7 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [51] $level = 2
+-- [78] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -482,20 +563,20 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [52] no parameters
+-- [79] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_3_values";
 
--- [53] no parameters
+-- [80] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_3_values"; DROP TABLE "ds_cli_usage_label_3_vm";
 
--- [54] no parameters
+-- [81] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_3" GROUP BY _level ORDER BY _level;
 
--- [55] $other = "Other"
+-- [82] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -504,7 +585,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [56] $k = 10
+-- [83] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -522,7 +603,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_vm" AS
 INSERT INTO "ds_cli_usage_label_4"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [57] $k = 10, $level = 1
+-- [84] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -537,7 +618,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [58] $k = 10, $level = 2
+-- [85] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -552,7 +633,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [59] $level = 3
+-- [86] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -563,20 +644,20 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [60] no parameters
+-- [87] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_4_values";
 
--- [61] no parameters
+-- [88] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_4_values"; DROP TABLE "ds_cli_usage_label_4_vm";
 
--- [62] no parameters
+-- [89] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_4" GROUP BY _level ORDER BY _level;
 
--- [63] $other = "Other"
+-- [90] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -585,7 +666,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [64] $k = 10
+-- [91] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -603,7 +684,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_vm" AS
 INSERT INTO "ds_cli_usage_label_5"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [65] $k = 10, $level = 1
+-- [92] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -618,7 +699,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [66] $k = 10, $level = 2
+-- [93] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -633,7 +714,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [67] $level = 3
+-- [94] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -644,27 +725,27 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [68] no parameters
+-- [95] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_5_values";
 
--- [69] no parameters
+-- [96] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_5_values"; DROP TABLE "ds_cli_usage_label_5_vm";
 
--- [70] no parameters
+-- [97] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_5" GROUP BY _level ORDER BY _level;
 
--- [71] no parameters
+-- [98] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_facts");
 
--- [72] $other = "Other"
+-- [99] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -674,7 +755,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_0" l JOIN "ds_cli_usage_label_0_codes" c ON c._text = l._label;
 
--- [73] $other = "Other"
+-- [100] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -684,7 +765,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_1" l JOIN "ds_cli_usage_label_1_codes" c ON c._text = l._label;
 
--- [74] $other = "Other"
+-- [101] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -694,7 +775,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_2" l JOIN "ds_cli_usage_label_2_codes" c ON c._text = l._label;
 
--- [75] $other = "Other"
+-- [102] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -704,7 +785,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_3" l JOIN "ds_cli_usage_label_3_codes" c ON c._text = l._label;
 
--- [76] $other = "Other"
+-- [103] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -714,7 +795,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_4" l JOIN "ds_cli_usage_label_4_codes" c ON c._text = l._label;
 
--- [77] $other = "Other"
+-- [104] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -724,39 +805,39 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_5" l JOIN "ds_cli_usage_label_5_codes" c ON c._text = l._label;
 
--- [78] no parameters
+-- [105] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_5_codes";
 
--- [79] no parameters
+-- [106] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_4_codes";
 
--- [80] no parameters
+-- [107] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_3_codes";
 
--- [81] no parameters
+-- [108] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_2_codes";
 
--- [82] no parameters
+-- [109] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_1_codes";
 
--- [83] no parameters
+-- [110] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 
--- [84] no parameters
+-- [111] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [85] no parameters
+-- [112] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [86] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
+-- [113] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
 -- cells.sql: remainder_order
 -- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
 -- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
@@ -844,7 +925,7 @@ SELECT $name_5::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _ke
     SELECT _key & $mask_5::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
 ORDER BY _dimension;
 
--- [87] no parameters
+-- [114] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -855,11 +936,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [88] no parameters
+-- [115] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [89] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [116] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -986,7 +1067,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [90] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1003,7 +1084,3294 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [91] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [118] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_commands_query" AS -- cli-usage-commands: the events of cli-usage (same filter, same machines) counted by Command and OSFamily only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  e.command                                      AS "Command",
+  e.os_family                                    AS "OSFamily"
+FROM events e
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [119] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_commands_query";
+
+-- [120] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_commands_query" LIMIT 0;
+
+-- [121] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [122] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [123] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [124] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [125] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [126] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [127] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [128] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [129] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [130] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [131] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [132] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [133] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [134] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [135] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_commands_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [136] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_facts" WHERE "Timestamp" IS NULL;
+
+-- [137] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_commands_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [138] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("Command", "OSFamily")
+           WHEN 1 THEN 0 /* "Command" */
+           WHEN 2 THEN 1 /* "OSFamily" */
+         END AS position,
+         coalesce("Command", "OSFamily") AS raw
+  FROM "ds_cli_usage_commands_facts" GROUP BY GROUPING SETS (("Command"), ("OSFamily")))
+WHERE clean <> raw;
+
+-- [139] $touched_0 = [" build ","build"]
+-- facts.sql: regroup_cleaned
+-- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
+-- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
+CREATE OR REPLACE TEMP TABLE _cleaned AS
+  SELECT * EXCLUDE (_events) REPLACE ((CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS "Command", (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("OSFamily" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("OSFamily" AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS "OSFamily"), sum(_events)::BIGINT AS _events
+  FROM "ds_cli_usage_commands_facts" WHERE list_contains($touched_0, "Command") GROUP BY ALL;
+DELETE FROM "ds_cli_usage_commands_facts" WHERE list_contains($touched_0, "Command");
+INSERT INTO "ds_cli_usage_commands_facts" BY NAME SELECT * FROM _cleaned;
+DROP TABLE _cleaned;
+
+-- [140] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_commands_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [141] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [142] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [143] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_commands_facts";
+
+-- [144] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_values" AS
+  SELECT "Command" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_commands_facts") GROUP BY ALL;
+
+-- [145] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0" AS
+  SELECT "Command" AS _value, "Command" AS _label, 0 AS _level
+  FROM "ds_cli_usage_commands_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_vm" AS
+  SELECT DISTINCT f."Command" AS _value, f.machine_id FROM "ds_cli_usage_commands_facts" f
+  ANTI JOIN "ds_cli_usage_commands_label_0" t ON t._value = f."Command";
+INSERT INTO "ds_cli_usage_commands_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_commands_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [146] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_commands_label_0_values" v ANTI JOIN "ds_cli_usage_commands_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_commands_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [147] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_commands_label_0_values";
+
+-- [148] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_commands_label_0_values"; DROP TABLE "ds_cli_usage_commands_label_0_vm";
+
+-- [149] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_commands_label_0" GROUP BY _level ORDER BY _level;
+
+-- [150] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_values" AS
+  SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_commands_facts") GROUP BY ALL;
+
+-- [151] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1" AS
+  SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
+  FROM "ds_cli_usage_commands_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_vm" AS
+  SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_cli_usage_commands_facts" f
+  ANTI JOIN "ds_cli_usage_commands_label_1" t ON t._value = f."OSFamily";
+INSERT INTO "ds_cli_usage_commands_label_1"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_commands_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [152] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_commands_label_1_values" v ANTI JOIN "ds_cli_usage_commands_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_commands_label_1"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [153] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_commands_label_1_values";
+
+-- [154] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_commands_label_1_values"; DROP TABLE "ds_cli_usage_commands_label_1_vm";
+
+-- [155] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_commands_label_1" GROUP BY _level ORDER BY _level;
+
+-- [156] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_commands_facts");
+
+-- [157] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_commands_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_commands_label_0" l JOIN "ds_cli_usage_commands_label_0_codes" c ON c._text = l._label;
+
+-- [158] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_commands_label_1" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_commands_label_1" l JOIN "ds_cli_usage_commands_label_1_codes" c ON c._text = l._label;
+
+-- [159] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_label_1_codes";
+
+-- [160] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_label_0_codes";
+
+-- [161] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_time_codes";
+
+-- [162] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_rows" ("Timestamp" VARCHAR, "Command" VARCHAR, "OSFamily" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_commands_assigned" AS
+  SELECT r."Timestamp", r."Command", r."OSFamily", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_commands_assigned_packed" a JOIN "ds_cli_usage_commands_rows" r USING (_key);
+
+-- [163] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_time_codes";
+
+-- [164] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_commands_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* OSFamily */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 OR l1._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared OR l1._shared AS _shared
+    FROM "ds_cli_usage_commands_facts" f
+    JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears OSFamily.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
+-- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs2: remainder step 2 clears Command, OSFamily.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  kept1 AS MATERIALIZED (
+    SELECT _key FROM kept0 UNION ALL SELECT _key FROM counted1 WHERE _enough AND NOT _merges),
+  pairs2 AS MATERIALIZED (
+    SELECT _key & $step2_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted2 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs2),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "3", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_commands_rows"
+  SELECT d0._text, d1._text, d2._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_commands_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_commands_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_commands_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* Command */
+  JOIN "ds_cli_usage_commands_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* OSFamily */;
+
+-- [166] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_query" AS -- cli-usage-geography: the events of cli-usage (same filter, same machines) counted by Geography and Command only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  g.country                                      AS "Geography",
+  coalesce(g.continent, 'Unknown')               AS continent,
+  e.command                                      AS "Command"
+FROM events e
+LEFT JOIN prefix_geo g USING (ip_prefix)
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [167] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_geography_query";
+
+-- [168] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", 0::BIGINT AS _events FROM "ds_cli_usage_geography_query" LIMIT 0;
+
+-- [169] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [170] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [171] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [172] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [173] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [174] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [175] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [176] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [177] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [178] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [179] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [180] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [181] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [182] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [183] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_geography_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [184] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_facts" WHERE "Timestamp" IS NULL;
+
+-- [185] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_geography_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [186] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("Command", "Geography")
+           WHEN 1 THEN 0 /* "Command" */
+           WHEN 2 THEN 1 /* "Geography" */
+         END AS position,
+         coalesce("Command", "Geography") AS raw
+  FROM "ds_cli_usage_geography_facts" GROUP BY GROUPING SETS (("Command"), ("Geography")))
+WHERE clean <> raw;
+
+-- [187] $touched_0 = [" build ","build"]
+-- facts.sql: regroup_cleaned
+-- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
+-- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
+CREATE OR REPLACE TEMP TABLE _cleaned AS
+  SELECT * EXCLUDE (_events) REPLACE ((CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Command" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Command" AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS "Command", (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST("Geography" AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST("Geography" AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS "Geography"), sum(_events)::BIGINT AS _events
+  FROM "ds_cli_usage_geography_facts" WHERE list_contains($touched_0, "Command") GROUP BY ALL;
+DELETE FROM "ds_cli_usage_geography_facts" WHERE list_contains($touched_0, "Command");
+INSERT INTO "ds_cli_usage_geography_facts" BY NAME SELECT * FROM _cleaned;
+DROP TABLE _cleaned;
+
+-- [188] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_geography_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [189] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [190] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [191] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_geography_facts";
+
+-- [192] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_values" AS
+  SELECT "Command" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_geography_facts") GROUP BY ALL;
+
+-- [193] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0" AS
+  SELECT "Command" AS _value, "Command" AS _label, 0 AS _level
+  FROM "ds_cli_usage_geography_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_vm" AS
+  SELECT DISTINCT f."Command" AS _value, f.machine_id FROM "ds_cli_usage_geography_facts" f
+  ANTI JOIN "ds_cli_usage_geography_label_0" t ON t._value = f."Command";
+INSERT INTO "ds_cli_usage_geography_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_geography_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [194] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_label_0_values" v ANTI JOIN "ds_cli_usage_geography_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_geography_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [195] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_label_0_values";
+
+-- [196] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_geography_label_0_values"; DROP TABLE "ds_cli_usage_geography_label_0_vm";
+
+-- [197] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_geography_label_0" GROUP BY _level ORDER BY _level;
+
+-- [198] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_values" AS
+  SELECT "Geography" AS _value, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', '''') END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_geography_facts") GROUP BY ALL;
+
+-- [199] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1" AS
+  SELECT "Geography" AS _value, "Geography" AS _label, 0 AS _level
+  FROM "ds_cli_usage_geography_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_vm" AS
+  SELECT DISTINCT f."Geography" AS _value, f.machine_id FROM "ds_cli_usage_geography_facts" f
+  ANTI JOIN "ds_cli_usage_geography_label_1" t ON t._value = f."Geography";
+INSERT INTO "ds_cli_usage_geography_label_1"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_geography_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [200] $k = 10, $level = 1
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_label_1_values" v ANTI JOIN "ds_cli_usage_geography_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l1 FROM unresolved u
+  JOIN "ds_cli_usage_geography_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_geography_label_1"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [201] $level = 2
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_label_1_values" v ANTI JOIN "ds_cli_usage_geography_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l2 FROM unresolved;
+INSERT INTO "ds_cli_usage_geography_label_1"
+  SELECT u._value, u.l2, $level
+  FROM unresolved u SEMI JOIN passing p USING (l2);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [202] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_label_1_values";
+
+-- [203] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_geography_label_1_values"; DROP TABLE "ds_cli_usage_geography_label_1_vm";
+
+-- [204] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_geography_label_1" GROUP BY _level ORDER BY _level;
+
+-- [205] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_geography_facts");
+
+-- [206] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_geography_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_label_0" l JOIN "ds_cli_usage_geography_label_0_codes" c ON c._text = l._label;
+
+-- [207] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_geography_label_1" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_label_1" l JOIN "ds_cli_usage_geography_label_1_codes" c ON c._text = l._label;
+
+-- [208] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_label_1_codes";
+
+-- [209] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_label_0_codes";
+
+-- [210] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_time_codes";
+
+-- [211] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_rows" ("Timestamp" VARCHAR, "Command" VARCHAR, "Geography" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_assigned" AS
+  SELECT r."Timestamp", r."Command", r."Geography", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_geography_assigned_packed" a JOIN "ds_cli_usage_geography_rows" r USING (_key);
+
+-- [212] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_time_codes";
+
+-- [213] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "9", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_geography_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 OR l1._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared OR l1._shared AS _shared
+    FROM "ds_cli_usage_geography_facts" f
+    JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears Command.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
+-- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs2: remainder step 2 clears Command, Geography.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  kept1 AS MATERIALIZED (
+    SELECT _key FROM kept0 UNION ALL SELECT _key FROM counted1 WHERE _enough AND NOT _merges),
+  pairs2 AS MATERIALIZED (
+    SELECT _key & $step2_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted2 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs2),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "3", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_geography_rows"
+  SELECT d0._text, d1._text, d2._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_geography_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_geography_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_geography_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* Command */
+  JOIN "ds_cli_usage_geography_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Geography */;
+
+-- [215] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_os_query" AS -- cli-usage-geography-os: the events of cli-usage (same filter, same machines) counted by Geography and OSFamily only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  g.country                                      AS "Geography",
+  coalesce(g.continent, 'Unknown')               AS continent,
+  e.os_family                                    AS "OSFamily"
+FROM events e
+LEFT JOIN prefix_geo g USING (ip_prefix)
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [216] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_geography_os_query";
+
+-- [217] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_geography_os_query" LIMIT 0;
+
+-- [218] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [219] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [220] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [221] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [222] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [223] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [224] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [225] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [226] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [227] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [228] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [229] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [230] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [231] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [232] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_geography_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [233] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_facts" WHERE "Timestamp" IS NULL;
+
+-- [234] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_geography_os_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [235] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("OSFamily", "Geography")
+           WHEN 1 THEN 0 /* "OSFamily" */
+           WHEN 2 THEN 1 /* "Geography" */
+         END AS position,
+         coalesce("OSFamily", "Geography") AS raw
+  FROM "ds_cli_usage_geography_os_facts" GROUP BY GROUPING SETS (("OSFamily"), ("Geography")))
+WHERE clean <> raw;
+
+-- [236] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_geography_os_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [237] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [238] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [239] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_geography_os_facts";
+
+-- [240] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_values" AS
+  SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_geography_os_facts") GROUP BY ALL;
+
+-- [241] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0" AS
+  SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
+  FROM "ds_cli_usage_geography_os_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_vm" AS
+  SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_cli_usage_geography_os_facts" f
+  ANTI JOIN "ds_cli_usage_geography_os_label_0" t ON t._value = f."OSFamily";
+INSERT INTO "ds_cli_usage_geography_os_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_geography_os_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [242] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_os_label_0_values" v ANTI JOIN "ds_cli_usage_geography_os_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_geography_os_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [243] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_0_values";
+
+-- [244] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_geography_os_label_0_values"; DROP TABLE "ds_cli_usage_geography_os_label_0_vm";
+
+-- [245] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_geography_os_label_0" GROUP BY _level ORDER BY _level;
+
+-- [246] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_values" AS
+  SELECT "Geography" AS _value, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((continent) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((continent) AS VARCHAR) END), '"', '''') END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_geography_os_facts") GROUP BY ALL;
+
+-- [247] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1" AS
+  SELECT "Geography" AS _value, "Geography" AS _label, 0 AS _level
+  FROM "ds_cli_usage_geography_os_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_vm" AS
+  SELECT DISTINCT f."Geography" AS _value, f.machine_id FROM "ds_cli_usage_geography_os_facts" f
+  ANTI JOIN "ds_cli_usage_geography_os_label_1" t ON t._value = f."Geography";
+INSERT INTO "ds_cli_usage_geography_os_label_1"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_geography_os_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [248] $k = 10, $level = 1
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_os_label_1_values" v ANTI JOIN "ds_cli_usage_geography_os_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l1 FROM unresolved u
+  JOIN "ds_cli_usage_geography_os_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_geography_os_label_1"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [249] $level = 2
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_geography_os_label_1_values" v ANTI JOIN "ds_cli_usage_geography_os_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l2 FROM unresolved;
+INSERT INTO "ds_cli_usage_geography_os_label_1"
+  SELECT u._value, u.l2, $level
+  FROM unresolved u SEMI JOIN passing p USING (l2);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [250] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_1_values";
+
+-- [251] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_geography_os_label_1_values"; DROP TABLE "ds_cli_usage_geography_os_label_1_vm";
+
+-- [252] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_geography_os_label_1" GROUP BY _level ORDER BY _level;
+
+-- [253] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_geography_os_facts");
+
+-- [254] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_geography_os_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_os_label_0" l JOIN "ds_cli_usage_geography_os_label_0_codes" c ON c._text = l._label;
+
+-- [255] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_geography_os_label_1" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_os_label_1" l JOIN "ds_cli_usage_geography_os_label_1_codes" c ON c._text = l._label;
+
+-- [256] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_1_codes";
+
+-- [257] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_0_codes";
+
+-- [258] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_time_codes";
+
+-- [259] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_rows" ("Timestamp" VARCHAR, "OSFamily" VARCHAR, "Geography" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_os_assigned" AS
+  SELECT r."Timestamp", r."OSFamily", r."Geography", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_geography_os_assigned_packed" a JOIN "ds_cli_usage_geography_os_rows" r USING (_key);
+
+-- [260] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_time_codes";
+
+-- [261] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_geography_os_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 OR l1._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared OR l1._shared AS _shared
+    FROM "ds_cli_usage_geography_os_facts" f
+    JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears OSFamily.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
+-- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs2: remainder step 2 clears OSFamily, Geography.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  kept1 AS MATERIALIZED (
+    SELECT _key FROM kept0 UNION ALL SELECT _key FROM counted1 WHERE _enough AND NOT _merges),
+  pairs2 AS MATERIALIZED (
+    SELECT _key & $step2_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted2 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs2),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_geography_os_rows"
+  SELECT d0._text, d1._text, d2._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_geography_os_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_geography_os_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_geography_os_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
+  JOIN "ds_cli_usage_geography_os_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Geography */;
+
+-- [263] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_os_query" AS -- cli-usage-os: the events of cli-usage (same filter, same machines) counted by OSFamily and OSVersion only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  e.os_family                                    AS "OSFamily",
+  e.os_version                                   AS "OSVersion"
+FROM events e
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [264] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_os_query";
+
+-- [265] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", 0::BIGINT AS _events FROM "ds_cli_usage_os_query" LIMIT 0;
+
+-- [266] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [267] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [268] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [269] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [270] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [271] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [272] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [273] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [274] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [275] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [276] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [277] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [278] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [279] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [280] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_os_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [281] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_facts" WHERE "Timestamp" IS NULL;
+
+-- [282] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_os_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [283] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("OSFamily", "OSVersion")
+           WHEN 1 THEN 0 /* "OSFamily" */
+           WHEN 2 THEN 1 /* "OSVersion" */
+         END AS position,
+         coalesce("OSFamily", "OSVersion") AS raw
+  FROM "ds_cli_usage_os_facts" GROUP BY GROUPING SETS (("OSFamily"), ("OSVersion")))
+WHERE clean <> raw;
+
+-- [284] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_os_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [285] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [286] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [287] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_os_facts";
+
+-- [288] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_values" AS
+  SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_os_facts") GROUP BY ALL;
+
+-- [289] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0" AS
+  SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
+  FROM "ds_cli_usage_os_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_vm" AS
+  SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_cli_usage_os_facts" f
+  ANTI JOIN "ds_cli_usage_os_label_0" t ON t._value = f."OSFamily";
+INSERT INTO "ds_cli_usage_os_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_os_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [290] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_os_label_0_values" v ANTI JOIN "ds_cli_usage_os_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_os_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [291] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_os_label_0_values";
+
+-- [292] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_os_label_0_values"; DROP TABLE "ds_cli_usage_os_label_0_vm";
+
+-- [293] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_os_label_0" GROUP BY _level ORDER BY _level;
+
+-- [294] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_values" AS
+  SELECT "OSVersion" AS _value, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("OSVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_os_facts") GROUP BY ALL;
+
+-- [295] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1" AS
+  SELECT "OSVersion" AS _value, "OSVersion" AS _label, 0 AS _level
+  FROM "ds_cli_usage_os_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_vm" AS
+  SELECT DISTINCT f."OSVersion" AS _value, f.machine_id FROM "ds_cli_usage_os_facts" f
+  ANTI JOIN "ds_cli_usage_os_label_1" t ON t._value = f."OSVersion";
+INSERT INTO "ds_cli_usage_os_label_1"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_os_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [296] $k = 10, $level = 1
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_os_label_1_values" v ANTI JOIN "ds_cli_usage_os_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l1 FROM unresolved u
+  JOIN "ds_cli_usage_os_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_os_label_1"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [297] $k = 10, $level = 2
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_os_label_1_values" v ANTI JOIN "ds_cli_usage_os_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l2 FROM unresolved u
+  JOIN "ds_cli_usage_os_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_os_label_1"
+  SELECT u._value, u.l2, $level
+  FROM unresolved u SEMI JOIN passing p USING (l2);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [298] $level = 3
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_os_label_1_values" v ANTI JOIN "ds_cli_usage_os_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l3 FROM unresolved;
+INSERT INTO "ds_cli_usage_os_label_1"
+  SELECT u._value, u.l3, $level
+  FROM unresolved u SEMI JOIN passing p USING (l3);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [299] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_os_label_1_values";
+
+-- [300] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_os_label_1_values"; DROP TABLE "ds_cli_usage_os_label_1_vm";
+
+-- [301] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_os_label_1" GROUP BY _level ORDER BY _level;
+
+-- [302] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_os_facts");
+
+-- [303] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_os_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_os_label_0" l JOIN "ds_cli_usage_os_label_0_codes" c ON c._text = l._label;
+
+-- [304] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_os_label_1" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_os_label_1" l JOIN "ds_cli_usage_os_label_1_codes" c ON c._text = l._label;
+
+-- [305] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_label_1_codes";
+
+-- [306] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_label_0_codes";
+
+-- [307] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_time_codes";
+
+-- [308] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_rows" ("Timestamp" VARCHAR, "OSFamily" VARCHAR, "OSVersion" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_os_assigned" AS
+  SELECT r."Timestamp", r."OSFamily", r."OSVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_os_assigned_packed" a JOIN "ds_cli_usage_os_rows" r USING (_key);
+
+-- [309] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_time_codes";
+
+-- [310] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_os_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* OSVersion */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 OR l1._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared OR l1._shared AS _shared
+    FROM "ds_cli_usage_os_facts" f
+    JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears OSFamily.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
+-- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs2: remainder step 2 clears OSFamily, OSVersion.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  kept1 AS MATERIALIZED (
+    SELECT _key FROM kept0 UNION ALL SELECT _key FROM counted1 WHERE _enough AND NOT _merges),
+  pairs2 AS MATERIALIZED (
+    SELECT _key & $step2_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted2 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs2),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_os_rows"
+  SELECT d0._text, d1._text, d2._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_os_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_os_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_os_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
+  JOIN "ds_cli_usage_os_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* OSVersion */;
+
+-- [312] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_runtime_query" AS -- cli-usage-runtime: the events of cli-usage (same filter, same machines) counted by RuntimeID only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  e.runtime_id                                   AS "RuntimeID"
+FROM events e
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [313] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_runtime_query";
+
+-- [314] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", 0::BIGINT AS _events FROM "ds_cli_usage_runtime_query" LIMIT 0;
+
+-- [315] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [316] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [317] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [318] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [319] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [320] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [321] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [322] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [323] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [324] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [325] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [326] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [327] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [328] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [329] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_runtime_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [330] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_facts" WHERE "Timestamp" IS NULL;
+
+-- [331] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_runtime_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [332] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("RuntimeID")
+           WHEN 0 THEN 0 /* "RuntimeID" */
+         END AS position,
+         coalesce("RuntimeID") AS raw
+  FROM "ds_cli_usage_runtime_facts" GROUP BY GROUPING SETS (("RuntimeID")))
+WHERE clean <> raw;
+
+-- [333] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_runtime_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [334] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [335] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [336] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_runtime_facts";
+
+-- [337] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_values" AS
+  SELECT "RuntimeID" AS _value, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("RuntimeID", '-([a-z0-9]+)$', 1)) AS VARCHAR) END), '"', '''') END), ''), 'Other')) AS l1, $other::VARCHAR AS l2,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_runtime_facts") GROUP BY ALL;
+
+-- [338] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0" AS
+  SELECT "RuntimeID" AS _value, "RuntimeID" AS _label, 0 AS _level
+  FROM "ds_cli_usage_runtime_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_vm" AS
+  SELECT DISTINCT f."RuntimeID" AS _value, f.machine_id FROM "ds_cli_usage_runtime_facts" f
+  ANTI JOIN "ds_cli_usage_runtime_label_0" t ON t._value = f."RuntimeID";
+INSERT INTO "ds_cli_usage_runtime_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_runtime_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [339] $k = 10, $level = 1
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_runtime_label_0_values" v ANTI JOIN "ds_cli_usage_runtime_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l1 FROM unresolved u
+  JOIN "ds_cli_usage_runtime_label_0_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_runtime_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [340] $level = 2
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_runtime_label_0_values" v ANTI JOIN "ds_cli_usage_runtime_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l2 FROM unresolved;
+INSERT INTO "ds_cli_usage_runtime_label_0"
+  SELECT u._value, u.l2, $level
+  FROM unresolved u SEMI JOIN passing p USING (l2);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [341] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_runtime_label_0_values";
+
+-- [342] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_runtime_label_0_values"; DROP TABLE "ds_cli_usage_runtime_label_0_vm";
+
+-- [343] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_runtime_label_0" GROUP BY _level ORDER BY _level;
+
+-- [344] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_runtime_facts");
+
+-- [345] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_runtime_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_runtime_label_0" l JOIN "ds_cli_usage_runtime_label_0_codes" c ON c._text = l._label;
+
+-- [346] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_runtime_label_0_codes";
+
+-- [347] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_runtime_time_codes";
+
+-- [348] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_rows" ("Timestamp" VARCHAR, "RuntimeID" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_runtime_assigned" AS
+  SELECT r."Timestamp", r."RuntimeID", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_runtime_assigned_packed" a JOIN "ds_cli_usage_runtime_rows" r USING (_key);
+
+-- [349] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_time_codes";
+
+-- [350] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "2", $shift_time = 1, $shift_0 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_runtime_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* RuntimeID */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared AS _shared
+    FROM "ds_cli_usage_runtime_facts" f
+    JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears RuntimeID.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $field_mask_time = "1", $shift_0 = 0, $field_mask_0 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_runtime_rows"
+  SELECT d0._text, d1._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_runtime_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_runtime_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_runtime_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* RuntimeID */;
+
+-- [352] no parameters
+-- facts.sql: query_view
+-- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_sdk_query" AS -- cli-usage-sdk: the events of cli-usage (same filter, same machines) counted by SDKVersion and OSFamily only.
+--
+-- A member of the cli-usage family (population "cli-usage" in dataset.json): the job protects the family
+-- together, so no difference between this table and another of the family reveals a figure under k.
+-- The WHERE clause must stay that of cli-usage/query.sql: the family counts the same events.
+SELECT
+  e.day                                          AS "Timestamp",
+  e.machine_id                                   AS machine_id,
+  e.sdk_version                                  AS "SDKVersion",
+  e.os_family                                    AS "OSFamily"
+FROM events e
+WHERE e.event = 'command'
+  AND e.environment = 'production';
+
+-- [353] no parameters
+-- facts.sql: describe_query
+DESCRIBE SELECT * FROM "ds_cli_usage_sdk_query";
+
+-- [354] no parameters
+-- facts.sql: create_facts
+-- Empty, with the columns and types of the batches inserted below.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_sdk_query" LIMIT 0;
+
+-- [355] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  GROUP BY ALL;
+
+-- [356] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
+  GROUP BY ALL;
+
+-- [357] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
+  GROUP BY ALL;
+
+-- [358] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
+  GROUP BY ALL;
+
+-- [359] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
+  GROUP BY ALL;
+
+-- [360] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
+  GROUP BY ALL;
+
+-- [361] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
+  GROUP BY ALL;
+
+-- [362] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
+  GROUP BY ALL;
+
+-- [363] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
+  GROUP BY ALL;
+
+-- [364] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
+  GROUP BY ALL;
+
+-- [365] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
+  GROUP BY ALL;
+
+-- [366] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
+  GROUP BY ALL;
+
+-- [367] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
+  GROUP BY ALL;
+
+-- [368] no parameters
+-- facts.sql: insert_facts_days
+-- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
+-- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
+-- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [369] no parameters
+-- facts.sql: insert_facts_outside_days
+-- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
+-- quarter (literals, as above).
+INSERT INTO "ds_cli_usage_sdk_facts"
+  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
+  WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
+  GROUP BY ALL;
+
+-- [370] no parameters
+-- facts.sql: count_untimed
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_facts" WHERE "Timestamp" IS NULL;
+
+-- [371] no parameters
+-- contract.sql: foreign_machines
+-- Machine ids of the facts that are no machine of the archive.
+SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_sdk_facts") ANTI JOIN "archive_machines" USING (machine_id);
+
+-- [372] no parameters
+-- facts.sql: unclean_values
+-- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
+-- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
+-- Only the values that normalise to another text come back.
+SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown'), 1) IN ('=', '+', '-', '@') THEN '''' || coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') ELSE coalesce(nullif(trim(replace((CASE WHEN regexp_matches(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST(raw AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST(raw AS VARCHAR) END), '"', '''')), ''), 'Unknown') END) AS clean FROM (
+  SELECT CASE GROUPING_ID("OSFamily", "SDKVersion")
+           WHEN 1 THEN 0 /* "OSFamily" */
+           WHEN 2 THEN 1 /* "SDKVersion" */
+         END AS position,
+         coalesce("OSFamily", "SDKVersion") AS raw
+  FROM "ds_cli_usage_sdk_facts" GROUP BY GROUPING SETS (("OSFamily"), ("SDKVersion")))
+WHERE clean <> raw;
+
+-- [373] $daily_cap = 1000
+-- contribution.sql: over_bound
+-- The (day, machine) pairs over the bound, with their total.
+CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
+  SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_sdk_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
+
+-- [374] no parameters
+-- contribution.sql: count_over
+SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
+
+-- [375] no parameters
+-- contribution.sql: drop_over
+DROP TABLE "_over_daily_bound";
+
+-- [376] no parameters
+-- labels.sql: fact_columns
+DESCRIBE "ds_cli_usage_sdk_facts";
+
+-- [377] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_values" AS
+  SELECT "OSFamily" AS _value, $other::VARCHAR AS l1,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_sdk_facts") GROUP BY ALL;
+
+-- [378] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0" AS
+  SELECT "OSFamily" AS _value, "OSFamily" AS _label, 0 AS _level
+  FROM "ds_cli_usage_sdk_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_vm" AS
+  SELECT DISTINCT f."OSFamily" AS _value, f.machine_id FROM "ds_cli_usage_sdk_facts" f
+  ANTI JOIN "ds_cli_usage_sdk_label_0" t ON t._value = f."OSFamily";
+INSERT INTO "ds_cli_usage_sdk_label_0"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_sdk_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [379] $level = 1
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_sdk_label_0_values" v ANTI JOIN "ds_cli_usage_sdk_label_0" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l1 FROM unresolved;
+INSERT INTO "ds_cli_usage_sdk_label_0"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [380] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_sdk_label_0_values";
+
+-- [381] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_sdk_label_0_values"; DROP TABLE "ds_cli_usage_sdk_label_0_vm";
+
+-- [382] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_sdk_label_0" GROUP BY _level ORDER BY _level;
+
+-- [383] $other = "Other"
+-- labels.sql: label_values
+-- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
+-- distinct combination of the columns the ladder reads, not once per fact.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_values" AS
+  SELECT "SDKVersion" AS _value, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+\.[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), 'Other'))) AS l1, min(coalesce(nullif((CASE WHEN left(replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', ''''), 1) IN ('=', '+', '-', '@') THEN '''' || replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') ELSE replace((CASE WHEN regexp_matches(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+') THEN regexp_replace(CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR), '[\x00-\x1f\x7f-\x{9f}]+', ' ', 'g') ELSE CAST((regexp_extract("SDKVersion", '^[0-9]+')) AS VARCHAR) END), '"', '''') END), ''), 'Other')) AS l2, $other::VARCHAR AS l3,
+         count(*) AS _combinations
+  FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_sdk_facts") GROUP BY ALL;
+
+-- [384] $k = 10
+-- labels.sql: level_zero
+-- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
+-- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
+-- the other values (the rare ones, so a small table) are listed from all facts, which settles the values
+-- the sample missed and feeds the ladder. (Counting every value's machines over all facts cost 2.4 s per
+-- 10M events, mostly for the common values.) The sample's size and seed are literals: DuckDB's sample
+-- clause takes constants only.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1" AS
+  SELECT "SDKVersion" AS _value, "SDKVersion" AS _label, 0 AS _level
+  FROM "ds_cli_usage_sdk_facts" TABLESAMPLE 10% (system, 1)
+  GROUP BY ALL HAVING count(DISTINCT machine_id) >= $k;
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_vm" AS
+  SELECT DISTINCT f."SDKVersion" AS _value, f.machine_id FROM "ds_cli_usage_sdk_facts" f
+  ANTI JOIN "ds_cli_usage_sdk_label_1" t ON t._value = f."SDKVersion";
+INSERT INTO "ds_cli_usage_sdk_label_1"
+  SELECT _value, _value, 0 FROM "ds_cli_usage_sdk_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
+
+-- [385] $k = 10, $level = 1
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_sdk_label_1_values" v ANTI JOIN "ds_cli_usage_sdk_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l1 FROM unresolved u
+  JOIN "ds_cli_usage_sdk_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_sdk_label_1"
+  SELECT u._value, u.l1, $level
+  FROM unresolved u SEMI JOIN passing p USING (l1);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [386] $k = 10, $level = 2
+-- labels.sql: ladder_level
+-- Ladder level $level: the values still without a label climb together; a level label with k machines
+-- (counted over the values that climbed to it) is theirs.
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_sdk_label_1_values" v ANTI JOIN "ds_cli_usage_sdk_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS
+  SELECT u.l2 FROM unresolved u
+  JOIN "ds_cli_usage_sdk_label_1_vm" vm ON vm._value = u._value
+  GROUP BY ALL HAVING count(DISTINCT vm.machine_id) >= $k;
+INSERT INTO "ds_cli_usage_sdk_label_1"
+  SELECT u._value, u.l2, $level
+  FROM unresolved u SEMI JOIN passing p USING (l2);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [387] $level = 3
+-- labels.sql: other_level
+-- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
+CREATE OR REPLACE TEMP TABLE unresolved AS
+  SELECT v.* FROM "ds_cli_usage_sdk_label_1_values" v ANTI JOIN "ds_cli_usage_sdk_label_1" t USING (_value);
+CREATE OR REPLACE TEMP TABLE passing AS SELECT DISTINCT l3 FROM unresolved;
+INSERT INTO "ds_cli_usage_sdk_label_1"
+  SELECT u._value, u.l3, $level
+  FROM unresolved u SEMI JOIN passing p USING (l3);
+DROP TABLE unresolved; DROP TABLE passing;
+
+-- [388] no parameters
+-- labels.sql: largest_combinations
+SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_sdk_label_1_values";
+
+-- [389] no parameters
+-- labels.sql: drop_work_tables
+DROP TABLE "ds_cli_usage_sdk_label_1_values"; DROP TABLE "ds_cli_usage_sdk_label_1_vm";
+
+-- [390] no parameters
+-- labels.sql: level_stats
+SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
+FROM "ds_cli_usage_sdk_label_1" GROUP BY _level ORDER BY _level;
+
+-- [391] no parameters
+-- cells.sql: time_codes
+-- Every value of the time column gets a code in its order: batches are ranges of codes.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_time_codes" AS
+  SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
+  FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_sdk_facts");
+
+-- [392] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_sdk_label_0" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_sdk_label_0" l JOIN "ds_cli_usage_sdk_label_0_codes" c ON c._text = l._label;
+
+-- [393] $other = "Other"
+-- cells.sql: label_codes
+-- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
+-- values share (`_shared`) is where facts can meet in one pair.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_codes" AS
+  SELECT 0::BIGINT AS _code, $other::VARCHAR AS _text
+  UNION ALL SELECT row_number() OVER (ORDER BY _label)::BIGINT, _label FROM (SELECT DISTINCT _label FROM "ds_cli_usage_sdk_label_1" WHERE _label <> $other);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1" AS
+  SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_sdk_label_1" l JOIN "ds_cli_usage_sdk_label_1_codes" c ON c._text = l._label;
+
+-- [394] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_label_1_codes";
+
+-- [395] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_label_0_codes";
+
+-- [396] no parameters
+-- cells.sql: largest_code
+SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_time_codes";
+
+-- [397] no parameters
+-- cells.sql: cell_tables
+-- The packed record (which machine's events went into which row, by key), the rows, and the record with
+-- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
+-- will ATTACH it. Table definitions take no parameters.
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_assigned_packed" (_key BIGINT, machine_id UBIGINT, _events BIGINT, _stage TINYINT);
+CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_rows" ("Timestamp" VARCHAR, "OSFamily" VARCHAR, "SDKVersion" VARCHAR, _key BIGINT, _value BIGINT, _machines BIGINT, _raw_events BIGINT, _stage INTEGER, _published BOOLEAN, _secondary BOOLEAN DEFAULT false);
+CREATE OR REPLACE TEMP VIEW "ds_cli_usage_sdk_assigned" AS
+  SELECT r."Timestamp", r."OSFamily", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
+  FROM "ds_cli_usage_sdk_assigned_packed" a JOIN "ds_cli_usage_sdk_rows" r USING (_key);
+
+-- [398] no parameters
+-- cells.sql: count_time_codes
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_time_codes";
+
+-- [399] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- cells.sql: batch_pairs
+-- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
+-- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
+-- only through a label several values share, so only those are grouped (grouping all of them was a third
+-- of the cell stage). Then the remainder steps, and `settled`: every pair of every step that stopped
+-- moving; `merged`: the keys kept at one step that received pairs again at a later one, regrouped here.
+INSERT INTO "ds_cli_usage_sdk_assigned_packed"
+  WITH labelled AS MATERIALIZED (
+    SELECT (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* SDKVersion */ AS _key, f.machine_id, f._events,
+           (CASE WHEN l0._level > 0 OR l1._level > 0 THEN $stage_generalised ELSE $stage_detail END)::TINYINT AS _stage,
+           l0._shared OR l1._shared AS _shared
+    FROM "ds_cli_usage_sdk_facts" f
+    JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
+    JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
+    WHERE t._code BETWEEN $first_code AND $last_code),
+  pairs0 AS MATERIALIZED (
+    SELECT _key, machine_id, _events, _stage FROM labelled WHERE NOT _shared
+    UNION ALL
+    SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM labelled WHERE _shared GROUP BY _key, machine_id),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted0: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (false), keeps its pairs for
+-- good (kept0). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs1: remainder step 1 clears OSFamily.
+counted0 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, false AS _merges FROM pairs0 GROUP BY _key),
+  kept0 AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _enough AND NOT _merges),
+  pairs1 AS MATERIALIZED (
+    SELECT _key & $step1_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: remainder_step
+-- A remainder step's CTEs (a fragment of batch_pairs). counted1: the machines of each key among the
+-- pairs still moving; a key with k of them, or one an earlier step kept (_key IN (SELECT _key FROM kept0)), keeps its pairs for
+-- good (kept1). The others' pairs get the step's fields cleared to "Other" and merge by key as
+-- pairs2: remainder step 2 clears OSFamily, SDKVersion.
+counted1 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept0) AS _merges FROM pairs1 GROUP BY _key),
+  kept1 AS MATERIALIZED (
+    SELECT _key FROM kept0 UNION ALL SELECT _key FROM counted1 WHERE _enough AND NOT _merges),
+  pairs2 AS MATERIALIZED (
+    SELECT _key & $step2_mask::BIGINT AS _key, machine_id, sum(_events)::BIGINT AS _events, $stage_remainder::TINYINT AS _stage
+    FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE NOT (_enough OR _merges)) USING (_key)
+    GROUP BY ALL),
+  -- cells.sql: last_count
+-- After the last remainder step: what is still under k stays where it is, to be suppressed.
+counted2 AS MATERIALIZED (
+    SELECT _key, count(*) >= $k AS _enough, _key IN (SELECT _key FROM kept1) AS _merges FROM pairs2 GROUP BY _key),
+  settled AS (
+    SELECT * FROM pairs0 SEMI JOIN (SELECT _key FROM counted0 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs1 SEMI JOIN (SELECT _key FROM counted1 WHERE _enough OR _merges) USING (_key)
+    UNION ALL SELECT * FROM pairs2),
+  merged AS MATERIALIZED (
+    SELECT _key FROM counted0 WHERE _merges UNION ALL SELECT _key FROM counted1 WHERE _merges UNION ALL SELECT _key FROM counted2 WHERE _merges)
+  SELECT _key, machine_id, _events, _stage FROM settled WHERE _key NOT IN (SELECT _key FROM merged)
+  UNION ALL
+  SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
+
+-- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- cells.sql: batch_rows
+-- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
+-- bits and batches are inserted in order), each key's fields decoded back to text.
+INSERT INTO "ds_cli_usage_sdk_rows"
+  SELECT d0._text, d1._text, d2._text, r.*, false
+  FROM (SELECT _key, sum(least(_events, $cap::BIGINT))::BIGINT AS _value, count(*)::BIGINT AS _machines, sum(_events)::BIGINT AS _raw_events,
+               max(_stage)::INTEGER AS _stage, count(*) >= $k AS _published
+        FROM "ds_cli_usage_sdk_assigned_packed" WHERE _key BETWEEN $low_key::BIGINT AND $high_key::BIGINT GROUP BY _key) r
+  JOIN "ds_cli_usage_sdk_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
+  JOIN "ds_cli_usage_sdk_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
+  JOIN "ds_cli_usage_sdk_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* SDKVersion */;
+
+-- [401] $dataset_0 = "cli-usage", $dataset_1 = "cli-usage-commands", $dataset_2 = "cli-usage-geography", $dataset_3 = "cli-usage-geography-os", $dataset_4 = "cli-usage-os", $dataset_5 = "cli-usage-runtime", $dataset_6 = "cli-usage-sdk"
+-- family.sql: row_ids
+-- Every row of the family, with its integer id.
+CREATE OR REPLACE TEMP TABLE family_rows AS
+  SELECT *, (row_number() OVER (ORDER BY _row_id) - 1)::INTEGER AS _rid FROM (
+  -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_0 || ':' || json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_1 || ':' || json_array("Timestamp", "Command", "OSFamily")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_commands_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_2 || ':' || json_array("Timestamp", "Command", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_geography_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_3 || ':' || json_array("Timestamp", "OSFamily", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_geography_os_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_4 || ':' || json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_os_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_5 || ':' || json_array("Timestamp", "RuntimeID")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_runtime_rows"
+  UNION ALL -- family.sql: row_of_table
+-- (A fragment of row_ids, one per table.)
+SELECT $dataset_6 || ':' || json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+  FROM "ds_cli_usage_sdk_rows");
+
+-- [402] no parameters
+-- family.sql: days
+SELECT DISTINCT _day FROM family_rows ORDER BY _day;
+
+-- [403] $dataset_0 = "cli-usage", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 0 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_0 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", [json_array(f."Timestamp", l0._label, l1._label, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l3._label, $other::VARCHAR, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_facts" f
+    JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
+    JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
+    JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
+    JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
+    JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_0 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [404] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_member_0))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_0)::BIGINT AS rows;
+
+-- [405] $dataset_1 = "cli-usage-commands", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 1 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_1 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", l0._label, $other::VARCHAR)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_commands_facts" f
+    JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_1 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "OSFamily")::VARCHAR AS _row_key FROM "ds_cli_usage_commands_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [406] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "OSFamily" FROM "ds_cli_usage_commands_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "OSFamily" FROM family_member_1))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_1)::BIGINT AS rows;
+
+-- [407] $dataset_2 = "cli-usage-geography", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 2 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_2 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_geography_facts" f
+    JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
+    JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_2 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "Geography")::VARCHAR AS _row_key FROM "ds_cli_usage_geography_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [408] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "Geography" FROM "ds_cli_usage_geography_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography" FROM family_member_2))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_2)::BIGINT AS rows;
+
+-- [409] $dataset_3 = "cli-usage-geography-os", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 3 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_3 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_geography_os_facts" f
+    JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_3 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "Geography")::VARCHAR AS _row_key FROM "ds_cli_usage_geography_os_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [410] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "Geography" FROM "ds_cli_usage_geography_os_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "Geography" FROM family_member_3))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_3)::BIGINT AS rows;
+
+-- [411] $dataset_4 = "cli-usage-os", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 4 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_4 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_os_facts" f
+    JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_4 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_os_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [412] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "OSVersion" FROM family_member_4))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_4)::BIGINT AS rows;
+
+-- [413] $dataset_5 = "cli-usage-runtime", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 5 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_5 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", [json_array(f."Timestamp", l0._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_runtime_facts" f
+    JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_5 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "RuntimeID")::VARCHAR AS _row_key FROM "ds_cli_usage_runtime_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [414] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "RuntimeID" FROM "ds_cli_usage_runtime_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "RuntimeID" FROM family_member_5))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_5)::BIGINT AS rows;
+
+-- [415] $dataset_6 = "cli-usage-sdk", $other = "Other", $from = "", $until = "￿"
+-- family.sql: member_rows
+-- Each fact of table 6 with the row it ended in. A fact's chain of keys is its labelled key, then
+-- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
+-- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
+-- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
+-- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
+-- would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_member_6 AS
+  WITH labelled AS MATERIALIZED (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    FROM "ds_cli_usage_sdk_facts" f
+    JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
+    JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
+    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
+  candidates AS (
+    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
+    FROM labelled),
+  placed AS (
+    SELECT * EXCLUDE (_row_key, _step), $dataset_6 || ':' || arg_min(_row_key, _step) AS _row_id
+    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_sdk_rows") USING (_row_key)
+    GROUP BY ALL)
+  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
+  FROM placed p JOIN family_rows r USING (_row_id);
+
+-- [416] $from = "", $until = "￿"
+-- family.sql: count_facts
+-- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
+-- (the batch's days).
+SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_facts"
+                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
+       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "SDKVersion" FROM family_member_6))::BIGINT AS placed,
+       (SELECT count(*) FROM family_member_6)::BIGINT AS rows;
+
+-- [417] no parameters
+-- family.sql: pairs
+-- Every fact of the base table (the one holding every dimension of the family) with its row in each
+-- table: the (machine, fact) pairs. Pairs with the same rows in every table (the same signature) form
+-- an inner cell; `_idx` numbers a day's inner cells in signature order.
+CREATE OR REPLACE TEMP TABLE family_pairs AS
+  SELECT _day, machine_id, _rows, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  FROM (
+    SELECT b._time::VARCHAR AS _day, b.machine_id, [b._rid, m1._rid, m2._rid, m3._rid, m4._rid, m5._rid, m6._rid] AS _rows
+    FROM family_member_0 b
+    LEFT JOIN family_member_1 m1 ON m1."machine_id" = b."machine_id" AND m1."_time" = b."_time" AND m1."Command" = b."Command" AND m1."OSFamily" = b."OSFamily"
+  LEFT JOIN family_member_2 m2 ON m2."machine_id" = b."machine_id" AND m2."_time" = b."_time" AND m2."Command" = b."Command" AND m2."Geography" = b."Geography"
+  LEFT JOIN family_member_3 m3 ON m3."machine_id" = b."machine_id" AND m3."_time" = b."_time" AND m3."OSFamily" = b."OSFamily" AND m3."Geography" = b."Geography"
+  LEFT JOIN family_member_4 m4 ON m4."machine_id" = b."machine_id" AND m4."_time" = b."_time" AND m4."OSFamily" = b."OSFamily" AND m4."OSVersion" = b."OSVersion"
+  LEFT JOIN family_member_5 m5 ON m5."machine_id" = b."machine_id" AND m5."_time" = b."_time" AND m5."RuntimeID" = b."RuntimeID"
+  LEFT JOIN family_member_6 m6 ON m6."machine_id" = b."machine_id" AND m6."_time" = b."_time" AND m6."OSFamily" = b."OSFamily" AND m6."SDKVersion" = b."SDKVersion");
+
+-- [418] no parameters
+-- family.sql: unmatched_pairs
+-- A fact of the base table that some other table does not count: the tables do not count the same events.
+SELECT count(*)::BIGINT AS n FROM family_pairs WHERE len(list_filter(_rows, x -> x IS NULL)) > 0;
+
+-- [419] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 1 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_1 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."Command" = b."Command" AND m."OSFamily" = b."OSFamily";
+
+-- [420] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 2 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_2 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."Command" = b."Command" AND m."Geography" = b."Geography";
+
+-- [421] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 3 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_3 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."Geography" = b."Geography";
+
+-- [422] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 4 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_4 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."OSVersion" = b."OSVersion";
+
+-- [423] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 5 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_5 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."RuntimeID" = b."RuntimeID";
+
+-- [424] no parameters
+-- family.sql: unmatched_facts
+-- A fact of table 6 that no fact of the base table projects onto.
+SELECT count(*)::BIGINT AS n FROM family_member_6 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."SDKVersion" = b."SDKVersion";
+
+-- [425] $from = "", $until = "￿"
+-- family.sql: vectors
+-- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
+-- one day's slice is read without a scan of the others.
+CREATE OR REPLACE TEMP TABLE family_vectors AS
+  SELECT r._day, r._rid, r._row_id AS id, r.value::BIGINT AS value, r.published, coalesce(v.cells, []) AS cells
+  FROM family_rows r
+  LEFT JOIN (
+    SELECT _day, _rid, list(_idx ORDER BY _idx) AS cells
+    FROM (SELECT DISTINCT _day, unnest(_rows) AS _rid, _idx FROM (SELECT DISTINCT _day, _rows, _idx FROM family_pairs))
+    GROUP BY _day, _rid) v USING (_day, _rid)
+  WHERE r._day >= $from AND r._day < $until
+  ORDER BY r._day, r._rid;
+
+-- [426] $k = 10
+-- family.sql: protected
+-- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
+-- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
+CREATE OR REPLACE TEMP TABLE family_protected AS
+  SELECT * FROM (
+  -- family.sql: protected_inner
+-- (A fragment of protected.) Inner cells resting on fewer than $k machines.
+SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells
+  FROM family_pairs GROUP BY _day, _idx, _rows HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 2 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[2]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[2] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 3 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[3]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[3] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 4 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[4] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 5 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[5] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 6 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[6] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[1], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[1], _rows[7] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 3 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[2], _rows[3]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[2], _rows[3] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 4 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[2], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[2], _rows[4] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 5 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[2], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[2], _rows[5] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 6 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[2], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[2], _rows[6] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[2], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[2], _rows[7] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 4 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[3], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[3], _rows[4] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 5 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[3], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[3], _rows[5] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 6 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[3], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[3], _rows[6] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[3], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[3], _rows[7] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 5 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[4], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[4], _rows[5] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 6 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[4], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[4], _rows[6] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[4], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[4], _rows[7] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 5 inside a row of table 6 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[5], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[5], _rows[6] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 5 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[5], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[5], _rows[7] HAVING count(DISTINCT machine_id) < $k
+  UNION ALL -- family.sql: protected_intersection
+-- (A fragment of protected.) The events of a row of table 6 inside a row of table 7 (1-based
+-- positions in `_rows`), where they rest on fewer than $k machines.
+SELECT _day, 'intersection' AS kind, [_rows[6], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
+  FROM family_pairs GROUP BY _day, _rows[6], _rows[7] HAVING count(DISTINCT machine_id) < $k)
+  ORDER BY _day;
+
+-- [427] $day = "2026-07-01"
+-- family.sql: day_vectors
+SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
+
+-- [428] $day = "2026-07-01"
+-- family.sql: day_protected
+SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
+
+-- [429] $day = "2026-07-15"
+-- family.sql: day_vectors
+SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
+
+-- [430] $day = "2026-07-15"
+-- family.sql: day_protected
+SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
+
+-- [431] no parameters
+-- family.sql: drop_family
+DROP TABLE family_member_0; DROP TABLE family_member_1; DROP TABLE family_member_2; DROP TABLE family_member_3; DROP TABLE family_member_4; DROP TABLE family_member_5; DROP TABLE family_member_6; DROP TABLE family_pairs; DROP TABLE family_vectors; DROP TABLE family_protected;
+
+-- [432] no parameters
+-- family.sql: drop_family
+DROP TABLE family_rows;
+
+-- [433] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [434] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [435] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [436] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [437] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [438] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [439] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [440] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [441] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [442] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [443] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [444] no parameters
+-- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_sdk_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [445] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1012,11 +4380,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [92] no parameters
+-- [446] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [93] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [447] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1024,7 +4392,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [94] $k = 10, $limit = 20, $cap = 100
+-- [448] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1037,16 +4405,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [95] $limit = 20
+-- [449] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [96] no parameters
+-- [450] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [97] $limit = 20
+-- [451] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1067,11 +4435,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [98] no parameters
+-- [452] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [99] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [453] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1080,22 +4448,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [100] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [454] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [101] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [455] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [102] no parameters
+-- [456] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [103] no parameters
+-- [457] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1104,11 +4472,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [104] no parameters
+-- [458] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [105] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [459] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -1127,3 +4495,753 @@ SELECT
   (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_rows";
+
+-- [460] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [461] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_rows" WHERE _published;
+
+-- [462] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
+
+-- [463] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."Command", k."OSFamily", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_commands_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_commands_rows" k USING (_key)) r USING ("Timestamp", "Command", "OSFamily")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [464] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "Command", "OSFamily", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [465] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_commands_assigned_packed")::BIGINT AS assigned;
+
+-- [466] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["Command", "OSFamily"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [467] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [468] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [469] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
+
+-- [470] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [471] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [472] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [473] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [474] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_commands_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_commands_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_commands_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_commands_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_commands_rows";
+
+-- [475] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [476] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_rows" WHERE _published;
+
+-- [477] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
+
+-- [478] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."Command", k."Geography", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_geography_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_geography_rows" k USING (_key)) r USING ("Timestamp", "Command", "Geography")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [479] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "Command", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [480] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_assigned_packed")::BIGINT AS assigned;
+
+-- [481] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["Command", "Geography"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [482] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [483] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [484] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
+
+-- [485] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [486] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [487] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [488] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [489] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_geography_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_geography_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_geography_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_geography_rows";
+
+-- [490] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [491] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_rows" WHERE _published;
+
+-- [492] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
+
+-- [493] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."OSFamily", k."Geography", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_geography_os_rows" k USING (_key)) r USING ("Timestamp", "OSFamily", "Geography")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [494] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "OSFamily", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [495] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_os_assigned_packed")::BIGINT AS assigned;
+
+-- [496] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["Geography", "OSFamily"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [497] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [498] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [499] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
+
+-- [500] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [501] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [502] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [503] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [504] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_geography_os_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_geography_os_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_geography_os_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_geography_os_rows";
+
+-- [505] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [506] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_rows" WHERE _published;
+
+-- [507] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
+
+-- [508] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."OSFamily", k."OSVersion", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_os_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_os_rows" k USING (_key)) r USING ("Timestamp", "OSFamily", "OSVersion")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [509] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "OSFamily", "OSVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [510] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_os_assigned_packed")::BIGINT AS assigned;
+
+-- [511] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["OSFamily", "OSVersion"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [512] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [513] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [514] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
+
+-- [515] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [516] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [517] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [518] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [519] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_os_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_os_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_os_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_os_rows";
+
+-- [520] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [521] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_rows" WHERE _published;
+
+-- [522] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
+
+-- [523] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."RuntimeID", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_runtime_rows" k USING (_key)) r USING ("Timestamp", "RuntimeID")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [524] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "RuntimeID", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [525] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_runtime_assigned_packed")::BIGINT AS assigned;
+
+-- [526] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["RuntimeID"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [527] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [528] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [529] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'RuntimeID': 'VARCHAR'});
+
+-- [530] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [531] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [532] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [533] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [534] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_runtime_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_runtime_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_runtime_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_runtime_rows";
+
+-- [535] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- tsv.sql: copy_tsv
+-- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
+-- literals: DuckDB takes no parameters there.
+COPY (SELECT * FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
+  (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
+
+-- [536] no parameters
+-- tsv.sql: count_published
+SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_rows" WHERE _published;
+
+-- [537] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- check.sql: load_file
+-- The file as published: every column text, nothing inferred. The column list is part of the read's
+-- options, which take no parameters.
+CREATE OR REPLACE TEMP TABLE check_file AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
+
+-- [538] $k = 10, $limit = 20, $cap = 100
+-- check.sql: rows_against_record
+-- Every file row must exist in the record, rest on k machines and carry the value the record gives.
+-- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
+-- row two recounts, and any of them wrong or under k is reported.
+SELECT f.*, r._machines, r._value AS _recomputed FROM check_file f
+LEFT JOIN (
+  SELECT k."Timestamp", k."OSFamily", k."SDKVersion", a._machines, a._value
+  FROM (SELECT _key, count(DISTINCT machine_id) AS _machines, sum(least(_events, $cap::BIGINT)) AS _value FROM "ds_cli_usage_sdk_assigned_packed" GROUP BY _key) a
+  JOIN "ds_cli_usage_sdk_rows" k USING (_key)) r USING ("Timestamp", "OSFamily", "SDKVersion")
+WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
+LIMIT $limit;
+
+-- [539] $limit = 20
+-- check.sql: duplicate_keys
+SELECT "Timestamp", "OSFamily", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
+
+-- [540] no parameters
+-- check.sql: partition_totals
+-- Every fact ended in exactly one row: nothing counted twice, nothing lost.
+SELECT (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_sdk_assigned_packed")::BIGINT AS assigned;
+
+-- [541] $limit = 20
+-- check.sql: identifier_leaks
+-- The published cells are few: each is looked up among the identifiers, not the other way round.
+-- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
+-- client also sent in a published field (an SDK version 8.0.100 that is also someone's /24) has a
+-- legitimate source: equal by coincidence, not a leak.
+WITH cells AS (SELECT DISTINCT unnest(["OSFamily", "SDKVersion"]) AS cell FROM check_file),
+identifiers AS (
+  SELECT DISTINCT cell FROM cells WHERE hash(cell) IN (SELECT machine_id FROM events)
+  UNION SELECT DISTINCT ip_prefix FROM events WHERE ip_prefix IN (SELECT cell FROM cells)
+)
+SELECT cell FROM identifiers
+WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_family" FROM events WHERE "os_family" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "os_version" FROM events WHERE "os_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "runtime_id" FROM events WHERE "runtime_id" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "sdk_version" FROM events WHERE "sdk_version" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product" FROM events WHERE "product" IN (SELECT cell FROM identifiers))
+  AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
+LIMIT $limit;
+
+-- [542] no parameters
+-- check.sql: drop_file
+DROP TABLE check_file;
+
+-- [543] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- formats.sql: copy_parquet
+-- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
+-- groups; sorted like the TSV so that a rerun writes the same bytes.
+COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion" FROM (-- tsv.sql: published_rows
+-- A dataset's published rows, columns in the dataset's order, the measure named as published.
+SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
+  (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
+
+-- [544] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- formats.sql: load_tsv_typed
+-- The canonical TSV read back with the same types as the copies.
+CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
+  SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
+                         auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
+
+-- [545] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- formats.sql: load_parquet
+CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
+
+-- [546] no parameters
+-- formats.sql: parquet_schema
+SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
+
+-- [547] no parameters
+-- formats.sql: compare_copy
+-- Same count, and no row of either side missing from the other (duplicates counted).
+SELECT
+  (SELECT count(*) FROM copy_check_tsv)::BIGINT AS tsv_rows,
+  (SELECT count(*) FROM copy_check_copy)::BIGINT AS copy_rows,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
+  (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
+
+-- [548] no parameters
+-- formats.sql: drop_check
+DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
+
+-- [549] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- protect.sql: protection_stats
+SELECT
+  (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,
+  sum(_raw_events - _value) FILTER (WHERE $counts_events)::BIGINT AS removed,
+  count(*) FILTER (WHERE _published)::BIGINT AS rows_published,
+  count(*) FILTER (WHERE NOT _published)::BIGINT AS rows_suppressed,
+  count(*) FILTER (WHERE _secondary)::BIGINT AS rows_secondary,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_detail), 0)::BIGINT AS detail,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_generalised), 0)::BIGINT AS generalised,
+  coalesce(sum(_value) FILTER (WHERE _published AND _stage = $stage_remainder), 0)::BIGINT AS remainder,
+  coalesce(sum(_value) FILTER (WHERE NOT _published), 0)::BIGINT AS suppressed,
+  coalesce(sum(_value) FILTER (WHERE _secondary), 0)::BIGINT AS secondary,
+  min(_machines) FILTER (WHERE _published)::BIGINT AS min_machines,
+  median(_machines) FILTER (WHERE _published)::DOUBLE AS median_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_sdk_assigned_packed" WHERE _key IN (SELECT _key FROM "ds_cli_usage_sdk_rows" WHERE NOT _published))::BIGINT AS suppressed_machines,
+  (SELECT count(DISTINCT machine_id) FROM "ds_cli_usage_sdk_assigned_packed" WHERE _events > $cap)::BIGINT AS capped_machines,
+  (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_sdk_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
+FROM "ds_cli_usage_sdk_rows";

@@ -58,15 +58,81 @@ SET preserve_insertion_order = false;
 SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
 
 -- [15] no parameters
-SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
 
 -- [16] no parameters
-SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+''))') AS tree;
+SET TimeZone = 'UTC';
 
 -- [17] no parameters
-CREATE OR REPLACE TEMP MACRO bucket_count(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '0' WHEN x < 2 THEN '1' WHEN x < 6 THEN '2-5' WHEN x < 21 THEN '6-20' WHEN x < 101 THEN '21-100' ELSE '101+' END;
+SET preserve_insertion_order = false;
 
 -- [18] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [19] no parameters
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
+
+-- [20] no parameters
+SET TimeZone = 'UTC';
+
+-- [21] no parameters
+SET preserve_insertion_order = false;
+
+-- [22] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [23] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [24] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+''))') AS tree;
+
+-- [25] no parameters
+SET TimeZone = 'UTC';
+
+-- [26] no parameters
+SET preserve_insertion_order = false;
+
+-- [27] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [28] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("RuntimeID", ''-([a-z0-9]+)$'', 1))') AS tree;
+
+-- [29] no parameters
+SET TimeZone = 'UTC';
+
+-- [30] no parameters
+SET preserve_insertion_order = false;
+
+-- [31] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [32] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [33] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+''))') AS tree;
+
+-- [34] no parameters
+SET TimeZone = 'UTC';
+
+-- [35] no parameters
+SET preserve_insertion_order = false;
+
+-- [36] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [37] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [38] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("ProductVersion", ''^[0-9]+''))') AS tree;
+
+-- [39] no parameters
+CREATE OR REPLACE TEMP MACRO bucket_count(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '0' WHEN x < 2 THEN '1' WHEN x < 6 THEN '2-5' WHEN x < 21 THEN '6-20' WHEN x < 101 THEN '21-100' ELSE '101+' END;
+
+-- [40] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_feature_usage_query" AS -- feature-usage: for each product and feature flag or counter, how many production installations report
@@ -100,44 +166,44 @@ SELECT
   END                           AS "Value"
 FROM features;
 
--- [19] no parameters
+-- [41] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_feature_usage_query";
 
--- [20] no parameters
+-- [42] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_facts" AS SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", 0::BIGINT AS _events FROM "ds_feature_usage_query" LIMIT 0;
 
--- [21] no parameters
+-- [43] no parameters
 -- facts.sql: time_values
 -- A time column of another type (a quarter's label) is cut along its distinct values.
 SELECT DISTINCT "Quarter" AS v, v::VARCHAR AS text, typeof(v) AS type FROM "ds_feature_usage_query" WHERE v IS NOT NULL ORDER BY v;
 
--- [22] $first_value = "2026-Q3", $last_value = "2026-Q3"
+-- [44] $first_value = "2026-Q3", $last_value = "2026-Q3"
 -- facts.sql: insert_facts_values
 INSERT INTO "ds_feature_usage_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", count(*)::BIGINT FROM "ds_feature_usage_query"
   WHERE "Quarter" BETWEEN CAST($first_value AS VARCHAR) AND CAST($last_value AS VARCHAR)
   GROUP BY ALL;
 
--- [23] no parameters
+-- [45] no parameters
 -- facts.sql: insert_facts_untimed
 INSERT INTO "ds_feature_usage_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", count(*)::BIGINT FROM "ds_feature_usage_query"
   WHERE "Quarter" IS NULL
   GROUP BY ALL;
 
--- [24] no parameters
+-- [46] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_facts" WHERE "Quarter" IS NULL;
 
--- [25] no parameters
+-- [47] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [26] no parameters
+-- [48] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -152,11 +218,11 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_feature_usage_facts" GROUP BY GROUPING SETS (("Product"), ("Feature"), ("Value")))
 WHERE clean <> raw;
 
--- [27] no parameters
+-- [49] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_feature_usage_facts";
 
--- [28] $other = "Other"
+-- [50] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -165,7 +231,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [29] $k = 10
+-- [51] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -183,7 +249,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_vm" AS
 INSERT INTO "ds_feature_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_feature_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [30] $level = 1
+-- [52] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -194,20 +260,20 @@ INSERT INTO "ds_feature_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [31] no parameters
+-- [53] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_0_values";
 
--- [32] no parameters
+-- [54] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_0_values"; DROP TABLE "ds_feature_usage_label_0_vm";
 
--- [33] no parameters
+-- [55] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [34] $other = "Other"
+-- [56] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -216,7 +282,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [35] $k = 10
+-- [57] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -234,7 +300,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_vm" AS
 INSERT INTO "ds_feature_usage_label_1"
   SELECT "Product", _value, _value, 0 FROM "ds_feature_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [36] $level = 1
+-- [58] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -245,20 +311,20 @@ INSERT INTO "ds_feature_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [37] no parameters
+-- [59] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_1_values";
 
--- [38] no parameters
+-- [60] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_1_values"; DROP TABLE "ds_feature_usage_label_1_vm";
 
--- [39] no parameters
+-- [61] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [40] $other = "Other"
+-- [62] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -267,7 +333,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature", "Value" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [41] $k = 10
+-- [63] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -285,7 +351,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_vm" AS
 INSERT INTO "ds_feature_usage_label_2"
   SELECT "Product", "Feature", _value, _value, 0 FROM "ds_feature_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [42] $level = 1
+-- [64] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -296,27 +362,27 @@ INSERT INTO "ds_feature_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING ("Product", "Feature", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [43] no parameters
+-- [65] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_2_values";
 
--- [44] no parameters
+-- [66] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_2_values"; DROP TABLE "ds_feature_usage_label_2_vm";
 
--- [45] no parameters
+-- [67] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [46] no parameters
+-- [68] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_feature_usage_facts");
 
--- [47] $other = "Other"
+-- [69] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -326,7 +392,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_0" l JOIN "ds_feature_usage_label_0_codes" c ON c._text = l._label;
 
--- [48] $other = "Other"
+-- [70] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -336,7 +402,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_1" l JOIN "ds_feature_usage_label_1_codes" c ON c._text = l._label;
 
--- [49] $other = "Other"
+-- [71] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -346,23 +412,23 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_2" l JOIN "ds_feature_usage_label_2_codes" c ON c._text = l._label;
 
--- [50] no parameters
+-- [72] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_2_codes";
 
--- [51] no parameters
+-- [73] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_1_codes";
 
--- [52] no parameters
+-- [74] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_0_codes";
 
--- [53] no parameters
+-- [75] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_time_codes";
 
--- [54] no parameters
+-- [76] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -373,11 +439,11 @@ CREATE OR REPLACE TEMP VIEW "ds_feature_usage_assigned" AS
   SELECT r."Quarter", r."Product", r."Feature", r."Value", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_feature_usage_assigned_packed" a JOIN "ds_feature_usage_rows" r USING (_key);
 
--- [55] no parameters
+-- [77] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_time_codes";
 
--- [56] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0
+-- [78] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -428,7 +494,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [57] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $field_mask_time = "1", $shift_0 = 2, $field_mask_0 = "1", $shift_1 = 1, $field_mask_1 = "1", $shift_2 = 0, $field_mask_2 = "1"
+-- [79] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $field_mask_time = "1", $shift_0 = 2, $field_mask_0 = "1", $shift_1 = 1, $field_mask_1 = "1", $shift_2 = 0, $field_mask_2 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -442,13 +508,13 @@ INSERT INTO "ds_feature_usage_rows"
   JOIN "ds_feature_usage_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Feature */
   JOIN "ds_feature_usage_label_2_codes" d3 ON d3._code = ((r._key >> $shift_2) & $field_mask_2::BIGINT) /* Value */;
 
--- [58] no parameters
+-- [80] no parameters
 CREATE OR REPLACE TEMP MACRO bucket_cores(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '<1' WHEN x < 2 THEN '1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' ELSE '64+' END;
 
--- [59] no parameters
+-- [81] no parameters
 CREATE OR REPLACE TEMP MACRO bucket_memory_gib(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 2 THEN '0-1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' WHEN x < 128 THEN '64-127' WHEN x < 256 THEN '128-255' ELSE '256+' END;
 
--- [60] no parameters
+-- [82] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_installations_query" AS -- installations: distinct production installations of the quarter, one fact per installation and product.
@@ -477,44 +543,44 @@ SELECT
 FROM latest
 WHERE environment = 'production';
 
--- [61] no parameters
+-- [83] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_installations_query";
 
--- [62] no parameters
+-- [84] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_installations_facts" AS SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", 0::BIGINT AS _events FROM "ds_installations_query" LIMIT 0;
 
--- [63] no parameters
+-- [85] no parameters
 -- facts.sql: time_values
 -- A time column of another type (a quarter's label) is cut along its distinct values.
 SELECT DISTINCT "Quarter" AS v, v::VARCHAR AS text, typeof(v) AS type FROM "ds_installations_query" WHERE v IS NOT NULL ORDER BY v;
 
--- [64] $first_value = "2026-Q3", $last_value = "2026-Q3"
+-- [86] $first_value = "2026-Q3", $last_value = "2026-Q3"
 -- facts.sql: insert_facts_values
 INSERT INTO "ds_installations_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", count(*)::BIGINT FROM "ds_installations_query"
   WHERE "Quarter" BETWEEN CAST($first_value AS VARCHAR) AND CAST($last_value AS VARCHAR)
   GROUP BY ALL;
 
--- [65] no parameters
+-- [87] no parameters
 -- facts.sql: insert_facts_untimed
 INSERT INTO "ds_installations_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", count(*)::BIGINT FROM "ds_installations_query"
   WHERE "Quarter" IS NULL
   GROUP BY ALL;
 
--- [66] no parameters
+-- [88] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_installations_facts" WHERE "Quarter" IS NULL;
 
--- [67] no parameters
+-- [89] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [68] no parameters
+-- [90] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -533,11 +599,11 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_installations_facts" GROUP BY GROUPING SETS (("Product"), ("ProductVersion"), ("OSFamily"), ("Container"), ("Kubernetes"), ("Cores"), ("MemoryGiB")))
 WHERE clean <> raw;
 
--- [69] no parameters
+-- [91] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_installations_facts";
 
--- [70] $other = "Other"
+-- [92] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -546,7 +612,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [71] $k = 10
+-- [93] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -564,7 +630,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_vm" AS
 INSERT INTO "ds_installations_label_0"
   SELECT _value, _value, 0 FROM "ds_installations_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [72] $level = 1
+-- [94] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -575,20 +641,20 @@ INSERT INTO "ds_installations_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [73] no parameters
+-- [95] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_0_values";
 
--- [74] no parameters
+-- [96] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_0_values"; DROP TABLE "ds_installations_label_0_vm";
 
--- [75] no parameters
+-- [97] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_0" GROUP BY _level ORDER BY _level;
 
--- [76] $other = "Other"
+-- [98] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -597,7 +663,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "ProductVersion", "Product" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [77] $k = 10
+-- [99] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -615,7 +681,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_vm" AS
 INSERT INTO "ds_installations_label_1"
   SELECT "Product", _value, _value, 0 FROM "ds_installations_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [78] $k = 10, $level = 1
+-- [100] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -630,7 +696,7 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [79] $k = 10, $level = 2
+-- [101] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -645,7 +711,7 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [80] $level = 3
+-- [102] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -656,20 +722,20 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [81] no parameters
+-- [103] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_1_values";
 
--- [82] no parameters
+-- [104] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_1_values"; DROP TABLE "ds_installations_label_1_vm";
 
--- [83] no parameters
+-- [105] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_1" GROUP BY _level ORDER BY _level;
 
--- [84] $other = "Other"
+-- [106] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -678,7 +744,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [85] $k = 10
+-- [107] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -696,7 +762,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_vm" AS
 INSERT INTO "ds_installations_label_2"
   SELECT _value, _value, 0 FROM "ds_installations_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [86] $level = 1
+-- [108] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -707,20 +773,20 @@ INSERT INTO "ds_installations_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [87] no parameters
+-- [109] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_2_values";
 
--- [88] no parameters
+-- [110] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_2_values"; DROP TABLE "ds_installations_label_2_vm";
 
--- [89] no parameters
+-- [111] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_2" GROUP BY _level ORDER BY _level;
 
--- [90] $other = "Other"
+-- [112] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -729,7 +795,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Container" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [91] $k = 10
+-- [113] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -747,7 +813,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_vm" AS
 INSERT INTO "ds_installations_label_3"
   SELECT _value, _value, 0 FROM "ds_installations_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [92] $level = 1
+-- [114] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -758,20 +824,20 @@ INSERT INTO "ds_installations_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [93] no parameters
+-- [115] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_3_values";
 
--- [94] no parameters
+-- [116] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_3_values"; DROP TABLE "ds_installations_label_3_vm";
 
--- [95] no parameters
+-- [117] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_3" GROUP BY _level ORDER BY _level;
 
--- [96] $other = "Other"
+-- [118] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -780,7 +846,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Kubernetes" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [97] $k = 10
+-- [119] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -798,7 +864,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_vm" AS
 INSERT INTO "ds_installations_label_4"
   SELECT _value, _value, 0 FROM "ds_installations_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [98] $level = 1
+-- [120] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -809,20 +875,20 @@ INSERT INTO "ds_installations_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [99] no parameters
+-- [121] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_4_values";
 
--- [100] no parameters
+-- [122] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_4_values"; DROP TABLE "ds_installations_label_4_vm";
 
--- [101] no parameters
+-- [123] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_4" GROUP BY _level ORDER BY _level;
 
--- [102] $other = "Other"
+-- [124] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -831,7 +897,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Cores" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [103] $k = 10
+-- [125] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -849,7 +915,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_vm" AS
 INSERT INTO "ds_installations_label_5"
   SELECT _value, _value, 0 FROM "ds_installations_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [104] $level = 1
+-- [126] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -860,20 +926,20 @@ INSERT INTO "ds_installations_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [105] no parameters
+-- [127] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_5_values";
 
--- [106] no parameters
+-- [128] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_5_values"; DROP TABLE "ds_installations_label_5_vm";
 
--- [107] no parameters
+-- [129] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_5" GROUP BY _level ORDER BY _level;
 
--- [108] $other = "Other"
+-- [130] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -882,7 +948,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "MemoryGiB" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [109] $k = 10
+-- [131] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -900,7 +966,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_vm" AS
 INSERT INTO "ds_installations_label_6"
   SELECT _value, _value, 0 FROM "ds_installations_label_6_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [110] $level = 1
+-- [132] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -911,27 +977,27 @@ INSERT INTO "ds_installations_label_6"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [111] no parameters
+-- [133] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_6_values";
 
--- [112] no parameters
+-- [134] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_6_values"; DROP TABLE "ds_installations_label_6_vm";
 
--- [113] no parameters
+-- [135] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_6" GROUP BY _level ORDER BY _level;
 
--- [114] no parameters
+-- [136] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_installations_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_installations_facts");
 
--- [115] $other = "Other"
+-- [137] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -941,7 +1007,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_0" l JOIN "ds_installations_label_0_codes" c ON c._text = l._label;
 
--- [116] $other = "Other"
+-- [138] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -951,7 +1017,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_1" l JOIN "ds_installations_label_1_codes" c ON c._text = l._label;
 
--- [117] $other = "Other"
+-- [139] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -961,7 +1027,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_2" l JOIN "ds_installations_label_2_codes" c ON c._text = l._label;
 
--- [118] $other = "Other"
+-- [140] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -971,7 +1037,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_3" l JOIN "ds_installations_label_3_codes" c ON c._text = l._label;
 
--- [119] $other = "Other"
+-- [141] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -981,7 +1047,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_4" l JOIN "ds_installations_label_4_codes" c ON c._text = l._label;
 
--- [120] $other = "Other"
+-- [142] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -991,7 +1057,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_5" l JOIN "ds_installations_label_5_codes" c ON c._text = l._label;
 
--- [121] $other = "Other"
+-- [143] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1001,39 +1067,39 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_6" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_6" l JOIN "ds_installations_label_6_codes" c ON c._text = l._label;
 
--- [122] no parameters
+-- [144] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_6_codes";
 
--- [123] no parameters
+-- [145] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_5_codes";
 
--- [124] no parameters
+-- [146] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_4_codes";
 
--- [125] no parameters
+-- [147] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_3_codes";
 
--- [126] no parameters
+-- [148] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_2_codes";
 
--- [127] no parameters
+-- [149] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_1_codes";
 
--- [128] no parameters
+-- [150] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_0_codes";
 
--- [129] no parameters
+-- [151] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_time_codes";
 
--- [130] no parameters
+-- [152] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -1044,11 +1110,11 @@ CREATE OR REPLACE TEMP VIEW "ds_installations_assigned" AS
   SELECT r."Quarter", r."Product", r."ProductVersion", r."OSFamily", r."Container", r."Kubernetes", r."Cores", r."MemoryGiB", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_installations_assigned_packed" a JOIN "ds_installations_rows" r USING (_key);
 
--- [131] no parameters
+-- [153] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_installations_time_codes";
 
--- [132] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "252", $step2_mask = "240", $step3_mask = "224", $step4_mask = "192", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0
+-- [154] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "252", $step2_mask = "240", $step3_mask = "224", $step4_mask = "192", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -1149,7 +1215,7 @@ counted4 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [133] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $field_mask_time = "1", $shift_0 = 6, $field_mask_0 = "1", $shift_1 = 5, $field_mask_1 = "1", $shift_2 = 4, $field_mask_2 = "1", $shift_3 = 3, $field_mask_3 = "1", $shift_4 = 2, $field_mask_4 = "1", $shift_5 = 1, $field_mask_5 = "1", $shift_6 = 0, $field_mask_6 = "1"
+-- [155] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $field_mask_time = "1", $shift_0 = 6, $field_mask_0 = "1", $shift_1 = 5, $field_mask_1 = "1", $shift_2 = 4, $field_mask_2 = "1", $shift_3 = 3, $field_mask_3 = "1", $shift_4 = 2, $field_mask_4 = "1", $shift_5 = 1, $field_mask_5 = "1", $shift_6 = 0, $field_mask_6 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1167,7 +1233,7 @@ INSERT INTO "ds_installations_rows"
   JOIN "ds_installations_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* Cores */
   JOIN "ds_installations_label_6_codes" d7 ON d7._code = ((r._key >> $shift_6) & $field_mask_6::BIGINT) /* MemoryGiB */;
 
--- [134] $dataset_0 = "feature-usage", $dataset_1 = "installations"
+-- [156] $dataset_0 = "feature-usage", $dataset_1 = "installations"
 -- linked.sql: inner_cells
 -- Inner cells: groups of machines that fall in exactly the same rows (the same signature).
 CREATE OR REPLACE TEMP TABLE linked_membership AS
@@ -1182,7 +1248,7 @@ CREATE OR REPLACE TEMP TABLE linked_signature AS
 CREATE OR REPLACE TEMP TABLE linked_inner AS
   SELECT signature, (row_number() OVER (ORDER BY signature) - 1)::INTEGER AS inner_index FROM (SELECT DISTINCT signature FROM linked_signature);
 
--- [135] $dataset_0 = "feature-usage", $dataset_1 = "installations"
+-- [157] $dataset_0 = "feature-usage", $dataset_1 = "installations"
 -- linked.sql: vectors
 -- Each row as the list of inner cells it counts.
 SELECT r.row_id, list(DISTINCT i.inner_index ORDER BY i.inner_index) AS inner, any_value(r._value)::BIGINT AS value, any_value(r._published) AS published
@@ -1196,15 +1262,15 @@ SELECT $dataset_1 || ':' || json_array("Quarter", "Product", "ProductVersion", "
 JOIN linked_membership m USING (row_id) JOIN linked_signature s USING (machine_id) JOIN linked_inner i USING (signature)
 GROUP BY r.row_id ORDER BY r.row_id;
 
--- [136] no parameters
+-- [158] no parameters
 -- linked.sql: count_inner_cells
 SELECT count(*)::BIGINT AS n FROM linked_inner;
 
--- [137] no parameters
+-- [159] no parameters
 -- linked.sql: drop_inner_cells
 DROP TABLE linked_membership; DROP TABLE linked_signature; DROP TABLE linked_inner;
 
--- [138] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
+-- [160] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1213,11 +1279,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Quarter", _value AS "Installations", "Product", "Feature", "Value" FROM "ds_feature_usage_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "Feature" ASC, "Value" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [139] no parameters
+-- [161] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_rows" WHERE _published;
 
--- [140] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
+-- [162] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1225,7 +1291,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'VARCHAR', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
 
--- [141] $k = 10, $limit = 20
+-- [163] $k = 10, $limit = 20
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1238,16 +1304,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Installations"
 LIMIT $limit;
 
--- [142] $limit = 20
+-- [164] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Quarter", "Product", "Feature", "Value", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [143] no parameters
+-- [165] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_feature_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_feature_usage_assigned_packed")::BIGINT AS assigned;
 
--- [144] $limit = 20
+-- [166] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1268,11 +1334,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [145] no parameters
+-- [167] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [146] $path = "<work>/build/out/feature-usage-2026-q3.parquet"
+-- [168] $path = "<work>/build/out/feature-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BIGINT) AS "Installations", CAST("Product" AS VARCHAR) AS "Product", CAST("Feature" AS VARCHAR) AS "Feature", CAST("Value" AS VARCHAR) AS "Value": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1281,22 +1347,22 @@ COPY (SELECT CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BI
 SELECT "Quarter", _value AS "Installations", "Product", "Feature", "Value" FROM "ds_feature_usage_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "Feature" ASC, "Value" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [147] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
+-- [169] $path = "<work>/build/out/feature-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
 
--- [148] $path = "<work>/build/out/feature-usage-2026-q3.parquet"
+-- [170] $path = "<work>/build/out/feature-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [149] no parameters
+-- [171] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [150] no parameters
+-- [172] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1305,11 +1371,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [151] no parameters
+-- [173] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [152] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [174] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_feature_usage_facts")::BIGINT AS events,
@@ -1329,7 +1395,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_feature_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_feature_usage_rows";
 
--- [153] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [175] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1338,11 +1404,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [154] no parameters
+-- [176] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_installations_rows" WHERE _published;
 
--- [155] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [177] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1350,7 +1416,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'VARCHAR', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [156] $k = 10, $limit = 20
+-- [178] $k = 10, $limit = 20
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1363,16 +1429,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Installations"
 LIMIT $limit;
 
--- [157] $limit = 20
+-- [179] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Quarter", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [158] no parameters
+-- [180] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_installations_assigned_packed")::BIGINT AS assigned;
 
--- [159] $limit = 20
+-- [181] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1393,11 +1459,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [160] no parameters
+-- [182] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [161] $path = "<work>/build/companions/installations-2026-q3.parquet"
+-- [183] $path = "<work>/build/companions/installations-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BIGINT) AS "Installations", CAST("Product" AS VARCHAR) AS "Product", CAST("ProductVersion" AS VARCHAR) AS "ProductVersion", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("Container" AS VARCHAR) AS "Container", CAST("Kubernetes" AS VARCHAR) AS "Kubernetes", CAST("Cores" AS VARCHAR) AS "Cores", CAST("MemoryGiB" AS VARCHAR) AS "MemoryGiB": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1406,22 +1472,22 @@ COPY (SELECT CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BI
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [162] $path = "<work>/build/companions/installations-2026-q3.tsv"
+-- [184] $path = "<work>/build/companions/installations-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [163] $path = "<work>/build/companions/installations-2026-q3.parquet"
+-- [185] $path = "<work>/build/companions/installations-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [164] no parameters
+-- [186] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [165] no parameters
+-- [187] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1430,11 +1496,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [166] no parameters
+-- [188] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [167] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [189] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS events,

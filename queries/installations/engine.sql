@@ -49,12 +49,78 @@ SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+\.[0-9]
 SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+''))') AS tree;
 
 -- [12] no parameters
-CREATE OR REPLACE TEMP MACRO bucket_cores(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '<1' WHEN x < 2 THEN '1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' ELSE '64+' END;
+SET TimeZone = 'UTC';
 
 -- [13] no parameters
-CREATE OR REPLACE TEMP MACRO bucket_memory_gib(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 2 THEN '0-1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' WHEN x < 128 THEN '64-127' WHEN x < 256 THEN '128-255' ELSE '256+' END;
+SET preserve_insertion_order = false;
 
 -- [14] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [15] no parameters
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
+
+-- [16] no parameters
+SET TimeZone = 'UTC';
+
+-- [17] no parameters
+SET preserve_insertion_order = false;
+
+-- [18] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [19] no parameters
+SELECT json_serialize_sql('SELECT (continent)') AS tree;
+
+-- [20] no parameters
+SET TimeZone = 'UTC';
+
+-- [21] no parameters
+SET preserve_insertion_order = false;
+
+-- [22] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [23] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [24] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("OSVersion", ''^[0-9]+''))') AS tree;
+
+-- [25] no parameters
+SET TimeZone = 'UTC';
+
+-- [26] no parameters
+SET preserve_insertion_order = false;
+
+-- [27] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [28] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("RuntimeID", ''-([a-z0-9]+)$'', 1))') AS tree;
+
+-- [29] no parameters
+SET TimeZone = 'UTC';
+
+-- [30] no parameters
+SET preserve_insertion_order = false;
+
+-- [31] no parameters
+SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions();
+
+-- [32] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+\.[0-9]+''))') AS tree;
+
+-- [33] no parameters
+SELECT json_serialize_sql('SELECT (regexp_extract("SDKVersion", ''^[0-9]+''))') AS tree;
+
+-- [34] no parameters
+CREATE OR REPLACE TEMP MACRO bucket_cores(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '<1' WHEN x < 2 THEN '1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' ELSE '64+' END;
+
+-- [35] no parameters
+CREATE OR REPLACE TEMP MACRO bucket_memory_gib(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 2 THEN '0-1' WHEN x < 4 THEN '2-3' WHEN x < 8 THEN '4-7' WHEN x < 16 THEN '8-15' WHEN x < 32 THEN '16-31' WHEN x < 64 THEN '32-63' WHEN x < 128 THEN '64-127' WHEN x < 256 THEN '128-255' ELSE '256+' END;
+
+-- [36] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_installations_query" AS -- installations: distinct production installations of the quarter, one fact per installation and product.
@@ -83,44 +149,44 @@ SELECT
 FROM latest
 WHERE environment = 'production';
 
--- [15] no parameters
+-- [37] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_installations_query";
 
--- [16] no parameters
+-- [38] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_installations_facts" AS SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", 0::BIGINT AS _events FROM "ds_installations_query" LIMIT 0;
 
--- [17] no parameters
+-- [39] no parameters
 -- facts.sql: time_values
 -- A time column of another type (a quarter's label) is cut along its distinct values.
 SELECT DISTINCT "Quarter" AS v, v::VARCHAR AS text, typeof(v) AS type FROM "ds_installations_query" WHERE v IS NOT NULL ORDER BY v;
 
--- [18] $first_value = "2026-Q3", $last_value = "2026-Q3"
+-- [40] $first_value = "2026-Q3", $last_value = "2026-Q3"
 -- facts.sql: insert_facts_values
 INSERT INTO "ds_installations_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", count(*)::BIGINT FROM "ds_installations_query"
   WHERE "Quarter" BETWEEN CAST($first_value AS VARCHAR) AND CAST($last_value AS VARCHAR)
   GROUP BY ALL;
 
--- [19] no parameters
+-- [41] no parameters
 -- facts.sql: insert_facts_untimed
 INSERT INTO "ds_installations_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("ProductVersion" AS VARCHAR), 'Unknown') AS "ProductVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("Container" AS VARCHAR), 'Unknown') AS "Container", coalesce(CAST("Kubernetes" AS VARCHAR), 'Unknown') AS "Kubernetes", coalesce(CAST("Cores" AS VARCHAR), 'Unknown') AS "Cores", coalesce(CAST("MemoryGiB" AS VARCHAR), 'Unknown') AS "MemoryGiB", count(*)::BIGINT FROM "ds_installations_query"
   WHERE "Quarter" IS NULL
   GROUP BY ALL;
 
--- [20] no parameters
+-- [42] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_installations_facts" WHERE "Quarter" IS NULL;
 
--- [21] no parameters
+-- [43] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_installations_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [22] no parameters
+-- [44] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -139,11 +205,11 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_installations_facts" GROUP BY GROUPING SETS (("Product"), ("ProductVersion"), ("OSFamily"), ("Container"), ("Kubernetes"), ("Cores"), ("MemoryGiB")))
 WHERE clean <> raw;
 
--- [23] no parameters
+-- [45] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_installations_facts";
 
--- [24] $other = "Other"
+-- [46] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -152,7 +218,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [25] $k = 10
+-- [47] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -170,7 +236,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_vm" AS
 INSERT INTO "ds_installations_label_0"
   SELECT _value, _value, 0 FROM "ds_installations_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [26] $level = 1
+-- [48] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -181,20 +247,20 @@ INSERT INTO "ds_installations_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [27] no parameters
+-- [49] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_0_values";
 
--- [28] no parameters
+-- [50] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_0_values"; DROP TABLE "ds_installations_label_0_vm";
 
--- [29] no parameters
+-- [51] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_0" GROUP BY _level ORDER BY _level;
 
--- [30] $other = "Other"
+-- [52] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -203,7 +269,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "ProductVersion", "Product" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [31] $k = 10
+-- [53] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -221,7 +287,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_vm" AS
 INSERT INTO "ds_installations_label_1"
   SELECT "Product", _value, _value, 0 FROM "ds_installations_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [32] $k = 10, $level = 1
+-- [54] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -236,7 +302,7 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [33] $k = 10, $level = 2
+-- [55] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -251,7 +317,7 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [34] $level = 3
+-- [56] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -262,20 +328,20 @@ INSERT INTO "ds_installations_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [35] no parameters
+-- [57] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_1_values";
 
--- [36] no parameters
+-- [58] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_1_values"; DROP TABLE "ds_installations_label_1_vm";
 
--- [37] no parameters
+-- [59] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_1" GROUP BY _level ORDER BY _level;
 
--- [38] $other = "Other"
+-- [60] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -284,7 +350,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [39] $k = 10
+-- [61] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -302,7 +368,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_vm" AS
 INSERT INTO "ds_installations_label_2"
   SELECT _value, _value, 0 FROM "ds_installations_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [40] $level = 1
+-- [62] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -313,20 +379,20 @@ INSERT INTO "ds_installations_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [41] no parameters
+-- [63] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_2_values";
 
--- [42] no parameters
+-- [64] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_2_values"; DROP TABLE "ds_installations_label_2_vm";
 
--- [43] no parameters
+-- [65] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_2" GROUP BY _level ORDER BY _level;
 
--- [44] $other = "Other"
+-- [66] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -335,7 +401,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Container" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [45] $k = 10
+-- [67] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -353,7 +419,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_vm" AS
 INSERT INTO "ds_installations_label_3"
   SELECT _value, _value, 0 FROM "ds_installations_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [46] $level = 1
+-- [68] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -364,20 +430,20 @@ INSERT INTO "ds_installations_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [47] no parameters
+-- [69] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_3_values";
 
--- [48] no parameters
+-- [70] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_3_values"; DROP TABLE "ds_installations_label_3_vm";
 
--- [49] no parameters
+-- [71] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_3" GROUP BY _level ORDER BY _level;
 
--- [50] $other = "Other"
+-- [72] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -386,7 +452,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Kubernetes" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [51] $k = 10
+-- [73] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -404,7 +470,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_vm" AS
 INSERT INTO "ds_installations_label_4"
   SELECT _value, _value, 0 FROM "ds_installations_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [52] $level = 1
+-- [74] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -415,20 +481,20 @@ INSERT INTO "ds_installations_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [53] no parameters
+-- [75] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_4_values";
 
--- [54] no parameters
+-- [76] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_4_values"; DROP TABLE "ds_installations_label_4_vm";
 
--- [55] no parameters
+-- [77] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_4" GROUP BY _level ORDER BY _level;
 
--- [56] $other = "Other"
+-- [78] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -437,7 +503,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Cores" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [57] $k = 10
+-- [79] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -455,7 +521,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_vm" AS
 INSERT INTO "ds_installations_label_5"
   SELECT _value, _value, 0 FROM "ds_installations_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [58] $level = 1
+-- [80] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -466,20 +532,20 @@ INSERT INTO "ds_installations_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [59] no parameters
+-- [81] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_5_values";
 
--- [60] no parameters
+-- [82] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_5_values"; DROP TABLE "ds_installations_label_5_vm";
 
--- [61] no parameters
+-- [83] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_5" GROUP BY _level ORDER BY _level;
 
--- [62] $other = "Other"
+-- [84] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -488,7 +554,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "MemoryGiB" FROM "ds_installations_facts") GROUP BY ALL;
 
--- [63] $k = 10
+-- [85] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -506,7 +572,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_vm" AS
 INSERT INTO "ds_installations_label_6"
   SELECT _value, _value, 0 FROM "ds_installations_label_6_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [64] $level = 1
+-- [86] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -517,27 +583,27 @@ INSERT INTO "ds_installations_label_6"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [65] no parameters
+-- [87] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_installations_label_6_values";
 
--- [66] no parameters
+-- [88] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_installations_label_6_values"; DROP TABLE "ds_installations_label_6_vm";
 
--- [67] no parameters
+-- [89] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_installations_label_6" GROUP BY _level ORDER BY _level;
 
--- [68] no parameters
+-- [90] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_installations_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_installations_facts");
 
--- [69] $other = "Other"
+-- [91] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -547,7 +613,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_0" l JOIN "ds_installations_label_0_codes" c ON c._text = l._label;
 
--- [70] $other = "Other"
+-- [92] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -557,7 +623,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_1" l JOIN "ds_installations_label_1_codes" c ON c._text = l._label;
 
--- [71] $other = "Other"
+-- [93] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -567,7 +633,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_2" l JOIN "ds_installations_label_2_codes" c ON c._text = l._label;
 
--- [72] $other = "Other"
+-- [94] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -577,7 +643,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_3_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_3" l JOIN "ds_installations_label_3_codes" c ON c._text = l._label;
 
--- [73] $other = "Other"
+-- [95] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -587,7 +653,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_4_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_4" l JOIN "ds_installations_label_4_codes" c ON c._text = l._label;
 
--- [74] $other = "Other"
+-- [96] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -597,7 +663,7 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_5_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_5" l JOIN "ds_installations_label_5_codes" c ON c._text = l._label;
 
--- [75] $other = "Other"
+-- [97] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -607,39 +673,39 @@ CREATE OR REPLACE TEMP TABLE "ds_installations_label_6_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_installations_label_6" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_installations_label_6" l JOIN "ds_installations_label_6_codes" c ON c._text = l._label;
 
--- [76] no parameters
+-- [98] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_6_codes";
 
--- [77] no parameters
+-- [99] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_5_codes";
 
--- [78] no parameters
+-- [100] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_4_codes";
 
--- [79] no parameters
+-- [101] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_3_codes";
 
--- [80] no parameters
+-- [102] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_2_codes";
 
--- [81] no parameters
+-- [103] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_1_codes";
 
--- [82] no parameters
+-- [104] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_label_0_codes";
 
--- [83] no parameters
+-- [105] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_installations_time_codes";
 
--- [84] no parameters
+-- [106] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -650,11 +716,11 @@ CREATE OR REPLACE TEMP VIEW "ds_installations_assigned" AS
   SELECT r."Quarter", r."Product", r."ProductVersion", r."OSFamily", r."Container", r."Kubernetes", r."Cores", r."MemoryGiB", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_installations_assigned_packed" a JOIN "ds_installations_rows" r USING (_key);
 
--- [85] no parameters
+-- [107] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_installations_time_codes";
 
--- [86] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "252", $step2_mask = "240", $step3_mask = "224", $step4_mask = "192", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0
+-- [108] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "252", $step2_mask = "240", $step3_mask = "224", $step4_mask = "192", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -755,7 +821,7 @@ counted4 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [87] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $field_mask_time = "1", $shift_0 = 6, $field_mask_0 = "1", $shift_1 = 5, $field_mask_1 = "1", $shift_2 = 4, $field_mask_2 = "1", $shift_3 = 3, $field_mask_3 = "1", $shift_4 = 2, $field_mask_4 = "1", $shift_5 = 1, $field_mask_5 = "1", $shift_6 = 0, $field_mask_6 = "1"
+-- [109] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $field_mask_time = "1", $shift_0 = 6, $field_mask_0 = "1", $shift_1 = 5, $field_mask_1 = "1", $shift_2 = 4, $field_mask_2 = "1", $shift_3 = 3, $field_mask_3 = "1", $shift_4 = 2, $field_mask_4 = "1", $shift_5 = 1, $field_mask_5 = "1", $shift_6 = 0, $field_mask_6 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -773,10 +839,10 @@ INSERT INTO "ds_installations_rows"
   JOIN "ds_installations_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* Cores */
   JOIN "ds_installations_label_6_codes" d7 ON d7._code = ((r._key >> $shift_6) & $field_mask_6::BIGINT) /* MemoryGiB */;
 
--- [88] no parameters
+-- [110] no parameters
 CREATE OR REPLACE TEMP MACRO bucket_count(x) AS CASE WHEN x IS NULL THEN 'Unknown' WHEN x < 1 THEN '0' WHEN x < 2 THEN '1' WHEN x < 6 THEN '2-5' WHEN x < 21 THEN '6-20' WHEN x < 101 THEN '21-100' ELSE '101+' END;
 
--- [89] no parameters
+-- [111] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_feature_usage_query" AS -- feature-usage: for each product and feature flag or counter, how many production installations report
@@ -810,44 +876,44 @@ SELECT
   END                           AS "Value"
 FROM features;
 
--- [90] no parameters
+-- [112] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_feature_usage_query";
 
--- [91] no parameters
+-- [113] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_facts" AS SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", 0::BIGINT AS _events FROM "ds_feature_usage_query" LIMIT 0;
 
--- [92] no parameters
+-- [114] no parameters
 -- facts.sql: time_values
 -- A time column of another type (a quarter's label) is cut along its distinct values.
 SELECT DISTINCT "Quarter" AS v, v::VARCHAR AS text, typeof(v) AS type FROM "ds_feature_usage_query" WHERE v IS NOT NULL ORDER BY v;
 
--- [93] $first_value = "2026-Q3", $last_value = "2026-Q3"
+-- [115] $first_value = "2026-Q3", $last_value = "2026-Q3"
 -- facts.sql: insert_facts_values
 INSERT INTO "ds_feature_usage_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", count(*)::BIGINT FROM "ds_feature_usage_query"
   WHERE "Quarter" BETWEEN CAST($first_value AS VARCHAR) AND CAST($last_value AS VARCHAR)
   GROUP BY ALL;
 
--- [94] no parameters
+-- [116] no parameters
 -- facts.sql: insert_facts_untimed
 INSERT INTO "ds_feature_usage_facts"
   SELECT "Quarter", "machine_id", coalesce(CAST("Product" AS VARCHAR), 'Unknown') AS "Product", coalesce(CAST("Feature" AS VARCHAR), 'Unknown') AS "Feature", coalesce(CAST("Value" AS VARCHAR), 'Unknown') AS "Value", count(*)::BIGINT FROM "ds_feature_usage_query"
   WHERE "Quarter" IS NULL
   GROUP BY ALL;
 
--- [95] no parameters
+-- [117] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_facts" WHERE "Quarter" IS NULL;
 
--- [96] no parameters
+-- [118] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_feature_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [97] no parameters
+-- [119] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -862,11 +928,11 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_feature_usage_facts" GROUP BY GROUPING SETS (("Product"), ("Feature"), ("Value")))
 WHERE clean <> raw;
 
--- [98] no parameters
+-- [120] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_feature_usage_facts";
 
--- [99] $other = "Other"
+-- [121] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -875,7 +941,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [100] $k = 10
+-- [122] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -893,7 +959,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_vm" AS
 INSERT INTO "ds_feature_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_feature_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [101] $level = 1
+-- [123] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -904,20 +970,20 @@ INSERT INTO "ds_feature_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [102] no parameters
+-- [124] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_0_values";
 
--- [103] no parameters
+-- [125] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_0_values"; DROP TABLE "ds_feature_usage_label_0_vm";
 
--- [104] no parameters
+-- [126] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [105] $other = "Other"
+-- [127] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -926,7 +992,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [106] $k = 10
+-- [128] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -944,7 +1010,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_vm" AS
 INSERT INTO "ds_feature_usage_label_1"
   SELECT "Product", _value, _value, 0 FROM "ds_feature_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [107] $level = 1
+-- [129] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -955,20 +1021,20 @@ INSERT INTO "ds_feature_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING ("Product", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [108] no parameters
+-- [130] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_1_values";
 
--- [109] no parameters
+-- [131] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_1_values"; DROP TABLE "ds_feature_usage_label_1_vm";
 
--- [110] no parameters
+-- [132] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [111] $other = "Other"
+-- [133] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -977,7 +1043,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Product", "Feature", "Value" FROM "ds_feature_usage_facts") GROUP BY ALL;
 
--- [112] $k = 10
+-- [134] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -995,7 +1061,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_vm" AS
 INSERT INTO "ds_feature_usage_label_2"
   SELECT "Product", "Feature", _value, _value, 0 FROM "ds_feature_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [113] $level = 1
+-- [135] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -1006,27 +1072,27 @@ INSERT INTO "ds_feature_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING ("Product", "Feature", l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [114] no parameters
+-- [136] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_feature_usage_label_2_values";
 
--- [115] no parameters
+-- [137] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_feature_usage_label_2_values"; DROP TABLE "ds_feature_usage_label_2_vm";
 
--- [116] no parameters
+-- [138] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_feature_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [117] no parameters
+-- [139] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Quarter" AS _value FROM "ds_feature_usage_facts");
 
--- [118] $other = "Other"
+-- [140] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1036,7 +1102,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_0" l JOIN "ds_feature_usage_label_0_codes" c ON c._text = l._label;
 
--- [119] $other = "Other"
+-- [141] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1046,7 +1112,7 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_1" l JOIN "ds_feature_usage_label_1_codes" c ON c._text = l._label;
 
--- [120] $other = "Other"
+-- [142] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1056,23 +1122,23 @@ CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_feature_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_feature_usage_label_2" l JOIN "ds_feature_usage_label_2_codes" c ON c._text = l._label;
 
--- [121] no parameters
+-- [143] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_2_codes";
 
--- [122] no parameters
+-- [144] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_1_codes";
 
--- [123] no parameters
+-- [145] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_label_0_codes";
 
--- [124] no parameters
+-- [146] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_feature_usage_time_codes";
 
--- [125] no parameters
+-- [147] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -1083,11 +1149,11 @@ CREATE OR REPLACE TEMP VIEW "ds_feature_usage_assigned" AS
   SELECT r."Quarter", r."Product", r."Feature", r."Value", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_feature_usage_assigned_packed" a JOIN "ds_feature_usage_rows" r USING (_key);
 
--- [126] no parameters
+-- [148] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_time_codes";
 
--- [127] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0
+-- [149] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -1138,7 +1204,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [128] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $field_mask_time = "1", $shift_0 = 2, $field_mask_0 = "1", $shift_1 = 1, $field_mask_1 = "1", $shift_2 = 0, $field_mask_2 = "1"
+-- [150] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $field_mask_time = "1", $shift_0 = 2, $field_mask_0 = "1", $shift_1 = 1, $field_mask_1 = "1", $shift_2 = 0, $field_mask_2 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1152,7 +1218,7 @@ INSERT INTO "ds_feature_usage_rows"
   JOIN "ds_feature_usage_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Feature */
   JOIN "ds_feature_usage_label_2_codes" d3 ON d3._code = ((r._key >> $shift_2) & $field_mask_2::BIGINT) /* Value */;
 
--- [129] $dataset_0 = "installations", $dataset_1 = "feature-usage"
+-- [151] $dataset_0 = "installations", $dataset_1 = "feature-usage"
 -- linked.sql: inner_cells
 -- Inner cells: groups of machines that fall in exactly the same rows (the same signature).
 CREATE OR REPLACE TEMP TABLE linked_membership AS
@@ -1167,7 +1233,7 @@ CREATE OR REPLACE TEMP TABLE linked_signature AS
 CREATE OR REPLACE TEMP TABLE linked_inner AS
   SELECT signature, (row_number() OVER (ORDER BY signature) - 1)::INTEGER AS inner_index FROM (SELECT DISTINCT signature FROM linked_signature);
 
--- [130] $dataset_0 = "installations", $dataset_1 = "feature-usage"
+-- [152] $dataset_0 = "installations", $dataset_1 = "feature-usage"
 -- linked.sql: vectors
 -- Each row as the list of inner cells it counts.
 SELECT r.row_id, list(DISTINCT i.inner_index ORDER BY i.inner_index) AS inner, any_value(r._value)::BIGINT AS value, any_value(r._published) AS published
@@ -1181,15 +1247,15 @@ SELECT $dataset_1 || ':' || json_array("Quarter", "Product", "Feature", "Value")
 JOIN linked_membership m USING (row_id) JOIN linked_signature s USING (machine_id) JOIN linked_inner i USING (signature)
 GROUP BY r.row_id ORDER BY r.row_id;
 
--- [131] no parameters
+-- [153] no parameters
 -- linked.sql: count_inner_cells
 SELECT count(*)::BIGINT AS n FROM linked_inner;
 
--- [132] no parameters
+-- [154] no parameters
 -- linked.sql: drop_inner_cells
 DROP TABLE linked_membership; DROP TABLE linked_signature; DROP TABLE linked_inner;
 
--- [133] $path = "<work>/build/out/installations-2026-q3.tsv"
+-- [155] $path = "<work>/build/out/installations-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1198,11 +1264,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [134] no parameters
+-- [156] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_installations_rows" WHERE _published;
 
--- [135] $path = "<work>/build/out/installations-2026-q3.tsv"
+-- [157] $path = "<work>/build/out/installations-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1210,7 +1276,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'VARCHAR', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [136] $k = 10, $limit = 20
+-- [158] $k = 10, $limit = 20
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1223,16 +1289,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Installations"
 LIMIT $limit;
 
--- [137] $limit = 20
+-- [159] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Quarter", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [138] no parameters
+-- [160] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_installations_assigned_packed")::BIGINT AS assigned;
 
--- [139] $limit = 20
+-- [161] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1253,11 +1319,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [140] no parameters
+-- [162] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [141] $path = "<work>/build/out/installations-2026-q3.parquet"
+-- [163] $path = "<work>/build/out/installations-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BIGINT) AS "Installations", CAST("Product" AS VARCHAR) AS "Product", CAST("ProductVersion" AS VARCHAR) AS "ProductVersion", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("Container" AS VARCHAR) AS "Container", CAST("Kubernetes" AS VARCHAR) AS "Kubernetes", CAST("Cores" AS VARCHAR) AS "Cores", CAST("MemoryGiB" AS VARCHAR) AS "MemoryGiB": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1266,22 +1332,22 @@ COPY (SELECT CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BI
 SELECT "Quarter", _value AS "Installations", "Product", "ProductVersion", "OSFamily", "Container", "Kubernetes", "Cores", "MemoryGiB" FROM "ds_installations_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "ProductVersion" ASC, "OSFamily" ASC, "Container" ASC, "Kubernetes" ASC, "Cores" ASC, "MemoryGiB" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [142] $path = "<work>/build/out/installations-2026-q3.tsv"
+-- [164] $path = "<work>/build/out/installations-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'ProductVersion': 'VARCHAR', 'OSFamily': 'VARCHAR', 'Container': 'VARCHAR', 'Kubernetes': 'VARCHAR', 'Cores': 'VARCHAR', 'MemoryGiB': 'VARCHAR'});
 
--- [143] $path = "<work>/build/out/installations-2026-q3.parquet"
+-- [165] $path = "<work>/build/out/installations-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [144] no parameters
+-- [166] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [145] no parameters
+-- [167] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1290,11 +1356,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [146] no parameters
+-- [168] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [147] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [169] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_installations_facts")::BIGINT AS events,
@@ -1314,7 +1380,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_installations_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_installations_rows";
 
--- [148] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
+-- [170] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -1323,11 +1389,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Quarter", _value AS "Installations", "Product", "Feature", "Value" FROM "ds_feature_usage_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "Feature" ASC, "Value" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [149] no parameters
+-- [171] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_rows" WHERE _published;
 
--- [150] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
+-- [172] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -1335,7 +1401,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'VARCHAR', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
 
--- [151] $k = 10, $limit = 20
+-- [173] $k = 10, $limit = 20
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -1348,16 +1414,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Installations"
 LIMIT $limit;
 
--- [152] $limit = 20
+-- [174] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Quarter", "Product", "Feature", "Value", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [153] no parameters
+-- [175] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_feature_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_feature_usage_assigned_packed")::BIGINT AS assigned;
 
--- [154] $limit = 20
+-- [176] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -1378,11 +1444,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [155] no parameters
+-- [177] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [156] $path = "<work>/build/companions/feature-usage-2026-q3.parquet"
+-- [178] $path = "<work>/build/companions/feature-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BIGINT) AS "Installations", CAST("Product" AS VARCHAR) AS "Product", CAST("Feature" AS VARCHAR) AS "Feature", CAST("Value" AS VARCHAR) AS "Value": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -1391,22 +1457,22 @@ COPY (SELECT CAST("Quarter" AS VARCHAR) AS "Quarter", CAST("Installations" AS BI
 SELECT "Quarter", _value AS "Installations", "Product", "Feature", "Value" FROM "ds_feature_usage_rows" WHERE _published) ORDER BY "Quarter" ASC, "Product" ASC, "Feature" ASC, "Value" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [157] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
+-- [179] $path = "<work>/build/companions/feature-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Quarter': 'VARCHAR', 'Installations': 'BIGINT', 'Product': 'VARCHAR', 'Feature': 'VARCHAR', 'Value': 'VARCHAR'});
 
--- [158] $path = "<work>/build/companions/feature-usage-2026-q3.parquet"
+-- [180] $path = "<work>/build/companions/feature-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [159] no parameters
+-- [181] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [160] no parameters
+-- [182] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -1415,11 +1481,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [161] no parameters
+-- [183] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [162] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [184] $counts_events = false, $cap = 1000000, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_feature_usage_facts")::BIGINT AS events,

@@ -1,4 +1,4 @@
-import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { access, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, quotedIdentifier, quotedString } from '@duckdb/node-api';
@@ -24,6 +24,12 @@ interface CaseSpec {
   contributionCap?: number;
   /** Datasets built together (default: the folder's); installations and feature-usage are protected jointly. */
   datasets?: string[];
+  /**
+   * Only these dataset folders of queries/ make the run's queries folder (default: all of queries/). For a
+   * case that pins one table's own rules (labels, remainder steps, k) without the linked suppression its
+   * bundled family adds, which test/protect/family-*.test.ts pin.
+   */
+  queries?: string[];
   /** Partial match on the privacy report published beside the folder's dataset. */
   report?: Record<string, unknown>;
   /** Partial match on the run's internal statistics (never published). */
@@ -230,7 +236,16 @@ function datasetsOf(golden: GoldenCase): string[] {
   return datasets;
 }
 
-async function runBuild(golden: GoldenCase, archive: string): Promise<void> {
+/** The case's queries folder: queries/ itself, or a copy of the folders its case.json names. */
+async function queriesDirOf(golden: GoldenCase, parent: string): Promise<string> {
+  const names = golden.spec.queries;
+  if (!names) return QUERIES_ROOT;
+  const queriesDir = await folderIn(parent, 'queries-');
+  for (const name of names) await cp(join(QUERIES_ROOT, name), join(queriesDir, name), { recursive: true });
+  return queriesDir;
+}
+
+async function runBuild(golden: GoldenCase, archive: string, queriesDir: string): Promise<void> {
   const { spec, folder } = golden;
   const datasets = datasetsOf(golden);
   const others = (await readdir(folder))
@@ -240,6 +255,7 @@ async function runBuild(golden: GoldenCase, archive: string): Promise<void> {
     expect(datasets, `expect.${other}.tsv needs "${other}" in case.json "datasets"`).toContain(other);
   const built = await build(archive, {
     datasets,
+    queriesDir,
     ...(spec.k !== undefined ? { k: String(spec.k) } : {}),
     ...(spec.contributionCap !== undefined ? { contributionCap: String(spec.contributionCap) } : {}),
   });
@@ -257,7 +273,12 @@ async function runBuild(golden: GoldenCase, archive: string): Promise<void> {
   }
 }
 
-async function runPublishSteps(golden: GoldenCase, archive: string, runs: readonly RunSpec[]): Promise<void> {
+async function runPublishSteps(
+  golden: GoldenCase,
+  archive: string,
+  queriesDir: string,
+  runs: readonly RunSpec[],
+): Promise<void> {
   const { spec } = golden;
   const target = await folderIn(dirname(archive), 'target-');
   const base = [
@@ -269,6 +290,8 @@ async function runPublishSteps(golden: GoldenCase, archive: string, runs: readon
     '--quarter',
     QUARTER,
     '--json',
+    '--queries-dir',
+    queriesDir,
     ...datasetsOf(golden).flatMap((dataset) => ['--dataset', dataset]),
     ...(spec.k !== undefined ? ['--k', String(spec.k)] : []),
     ...(spec.contributionCap !== undefined ? ['--contribution-cap', String(spec.contributionCap)] : []),
@@ -325,8 +348,9 @@ async function runCase(golden: GoldenCase, parent: string): Promise<void> {
   const archive = await folderIn(parent, 'archive-');
   try {
     await writeEvents(archive, join(folder, 'events.ndjson'), 'events');
-    if (spec.runs) await runPublishSteps(golden, archive, spec.runs);
-    else await runBuild(golden, archive);
+    const queriesDir = await queriesDirOf(golden, parent);
+    if (spec.runs) await runPublishSteps(golden, archive, queriesDir, spec.runs);
+    else await runBuild(golden, archive, queriesDir);
   } finally {
     await rm(archive, { recursive: true, force: true });
   }
