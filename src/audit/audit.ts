@@ -16,6 +16,7 @@ import { openDuck } from '../engine/duck.js';
 import { readOptOut } from '../ingest/optout.js';
 import { openStore, type Store } from '../publish/store/index.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
+import { populationCompanions } from '../query/population.js';
 import { createReleaseTable } from '../query/facts.js';
 import { catalogViolations } from './catalog-check.js';
 import { type AuditViolation, compareTable, derivableRows, type PublishedTable } from './compare.js';
@@ -54,13 +55,14 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
   const datasets = await loadDatasets(settings.datasets, settings.queriesDir);
   const quarter = settings.quarter ?? lastCompleteQuarter(now);
   const result: AuditResult = { quarters: [], tables: [], violations: [] };
+  // A family member the run does not name still shares the protection: its rows may be withheld.
+  const families = eventFamilies([...datasets, ...(await populationCompanions(datasets, settings.queriesDir))]);
   for (const audited of [previousQuarter(quarter), quarter]) {
     const judged = await auditQuarter(audit, datasets, audited, audited === quarter);
     if (judged === undefined) continue;
     const { tables, violations } = judged;
     result.quarters.push(formatQuarter(audited));
     result.violations.push(...violations);
-    const families = eventFamilies(datasets);
     for (const table of tables) {
       if (table.count === 'events' && families.has(table.dataset)) table.family = true;
       result.tables.push({ dataset: table.dataset, quarter: table.quarter, rows: table.lines.length, k: table.k });

@@ -7,7 +7,7 @@ import { event, machines, writeDayFile } from '../helpers/archive.js';
 import { folderIn } from '../helpers/build.js';
 import { cli, cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
-import { patchedDataset } from '../helpers/queries.js';
+import { cubeOnlyQueries, patchedDataset } from '../helpers/queries.js';
 import { writeZonedParquet } from './parquet.js';
 
 const DAY = '2026-07-01';
@@ -23,17 +23,21 @@ async function published(
   const archive = await folderIn(tmp, 'tp-audit-archive-');
   for (const [name, events] of Object.entries(files)) await writeDayFile(archive, DAY, name, format, events);
   const target = await folderIn(tmp, 'tp-audit-target-');
-  const run = await cli(publishArgs(archive, target));
+  // The cube alone: a row that passes k and is missing is a violation (a family may withhold it).
+  const queriesDir = await cubeOnlyQueries(tmp);
+  const run = await cli(publishArgs(archive, target, queriesDir));
   expect(run.code, run.log.join('\n')).toBe(0);
   return {
     archive,
     target,
-    audit: () => cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3']),
+    queriesDir,
+    audit: () =>
+      cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--queries-dir', queriesDir]),
   };
 }
 
-function publishArgs(archive: string, target: string, ...more: string[]): string[] {
-  return cliUsagePublishArgs(archive, target, ...more);
+function publishArgs(archive: string, target: string, queriesDir: string, ...more: string[]): string[] {
+  return cliUsagePublishArgs(archive, target, '--queries-dir', queriesDir, ...more);
 }
 
 /** Rewrites the published quarter file's data lines, as a job with a reading bug would have written them. */
@@ -110,10 +114,10 @@ describe('audit reads the inputs of the manifest itself', () => {
   it('finds no violation after a correctly withheld revision: late files are no input of the frozen quarter', async ({
     tmp,
   }) => {
-    const { archive, target, audit } = await published(tmp, { events: machines(8, 'a') });
+    const { archive, target, audit, queriesDir } = await published(tmp, { events: machines(8, 'a') });
     // Two late machines: the revision would change a row because of fewer than k=5 machines.
     await writeDayFile(archive, DAY, 'late', 'ndjson', machines(2, 'late-'));
-    const revise = await cli(publishArgs(archive, target, '--revise'));
+    const revise = await cli(publishArgs(archive, target, queriesDir, '--revise'));
     expect(revise.code, revise.log.join('\n')).toBe(0);
     expect(revise.stdout).toMatch(/revision withheld/);
     const run = await audit();
@@ -175,7 +179,7 @@ describe('audit reads the inputs of the manifest itself', () => {
       machines(7, 'd', { timestamp: '2026-07-02T08:00:00+05:00' }),
     );
     const target = await folderIn(tmp, 'tp-audit-target-');
-    expect((await cli(publishArgs(archive, target))).code).toBe(0);
+    expect((await cli(cliUsagePublishArgs(archive, target))).code).toBe(0);
     const run = await cli(['audit', '--archive', archive, '--target', target, '--quarter', '2026-Q3']);
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toMatch(/cli-usage 2026-Q3: 3 rows checked/);

@@ -4,6 +4,7 @@ import { machines } from '../helpers/archive.js';
 import { folderIn, writeArchive } from '../helpers/build.js';
 import { cliUsagePublishArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
+import { cubeOnlyQueries } from '../helpers/queries.js';
 
 // The log as cron and a terminal see it, from real processes: JSON lines when stderr is a pipe, text
 // and a progress line when it is a pseudo-terminal (util-linux `script` gives the child one).
@@ -14,7 +15,8 @@ const ESC = '\u001b';
 async function publishArgs(tmp: string): Promise<string[]> {
   const archive = await writeArchive(tmp, { '2026-07-01': machines(12, 'log-') });
   const target = await folderIn(tmp, 'tp-log-');
-  return cliUsagePublishArgs(archive, target);
+  // The cube alone, so the counted objects and datasets are the cube's.
+  return cliUsagePublishArgs(archive, target, '--queries-dir', await cubeOnlyQueries(tmp));
 }
 
 /** The environment of a cron job: no CI marker, no colour settings inherited from the test runner. */

@@ -27,3 +27,13 @@ export async function patchedDataset(parent: string, dataset: string, patch: Rec
   await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), ...patch }, null, 2));
   return queriesDir;
 }
+
+/**
+ * A queries folder holding the cube alone: a test of the cube's own rules (every row that passes k is
+ * published) runs without the bundled family, which may withhold such rows against differencing.
+ */
+export async function cubeOnlyQueries(parent: string): Promise<string> {
+  const queriesDir = await folderIn(parent, 'queries-');
+  await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
+  return queriesDir;
+}
