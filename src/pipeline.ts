@@ -40,6 +40,8 @@ export interface BuiltRelease {
    * linked protection sees the whole population; this run does not publish them.
    */
   companions: BuiltDataset[];
+  /** Datasets of a run that names none moved to `companions` because they would publish no row. */
+  leftOutEmpty?: string[];
   /** Folder holding the built files. */
   outDir: string;
 }

@@ -27,6 +27,8 @@ export function formatSummary(summary: RunSummary): string {
       `  ${dataset.url}`,
     );
   }
+  for (const dataset of summary.leftOutEmpty)
+    lines.push(`${dataset}: left out, no row rests on k distinct machines (nothing written for it)`);
   for (const entry of summary.changelog) lines.push(`changelog: ${entry}`);
   if (summary.previewDir) lines.push(`files kept for inspection in ${summary.previewDir}`);
   lines.push(

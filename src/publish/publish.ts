@@ -60,6 +60,8 @@ export interface RunSummary {
   unchanged: string[];
   /** Revisions published or withheld in this run. */
   changelog: string[];
+  /** Datasets of the folder left out of this run because no row of theirs rests on k machines. */
+  leftOutEmpty: string[];
 }
 
 /**
@@ -123,8 +125,7 @@ export async function runPublish(
             progress,
           )
         : await buildRelease(settings, logger, quarter, datasets, current, undefined, progress);
-      assertPublishable(settings, quarter, datasets, built);
-      return built;
+      return withholdEmpty(settings, quarter, datasets, built, logger);
     };
     const publish = (built: BuiltRelease) => publishBuilt(settings, context, quarter, datasets, target, workDir, built);
     if (settings.dryRun) {
@@ -193,18 +194,32 @@ export async function tempRoot(settings: Settings): Promise<string> {
 }
 
 /**
- * A quarter file with no row would be frozen as the quarter's figures: a dataset that publishes nothing
- * (a k no row can meet, an archive without its events) stops the run before anything is written. The
- * message gives no count: how many machines there were is what k protects.
+ * A quarter file with no row would be frozen as the quarter's figures. A dataset the run names that
+ * publishes nothing (a k no row can meet, an archive without its events) stops the run before anything
+ * is written. A run that names none publishes every dataset of the folder: there an empty one (often a
+ * table of a family whose linked protection withheld every row) is left out of this run, built only for
+ * the protection like a companion, and said so; the run stops only when every dataset is empty. No
+ * message gives a count: how many machines there were is what k protects.
  */
-function assertPublishable(
+function withholdEmpty(
   settings: Settings,
   quarter: Quarter,
   datasets: readonly DatasetDefinition[],
   built: BuiltRelease,
-): void {
+  logger: Logger,
+): BuiltRelease {
   const empty = built.datasets.filter(({ file }) => file.rows === 0);
-  if (empty.length === 0) return;
+  if (empty.length === 0) return built;
+  if (settings.datasets.length === 0 && empty.length < built.datasets.length) {
+    for (const { file } of empty)
+      logger.warn('dataset left out of this run: no row rests on k distinct machines', { dataset: file.dataset });
+    return {
+      ...built,
+      datasets: built.datasets.filter(({ file }) => file.rows > 0),
+      companions: [...built.companions, ...empty],
+      leftOutEmpty: empty.map(({ file }) => file.dataset),
+    };
+  }
   const described = empty.map(({ file }) => {
     const dataset = datasets.find((definition) => definition.name === file.dataset)!;
     const { k } = datasetRun(settings, dataset, quarter);
@@ -308,6 +323,7 @@ async function publishBuilt(
     written: outcome.written,
     unchanged: outcome.unchanged,
     changelog: changelog.map((entry) => `${entry.dataset} ${formatQuarter(entry.quarter)}: ${entry.message}`),
+    leftOutEmpty: built.leftOutEmpty ?? [],
   };
 }
 
