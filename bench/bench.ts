@@ -208,7 +208,14 @@ for (const format of FORMATS) {
   for (let run = 0; run < RUNS; run++) {
     await rm(target, { recursive: true, force: true });
     const alone = await duckdbAlone(archive, format, family);
-    runs.push({ alone, job: publish(archive, target, family.map((dataset) => dataset.name)) });
+    runs.push({
+      alone,
+      job: publish(
+        archive,
+        target,
+        family.map((dataset) => dataset.name),
+      ),
+    });
   }
   const ratios = runs.map((run) => run.job.seconds / run.alone.seconds);
   const median = [...ratios].sort((a, b) => a - b)[Math.floor((ratios.length - 1) / 2)]!;
