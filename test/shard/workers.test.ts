@@ -4,6 +4,7 @@ import { LocalStore } from '../../src/publish/store/index.js';
 import { folderIn } from '../helpers/build.js';
 import { cli, quarterArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
+import { cubeOnlyQueries } from '../helpers/queries.js';
 import { publishedFiles, writeShardedArchive } from './fixture.js';
 
 // `publish --workers N` runs plan, N shard processes of the CLI and merge; whatever N, the target gets
@@ -67,6 +68,8 @@ describe('publish --workers N', () => {
     const run = await cli([
       ...['publish', '--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
       ...['--k', '5', '--max-bad-share', '0.05', '--workers', '2', '--dry-run', '--temp-dir', tmp],
+      // The cube alone: its 12 rows are the cube's own rules, before the family's linked suppression.
+      ...['--queries-dir', await cubeOnlyQueries(tmp)],
     ]);
     expect(run.code, run.log.join('\n')).toBe(0);
     expect(run.stdout).toMatch(/cli-usage: dry-run, 12 rows/);
