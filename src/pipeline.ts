@@ -205,13 +205,21 @@ export async function buildFromFacts(
       );
       progress.add('datasets');
     }
-    for (const group of linkedGroups(protectedDatasets)) await protectLinkedRows(duck, group, logger);
+    // Event tables protected as a family: their reports say so and withhold their suppressed totals.
+    const familyOf = new Map<string, string>();
+    for (const group of linkedGroups(protectedDatasets)) {
+      const linked = await protectLinkedRows(duck, group, logger);
+      if (group[0]!.dataset.measure.count === 'events')
+        for (const name of linked.datasets) familyOf.set(name, linked.population);
+    }
     const inputs = source.inputs;
     const built: BuiltDataset[] = [];
     const builtCompanions: BuiltDataset[] = [];
     for (const [index, result] of protectedDatasets.entries()) {
       const companion = index >= datasets.length;
-      const target = { keyTemplate: settings.keyTemplate, quarter, outDir: companion ? companionsDir : outDir, inputs };
+      const outFolder = companion ? companionsDir : outDir;
+      const family = familyOf.get(result.dataset.name);
+      const target = { keyTemplate: settings.keyTemplate, quarter, outDir: outFolder, inputs, family };
       (companion ? builtCompanions : built).push(await writeDataset(duck, result, target, logger));
     }
     for (const companion of companions) {

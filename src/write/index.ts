@@ -31,6 +31,8 @@ export interface WriteTarget {
   outDir: string;
   /** The archive files the quarter was computed from, for the input manifest. */
   inputs: readonly InputFile[];
+  /** The population of the family of event tables this one was protected with, if any. */
+  family?: string | undefined;
 }
 
 /** Writes one protected dataset's TSV and privacy report, and checks the TSV before anyone may publish it. */
@@ -65,7 +67,15 @@ export async function writeDataset(
     seconds: secondsSince(copiesStarted),
   });
   const stats = await protectionStats(duck, result);
-  const report = buildPrivacyReport(dataset, quarter, parameters, result.labels, stats, result.dailyBound);
+  const report = buildPrivacyReport(
+    dataset,
+    quarter,
+    parameters,
+    result.labels,
+    stats,
+    result.dailyBound,
+    target.family,
+  );
   const reportKey = privacyReportKey(key);
   const reportPath = join(outDir, reportKey);
   await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);

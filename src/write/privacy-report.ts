@@ -47,25 +47,33 @@ export function buildPrivacyReport(
   labels: readonly DimensionLabels[],
   stats: ProtectionStats,
   dailyBound: DailyBoundStats,
+  /** The population of the family of event tables it was protected with, if any. */
+  family?: string,
 ): PrivacyReport {
   const published = {
     ...stats.valuePublished,
     total: stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder,
   };
-  // Counting machines, rows are linked to other rows and tables: a suppressed total would be one more
-  // published figure the secondary suppression did not account for, so it is never published.
-  const linked = dataset.measure.count === 'machines';
+  // Counting machines, rows are linked to other rows and tables; counting events in a declared
+  // population (a family of tables), rows are linked to the other tables' rows. Either way a suppressed
+  // total would be one more published figure the secondary suppression did not account for (minus a
+  // derivable secondary row it gives a primary one), so it is never published.
+  const linked = dataset.measure.count === 'machines' || family !== undefined;
   const disclosable = stats.valueSuppressed === 0 || (!linked && stats.machinesBehindSuppressed >= parameters.k);
-  const withheldReason = linked
-    ? 'rows of this dataset are linked (the same installations are counted in several rows): a suppressed total would allow differencing'
-    : `the suppressed rows rest on fewer than k=${parameters.k} machines together`;
+  const withheldReason =
+    family !== undefined
+      ? `this table is protected together with the other tables of its population (${family}): a suppressed total would allow differencing across them`
+      : linked
+        ? 'rows of this dataset are linked (the same installations are counted in several rows): a suppressed total would allow differencing'
+        : `the suppressed rows rest on fewer than k=${parameters.k} machines together`;
   const all = published.total + stats.valueSuppressed;
   const share = (value: number): number => (all === 0 ? 0 : Math.round((value / all) * 1e6) / 1e6);
   return {
     dataset: dataset.name,
     quarter: formatQuarter(quarter),
-    method:
-      dataset.measure.count === 'events'
+    method: family
+      ? `Values rare over the quarter climb their generalisation ladder; rows under k distinct machines are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed, and further rows are suppressed (Gaussian elimination, exact arithmetic), day by day, so that no figure resting on fewer than k machines (a suppressed row, or the events of a row of one table inside a row of another) is a linear combination of published rows of the tables sharing its population (${family}).`
+      : dataset.measure.count === 'events'
         ? 'Values rare over the quarter climb their generalisation ladder; rows under k distinct machines are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed. Every event is in at most one row: published rows are disjoint and no totals are published, so no suppressed row can be derived from published ones.'
         : `Values rare over the quarter climb their generalisation ladder; rows under k distinct installations are rolled into remainder rows (dimensions set to Other); rows still under k are suppressed, and further rows are suppressed (Gaussian elimination, exact arithmetic) so that no suppressed row is a linear combination of published rows of this dataset or of the datasets sharing its population${dataset.population ? ` (${dataset.population})` : ''}.`,
     k: parameters.k,
