@@ -16,7 +16,8 @@ import { join, resolve } from 'node:path';
 import { appendRows, openDuck, quotedString } from '../src/engine/duck.js';
 import { placeOfPrefix } from '../src/ingest/geo.js';
 import { type SuppressionCell, secondarySuppression } from '../src/protect/exact/gauss-suppression.js';
-import { type DatasetDefinition, listDatasets, loadDatasets } from '../src/query/dataset.js';
+import { type DatasetDefinition, listDatasets, loadDataset } from '../src/query/dataset.js';
+import { populationCompanions } from '../src/query/population.js';
 import type { PrivacyReport } from '../src/write/privacy-report.js';
 import { writeBenchQuarter } from '../tools/sample/bench.js';
 import { formatExtras, loggedSeconds, uploadSeconds } from './extras.js';
@@ -57,9 +58,8 @@ async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
 
 /** The cube and every table of its population (the cli-usage family): what the bench publishes. */
 async function familyOfCube(): Promise<DatasetDefinition[]> {
-  const all = await loadDatasets(await listDatasets());
-  const cube = all.find((dataset) => dataset.name === 'cli-usage')!;
-  return cube.population ? all.filter((dataset) => dataset.population === cube.population) : [cube];
+  const cube = await loadDataset('cli-usage');
+  return [cube, ...(await populationCompanions([cube]))];
 }
 
 function publish(archive: string, target: string, datasets: readonly string[]): PublishTiming {

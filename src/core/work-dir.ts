@@ -2,7 +2,7 @@
 // spill files and the files it builds. It is removed at the end of every run, failed runs included; a
 // run that was killed cannot remove its own, so every run first sweeps the folders of dead runs of
 // this host (an owner file names the host and process that made each).
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from './log.js';
@@ -21,7 +21,11 @@ export async function createWorkDir(parent: string, prefix: string, logger: Logg
   // mkdtemp creates the folder with mode 0700: nothing in it is readable by other users.
   const dir = await mkdtemp(join(parent, prefix));
   const owner: Owner = { host: hostname(), pid: process.pid, started: new Date().toISOString() };
-  await writeFile(join(dir, OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  // Written aside and renamed: a run killed mid-write leaves no half-written owner file, which the
+  // sweep could not read and so would never remove.
+  const partial = join(dir, `${OWNER_FILE}.partial`);
+  await writeFile(partial, `${JSON.stringify(owner)}\n`, { mode: 0o600 });
+  await rename(partial, join(dir, OWNER_FILE));
   return dir;
 }
 

@@ -28,12 +28,16 @@ export async function patchedDataset(parent: string, dataset: string, patch: Rec
   return queriesDir;
 }
 
+/** A queries folder holding copies of these bundled dataset folders only. */
+export async function queriesWith(parent: string, datasets: readonly string[]): Promise<string> {
+  const queriesDir = await folderIn(parent, 'queries-');
+  for (const name of datasets)
+    await cp(join(process.cwd(), 'queries', name), join(queriesDir, name), { recursive: true });
+  return queriesDir;
+}
+
 /**
  * A queries folder holding the cube alone: a test of the cube's own rules (every row that passes k is
  * published) runs without the bundled family, which may withhold such rows against differencing.
  */
-export async function cubeOnlyQueries(parent: string): Promise<string> {
-  const queriesDir = await folderIn(parent, 'queries-');
-  await cp(join(process.cwd(), 'queries', 'cli-usage'), join(queriesDir, 'cli-usage'), { recursive: true });
-  return queriesDir;
-}
+export const cubeOnlyQueries = (parent: string): Promise<string> => queriesWith(parent, ['cli-usage']);

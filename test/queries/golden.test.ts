@@ -1,4 +1,4 @@
-import { access, cp, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance, quotedIdentifier, quotedString } from '@duckdb/node-api';
@@ -6,6 +6,7 @@ import { type ArchiveEvent, writeDayFile } from '../helpers/archive.js';
 import { build, folderIn } from '../helpers/build.js';
 import { cli } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
+import { queriesWith } from '../helpers/queries.js';
 
 /**
  * Golden cases: every folder `test/queries/<dataset>/<case>/` holds the input events, the flags, the exact
@@ -239,10 +240,7 @@ function datasetsOf(golden: GoldenCase): string[] {
 /** The case's queries folder: queries/ itself, or a copy of the folders its case.json names. */
 async function queriesDirOf(golden: GoldenCase, parent: string): Promise<string> {
   const names = golden.spec.queries;
-  if (!names) return QUERIES_ROOT;
-  const queriesDir = await folderIn(parent, 'queries-');
-  for (const name of names) await cp(join(QUERIES_ROOT, name), join(queriesDir, name), { recursive: true });
-  return queriesDir;
+  return names ? queriesWith(parent, names) : QUERIES_ROOT;
 }
 
 async function runBuild(golden: GoldenCase, archive: string, queriesDir: string): Promise<void> {
