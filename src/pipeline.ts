@@ -208,7 +208,7 @@ export async function buildFromFacts(
     // Event tables protected as a family: their reports say so and withhold their suppressed totals.
     const familyOf = new Map<string, string>();
     for (const group of linkedGroups(protectedDatasets)) {
-      const linked = await protectLinkedRows(duck, group, logger);
+      const linked = await protectLinkedRows(duck, group, logger, { threads: settings.threads });
       if (group[0]!.dataset.measure.count === 'events')
         for (const name of linked.datasets) familyOf.set(name, linked.population);
     }

@@ -3825,66 +3825,82 @@ INSERT INTO "ds_cli_usage_sdk_rows"
 CREATE OR REPLACE TEMP TABLE family_rows AS
   SELECT *, (row_number() OVER (ORDER BY _row_id) - 1)::INTEGER AS _rid FROM (
   -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_0 || ':' || json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 0 AS _n, _key::HUGEINT AS _key, $dataset_0 || ':' || json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_1 || ':' || json_array("Timestamp", "Command", "OSFamily")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 1 AS _n, _key::HUGEINT AS _key, $dataset_1 || ':' || json_array("Timestamp", "Command", "OSFamily")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_commands_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_2 || ':' || json_array("Timestamp", "Command", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 2 AS _n, _key::HUGEINT AS _key, $dataset_2 || ':' || json_array("Timestamp", "Command", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_geography_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_3 || ':' || json_array("Timestamp", "OSFamily", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 3 AS _n, _key::HUGEINT AS _key, $dataset_3 || ':' || json_array("Timestamp", "OSFamily", "Geography")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_geography_os_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_4 || ':' || json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 4 AS _n, _key::HUGEINT AS _key, $dataset_4 || ':' || json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_os_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_5 || ':' || json_array("Timestamp", "RuntimeID")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 5 AS _n, _key::HUGEINT AS _key, $dataset_5 || ':' || json_array("Timestamp", "RuntimeID")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_runtime_rows"
   UNION ALL -- family.sql: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_6 || ':' || json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT 6 AS _n, _key::HUGEINT AS _key, $dataset_6 || ':' || json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR AS _row_id, "Timestamp"::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM "ds_cli_usage_sdk_rows");
 
 -- [402] no parameters
 -- family.sql: days
 SELECT DISTINCT _day FROM family_rows ORDER BY _day;
 
--- [403] $dataset_0 = "cli-usage", $other = "Other", $from = "", $until = "￿"
+-- [403] $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 0 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 0 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_0 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", [json_array(f."Timestamp", l0._label, l1._label, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, l2._label, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l3._label, l4._label, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l3._label, $other::VARCHAR, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, l5._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* Geography */
+             | (l2._code::BIGINT << $shift_2) /* OSFamily */
+             | (l3._code::BIGINT << $shift_3) /* RuntimeID */
+             | (l4._code::BIGINT << $shift_4) /* OSVersion */
+             | (l5._code::BIGINT << $shift_5) /* SDKVersion */ AS _key0
     FROM "ds_cli_usage_facts" f
+    JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
     JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
     JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
     JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
     JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
     JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_0 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step2_mask::BIGINT)
+      WHEN (_key0 & $step3_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step3_mask::BIGINT)
+      WHEN (_key0 & $step4_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step4_mask::BIGINT)
+      WHEN (_key0 & $step5_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step5_mask::BIGINT)
+      WHEN (_key0 & $step6_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step6_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 0 AND r._key = p._key;
 
 -- [404] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -3895,30 +3911,31 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_member_0))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_0)::BIGINT AS rows;
 
--- [405] $dataset_1 = "cli-usage-commands", $other = "Other", $from = "", $until = "￿"
+-- [405] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 1 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 1 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_1 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", l0._label, $other::VARCHAR)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* OSFamily */ AS _key0
     FROM "ds_cli_usage_commands_facts" f
+    JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
     JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_1 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "OSFamily")::VARCHAR AS _row_key FROM "ds_cli_usage_commands_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 1 AND r._key = p._key;
 
 -- [406] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -3929,30 +3946,31 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "OSFamily" FROM family_member_1))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_1)::BIGINT AS rows;
 
--- [407] $dataset_2 = "cli-usage-geography", $other = "Other", $from = "", $until = "￿"
+-- [407] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 2 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 2 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_2 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* Command */
+             | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
     FROM "ds_cli_usage_geography_facts" f
+    JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
     JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_2 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "Command", "Geography")::VARCHAR AS _row_key FROM "ds_cli_usage_geography_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 2 AND r._key = p._key;
 
 -- [408] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -3963,30 +3981,31 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography" FROM family_member_2))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_2)::BIGINT AS rows;
 
--- [409] $dataset_3 = "cli-usage-geography-os", $other = "Other", $from = "", $until = "￿"
+-- [409] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 3 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 3 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_3 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
     FROM "ds_cli_usage_geography_os_facts" f
+    JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
     JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_3 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "Geography")::VARCHAR AS _row_key FROM "ds_cli_usage_geography_os_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 3 AND r._key = p._key;
 
 -- [410] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -3997,30 +4016,31 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "Geography" FROM family_member_3))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_3)::BIGINT AS rows;
 
--- [411] $dataset_4 = "cli-usage-os", $other = "Other", $from = "", $until = "￿"
+-- [411] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 4 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 4 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_4 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* OSVersion */ AS _key0
     FROM "ds_cli_usage_os_facts" f
+    JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
     JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_4 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_os_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 4 AND r._key = p._key;
 
 -- [412] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -4031,29 +4051,28 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "OSVersion" FROM family_member_4))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_4)::BIGINT AS rows;
 
--- [413] $dataset_5 = "cli-usage-runtime", $other = "Other", $from = "", $until = "￿"
+-- [413] $shift_time = 1, $shift_0 = 0, $step1_mask = "2", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 5 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 5 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_5 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", [json_array(f."Timestamp", l0._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* RuntimeID */ AS _key0
     FROM "ds_cli_usage_runtime_facts" f
+    JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_5 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "RuntimeID")::VARCHAR AS _row_key FROM "ds_cli_usage_runtime_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN (_key0 & $step1_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 5 AND r._key = p._key;
 
 -- [414] $from = "", $until = "￿"
 -- family.sql: count_facts
@@ -4064,30 +4083,31 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "RuntimeI
        (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "RuntimeID" FROM family_member_5))::BIGINT AS placed,
        (SELECT count(*) FROM family_member_5)::BIGINT AS rows;
 
--- [415] $dataset_6 = "cli-usage-sdk", $other = "Other", $from = "", $until = "￿"
+-- [415] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
--- Each fact of table 6 with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table 6 with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_6 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", [json_array(f."Timestamp", l0._label, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, l1._label)::VARCHAR, json_array(f."Timestamp", $other::VARCHAR, $other::VARCHAR)::VARCHAR] AS _chain
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+             | (l0._code::BIGINT << $shift_0) /* OSFamily */
+             | (l1._code::BIGINT << $shift_1) /* SDKVersion */ AS _key0
     FROM "ds_cli_usage_sdk_facts" f
+    JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
     JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
     JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
-    WHERE f."Timestamp"::VARCHAR >= $from AND f."Timestamp"::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_6 || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR AS _row_key FROM "ds_cli_usage_sdk_rows") USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id);
+    SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN _key0
+      WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN (_key0 & $step1_mask::BIGINT)
+      WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = 6 AND r._key = p._key;
 
 -- [416] $from = "", $until = "￿"
 -- family.sql: count_facts

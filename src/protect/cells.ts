@@ -157,8 +157,13 @@ function keyFieldParams(layout: KeyLayout): SqlParams {
   );
 }
 
+/** Where each key field starts (`$shift_time`, `$shift_0` ...): what `packedKeySql` binds. */
+export function keyShiftParams(layout: KeyLayout): SqlParams {
+  return Object.fromEntries(namedFields(layout).map((field) => [`shift_${field.name}`, field.shift]));
+}
+
 /** `(t._code::BIGINT << $shift_time) | ...`: a fact's labels packed into its key, one line per field. */
-function packedKeySql(layout: KeyLayout): string {
+export function packedKeySql(layout: KeyLayout): string {
   const aliases = ['t', ...layout.dimensions.map((_, index) => `l${index}`)];
   return namedFields(layout)
     .map(
@@ -168,7 +173,7 @@ function packedKeySql(layout: KeyLayout): string {
 }
 
 /** `JOIN <label table> l0 ON l0._value = f."Command"`: each dimension's label row of a fact, scope included. */
-function labelJoinsSql(dataset: DatasetDefinition, labels: readonly DimensionLabels[]): string {
+export function labelJoinsSql(dataset: DatasetDefinition, labels: readonly DimensionLabels[]): string {
   return dataset.dimensions
     .map((dimension, index) => {
       const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
@@ -270,8 +275,7 @@ export function batchPairsStatement(
     stage_remainder: STAGE.remainder,
     ...Object.fromEntries(remainderMasks(dataset, layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask])),
   };
-  for (const field of namedFields(layout)) params[`shift_${field.name}`] = field.shift;
-  return { sql: text, params };
+  return { sql: text, params: { ...params, ...keyShiftParams(layout) } };
 }
 
 /** The statement of one batch's rows and what it binds. */

@@ -7,10 +7,11 @@
 import { batchRanges } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id, type SqlParams } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
-import { type FamilyDayResult, protectFamilyFigures } from './family.js';
-import { OTHER } from './labels.js';
+import { keyShiftParams, labelJoinsSql, packedKeySql, remainderMasks } from './cells.js';
+import type { FamilyDayResult } from './family.js';
+import { createFamilySolver, type FamilyDayProblem, packLists } from './family-solver.js';
 import type { ProtectedDataset } from './protect.js';
 import { rowKeySql, withholdSecondary } from './withhold.js';
 
@@ -58,31 +59,27 @@ export function familyBase(group: readonly ProtectedDataset[]): number {
   return base;
 }
 
-/** `JOIN <label table> l0 ON l0._value = f."Command"`: each dimension's label row of a fact, scope included. */
-function labelJoinsSql(result: ProtectedDataset): string {
-  return result.dataset.dimensions
-    .map((dimension, index) => {
-      const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
-        column === dimension.column
-          ? `l${index}._value = f.${id(column)}`
-          : `l${index}.${id(column)} = f.${id(column)}`,
-      );
-      return `JOIN ${id(result.labels[index]!.table)} l${index} ON ${on.join(' AND ')}`;
-    })
-    .join('\n    ');
+/**
+ * `WHEN _key0 IN (SELECT _key FROM rows) THEN _key0 WHEN (_key0 & $step1_mask) IN ... THEN ...`: the
+ * first key of a fact's chain that is a row of its table (a fact in none gets NULL: the count finds it).
+ */
+function firstRowSql(result: ProtectedDataset): string {
+  const type = result.layout.type;
+  const keys = [
+    '_key0',
+    ...remainderMasks(result.dataset, result.layout).map((_, step) => `(_key0 & $step${step + 1}_mask::${type})`),
+  ];
+  return keys.map((key) => `WHEN ${key} IN (SELECT _key FROM ${id(result.tables.rows)}) THEN ${key}`).join('\n      ');
 }
 
-/** The labelled key, then the key after each remainder step. */
-function chainSql(result: ProtectedDataset): string {
-  const steps = [[], ...result.dataset.remainder];
-  return steps
-    .map((rolled) => {
-      const fields = result.dataset.dimensions.map((dimension, index) =>
-        rolled.includes(dimension.column) ? '$other::VARCHAR' : `l${index}._label`,
-      );
-      return `json_array(f.${id(result.dataset.timeColumn)}, ${fields.join(', ')})::VARCHAR`;
-    })
-    .join(', ');
+/** What member_rows binds for a table: its key fields' shifts and its remainder steps' masks. */
+function memberParams(result: ProtectedDataset): SqlParams {
+  return {
+    ...keyShiftParams(result.layout),
+    ...Object.fromEntries(
+      remainderMasks(result.dataset, result.layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask]),
+    ),
+  };
 }
 
 export async function protectFamily(
@@ -90,6 +87,8 @@ export async function protectFamily(
   group: readonly ProtectedDataset[],
   population: string,
   logger: Logger,
+  /** `threads`: the solver's workers at most (the run's --threads; default the machine's cores). */
+  options: { threads?: number } = {},
 ): Promise<FamilyProtection> {
   const base = familyBase(group);
   const names = Object.fromEntries(group.map((result, n) => [`dataset_${n}`, result.dataset.name]));
@@ -123,13 +122,13 @@ export async function protectFamily(
           fact_columns: dimensionsOf(result)
             .map((column) => `f.${id(column)}`)
             .join(', '),
-          chain: chainSql(result),
+          packed_key: packedKeySql(result.layout),
+          first_row: firstRowSql(result),
           facts: id(result.facts),
-          label_joins: labelJoinsSql(result),
-          row_key: rowKeySql(result),
-          rows: id(result.tables.rows),
+          time_codes: id(result.layout.timeCodes),
+          label_joins: labelJoinsSql(result.dataset, result.labels),
         }),
-        { [`dataset_${n}`]: result.dataset.name, other: OTHER, ...batch },
+        { ...memberParams(result), ...batch },
       );
       const [count] = await duck.all<{ facts: string; placed: string; rows: string }>(
         sql('count_facts', {
@@ -190,30 +189,50 @@ export async function protectFamily(
   const secondary: string[] = [];
   const days = (await duck.all<{ _day: string }>(sql('days'))).map((row) => row._day);
   let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
-  // A week at a time: the facts' chains of a whole 10M quarter do not fit in the default memory limit.
-  // The batches cover every day, rows or not, so a fact in no row is still found by the count.
-  const ranges: Array<[number, number]> = days.length > 0 ? batchRanges(days.length) : [[0, -1]];
-  for (const [position, [first, last]] of ranges.entries()) {
-    const next = ranges[position + 1];
-    const batch = {
-      from: position === 0 ? '' : (days[first] as string),
-      until: next ? (days[next[0]] as string) : '\uffff',
-    };
-    await buildBatch(batch);
-    for (const day of days.slice(first, last + 1)) {
-      const result = await protectDayOfFamily(duck, day);
-      secondary.push(...result.secondary);
-      if (result.rows * result.innerCells > largestDay.rows * largestDay.innerCells) {
-        largestDay = { day, rows: result.rows, innerCells: result.innerCells, primaries: result.primaries };
+  const solver = createFamilySolver({ threads: options.threads });
+  /** The days handed to the solver, in order; a rejection is handled when its day is awaited. */
+  let solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
+  const collect = async () => {
+    for (const { day, result } of solving) {
+      const solved = await result;
+      secondary.push(...solved.secondary);
+      if (solved.rows * solved.innerCells > largestDay.rows * largestDay.innerCells) {
+        largestDay = { day, rows: solved.rows, innerCells: solved.innerCells, primaries: solved.primaries };
       }
     }
-    await duck.run(
-      sql('drop_family', {
-        drops: [...group.map((_, n) => `family_member_${n}`), 'family_pairs', 'family_vectors', 'family_protected']
-          .map((table) => `DROP TABLE ${table};`)
-          .join(' '),
-      }),
-    );
+    solving = [];
+  };
+  try {
+    // A week at a time: the facts' chains of a whole 10M quarter do not fit in the default memory limit.
+    // The batches cover every day, rows or not, so a fact in no row is still found by the count. The
+    // solver works on one week's days while DuckDB builds the next; only two weeks are held at once.
+    const ranges: Array<[number, number]> = days.length > 0 ? batchRanges(days.length) : [[0, -1]];
+    for (const [position, [first, last]] of ranges.entries()) {
+      const next = ranges[position + 1];
+      const batch = {
+        from: position === 0 ? '' : (days[first] as string),
+        until: next ? (days[next[0]] as string) : '\uffff',
+      };
+      await buildBatch(batch);
+      const problems: Array<{ day: string; problem: FamilyDayProblem }> = [];
+      for (const day of days.slice(first, last + 1)) problems.push({ day, problem: await readDayOfFamily(duck, day) });
+      await duck.run(
+        sql('drop_family', {
+          drops: [...group.map((_, n) => `family_member_${n}`), 'family_pairs', 'family_vectors', 'family_protected']
+            .map((table) => `DROP TABLE ${table};`)
+            .join(' '),
+        }),
+      );
+      await collect();
+      solving = problems.map(({ day, problem }) => {
+        const result = solver.solve(problem);
+        result.catch(() => {}); // awaited in collect(), in day order
+        return { day, result };
+      });
+    }
+    await collect();
+  } finally {
+    await solver.close();
   }
   await duck.run(sql('drop_family', { drops: 'DROP TABLE family_rows;' }));
   await withholdSecondary(duck, group, secondary);
@@ -240,7 +259,7 @@ export async function protectFamily(
  * One day of the family, read from the tables `protectFamily` built: the rows as vectors over the
  * day's inner cells and the figures under k, named by the rows they intersect as family.ts names them.
  */
-async function protectDayOfFamily(duck: Duck, day: string): Promise<FamilyDayResult> {
+async function readDayOfFamily(duck: Duck, day: string): Promise<FamilyDayProblem> {
   const rows = await duck.all<{ _rid: number; id: string; value: string; published: boolean; cells: number[] }>(
     sql('day_vectors'),
     { day },
@@ -248,14 +267,15 @@ async function protectDayOfFamily(duck: Duck, day: string): Promise<FamilyDayRes
   const figures = await duck.all<{ kind: string; figure_rows: number[]; cells: number[] }>(sql('day_protected'), {
     day,
   });
-  const idOf = new Map(rows.map((row) => [row._rid, row.id]));
-  const innerCells = rows.reduce((most, row) => Math.max(most, (row.cells.at(-1) ?? -1) + 1), 0);
-  return protectFamilyFigures(
-    rows.map((row) => ({ id: row.id, value: Number(row.value), published: row.published, inner: row.cells })),
-    figures.map((figure) => ({
-      id: `${figure.kind} ${JSON.stringify(figure.figure_rows.map((rid) => idOf.get(rid)))}`,
-      inner: figure.cells,
-    })),
-    innerCells,
-  );
+  const positionOf = new Map(rows.map((row, position) => [row._rid, position]));
+  return {
+    rowIds: rows.map((row) => row.id),
+    rowValues: Float64Array.from(rows, (row) => Number(row.value)),
+    rowPublished: Uint8Array.from(rows, (row) => (row.published ? 1 : 0)),
+    rowInner: packLists(rows.map((row) => row.cells)),
+    figureKinds: figures.map((figure) => figure.kind),
+    figureRows: packLists(figures.map((figure) => figure.figure_rows.map((rid) => positionOf.get(rid) as number))),
+    figureInner: packLists(figures.map((figure) => figure.cells)),
+    innerCells: rows.reduce((most, row) => Math.max(most, (row.cells.at(-1) ?? -1) + 1), 0),
+  };
 }

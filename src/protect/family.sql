@@ -3,8 +3,9 @@
 -- row is also known by `_rid`, a dense integer, so the (machine, fact) pairs stay narrow at 10M events.
 
 -- name: row_of_table
--- (A fragment of row_ids, one per table.)
-SELECT $dataset_{{n}} || ':' || {{row_key}} AS _row_id, {{time}}::VARCHAR AS _day, _value AS value, _published AS published
+-- (A fragment of row_ids, one per table.) `_key` is the row's packed key in its table (cells.sql).
+SELECT {{n}} AS _n, _key::HUGEINT AS _key, $dataset_{{n}} || ':' || {{row_key}} AS _row_id, {{time}}::VARCHAR AS _day,
+       _value AS value, _published AS published
   FROM {{rows}}
 
 -- name: row_ids
@@ -14,27 +15,24 @@ CREATE OR REPLACE TEMP TABLE family_rows AS
   {{rows}});
 
 -- name: member_rows
--- Each fact of table {{n}} with the row it ended in. A fact's chain of keys is its labelled key, then
--- that key with each remainder step's dimensions set to Other ($other); the cell stage leaves a fact
--- in the first key of its chain that is a row (remainder steps are nested: family-tables.ts checks).
--- Facts that differ only in columns the table does not publish are one fact here, if they share a row.
--- Only the days of one batch (from $from, before $until): days never mix, and the chains of a quarter
--- would not fit in memory.
+-- Each fact of table {{n}} with the row it ended in. A fact's chain of keys is its labelled key (packed
+-- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
+-- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
+-- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
+-- family's costliest statement. Facts that differ only in columns the table does not publish are one
+-- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
+-- mix, and the facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_{{n}} AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, [{{chain}}] AS _chain
+    SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, {{packed_key}} AS _key0
     FROM {{facts}} f
+    JOIN {{time_codes}} t ON t._value = f.{{time}}
     {{label_joins}}
-    WHERE f.{{time}}::VARCHAR >= $from AND f.{{time}}::VARCHAR < $until),
-  candidates AS (
-    SELECT * EXCLUDE (_chain), _chain::VARCHAR AS _chain_text, unnest(_chain) AS _row_key, unnest(range(len(_chain))) AS _step
-    FROM labelled),
+    WHERE t._text >= $from AND t._text < $until),
   placed AS (
-    SELECT * EXCLUDE (_row_key, _step), $dataset_{{n}} || ':' || arg_min(_row_key, _step) AS _row_id
-    FROM candidates SEMI JOIN (SELECT {{row_key}} AS _row_key FROM {{rows}}) USING (_row_key)
-    GROUP BY ALL)
-  SELECT DISTINCT p.* EXCLUDE (_chain_text, _row_id), r._rid
-  FROM placed p JOIN family_rows r USING (_row_id)
+    SELECT * EXCLUDE (_key0), CASE {{first_row}} END AS _key FROM labelled)
+  SELECT p.* EXCLUDE (_key), r._rid
+  FROM placed p JOIN family_rows r ON r._n = {{n}} AND r._key = p._key
 
 -- name: count_facts
 -- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice

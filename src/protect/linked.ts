@@ -57,9 +57,10 @@ export async function protectLinkedRows(
   duck: Duck,
   group: readonly ProtectedDataset[],
   logger: Logger,
+  options: { threads?: number } = {},
 ): Promise<LinkedProtection> {
   if (group[0]!.dataset.measure.count === 'events') {
-    const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger);
+    const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger, options);
     const { rows, innerCells, primaries } = family.largestDay;
     return {
       population: family.population,

@@ -13,6 +13,7 @@ import {
   buildBatch,
   createCellTables,
   createKeyLayout,
+  type KeyLayout,
   labelRowsIdentifyFacts,
   oneAtATimeSteps,
   type RemainderChoice,
@@ -48,6 +49,8 @@ export interface ProtectedDataset {
   /** `(time, dims..., machine_id, _events)`: the dataset's facts aggregated to one row per machine and cell. */
   facts: string;
   labels: DimensionLabels[];
+  /** How a row's labels pack into its integer key (`_key` of the rows table). */
+  layout: KeyLayout;
   tables: DatasetTables;
   batches: number;
   dailyBound: DailyBoundStats;
@@ -94,6 +97,7 @@ export async function protectDataset(
     parameters: { k, cap, dailyCap },
     facts: facts.table,
     labels,
+    layout,
     tables,
     batches: batches.length,
     dailyBound,

@@ -85,6 +85,7 @@ export interface PackedRow {
  * (|f·value| < 2^53 needs |f|, |value| < 2^26.5). A reduction that would exceed it redoes itself on BigInt.
  */
 const FAST_LIMIT = 2 ** 26;
+const FAST_LIMIT_BIG = BigInt(FAST_LIMIT);
 
 /** A residual held in one form or both: packed doubles (the fast path) and a BigInt map, made when asked for. */
 class HeldResidual implements Residual {
@@ -113,7 +114,9 @@ class HeldResidual implements Residual {
 export class EchelonBasis {
   private readonly rows = new Map<number, HeldResidual>();
   private workspace = new Float64Array(0);
+  private nonzero = new Int32Array(0); // bitset of the workspace entries still to visit
   private seen = new Uint8Array(0); // marks the workspace entries listed in `touched`, so each is listed once
+  private readonly byPivot: Array<HeldResidual | undefined> = []; // `rows` indexed by pivot, for the fast path
   private width = 0; // one past the largest column of any row
   private version = 0;
 
@@ -184,88 +187,107 @@ export class EchelonBasis {
     return new HeldResidual(lead, this.version, lead === -1 ? undefined : pack(v, lead), v);
   }
 
-  /** The same elimination as `reduceExact` on doubles; undefined when exactness cannot be kept. */
+  /**
+   * The same elimination as `reduceExact` on doubles; undefined when exactness cannot be kept. The
+   * columns to eliminate are found by scanning a bitset of the workspace's nonzero entries upward (an
+   * elimination only adds entries right of its pivot), not through a heap: on a day of the table
+   * family the heap was most of the time of a reduction.
+   */
   private reduceFast(vector: ReadonlyMap<number, bigint>): HeldResidual | undefined {
     let size = this.width;
     for (const [index, value] of vector) {
-      if (value > BigInt(FAST_LIMIT) || value < -BigInt(FAST_LIMIT)) {
+      if (value > FAST_LIMIT_BIG || value < -FAST_LIMIT_BIG) {
         return undefined;
       }
       size = Math.max(size, index + 1);
     }
     if (this.workspace.length < size) {
-      this.workspace = new Float64Array(Math.max(size, 2 * this.workspace.length));
-      this.seen = new Uint8Array(this.workspace.length);
+      const length = Math.max(size, 2 * this.workspace.length);
+      this.workspace = new Float64Array(length);
+      this.nonzero = new Int32Array(Math.ceil(length / 32));
+      this.seen = new Uint8Array(length);
     }
     const w = this.workspace;
+    const nonzero = this.nonzero;
     const seen = this.seen;
     const touched: number[] = [];
+    let lowest = size;
     for (const [index, value] of vector) {
       if (value !== 0n) {
         w[index] = Number(value);
+        nonzero[index >>> 5] = (nonzero[index >>> 5] as number) | (1 << (index & 31));
         seen[index] = 1;
         touched.push(index);
+        lowest = Math.min(lowest, index);
       }
     }
-    const heap = new MinHeap([...touched].sort((a, b) => a - b));
+    const pivotRows = this.byPivot;
     let lead = -1;
-    let previous = -1;
     let exact = true;
-    while (heap.size > 0 && exact) {
-      const p = heap.pop();
-      if (p === previous) {
-        continue;
-      }
-      previous = p;
-      const a = w[p] as number;
-      if (a === 0) {
-        continue;
-      }
-      const held = this.rows.get(p);
-      if (held === undefined) {
-        if (lead === -1) {
-          lead = p;
+    const words = Math.ceil(size / 32);
+    scan: for (let word = lowest >>> 5; word < words; word++) {
+      // Bits of this word are consumed lowest first; an elimination may set higher ones: read again.
+      while (nonzero[word] !== 0) {
+        const bits = nonzero[word] as number;
+        const low = bits & -bits;
+        nonzero[word] = bits ^ low;
+        const p = (word << 5) | (31 - Math.clz32(low));
+        const a = w[p] as number;
+        if (a === 0) {
+          continue;
         }
-        continue;
-      }
-      const row = held.packed;
-      if (row === undefined) {
-        exact = false;
-        break;
-      }
-      const b = row.values[0] as number; // the pivot entry: the row's first column is its pivot
-      let factor: number;
-      if (a % b === 0) {
-        factor = a / b;
-      } else {
-        const g = gcdNumber(a, b);
-        const scale = b / g;
-        factor = a / g;
-        for (const index of touched) {
-          w[index] = (w[index] as number) * scale;
-          if (Math.abs(w[index] as number) > FAST_LIMIT) {
+        const held = pivotRows[p];
+        if (held === undefined) {
+          if (lead === -1) {
+            lead = p;
+          }
+          continue;
+        }
+        const row = held.packed;
+        if (row === undefined) {
+          exact = false;
+          break scan;
+        }
+        const b = row.values[0] as number; // the pivot entry: the row's first column is its pivot
+        let factor: number;
+        if (a % b === 0) {
+          factor = a / b;
+        } else {
+          const g = gcdNumber(a, b);
+          const scale = b / g;
+          factor = a / g;
+          for (const index of touched) {
+            w[index] = (w[index] as number) * scale;
+            if (Math.abs(w[index] as number) > FAST_LIMIT) {
+              exact = false;
+            }
+          }
+        }
+        if (Math.abs(factor) > FAST_LIMIT || !exact) {
+          exact = false;
+          break scan;
+        }
+        const { columns, values } = row;
+        for (let n = 0; n < columns.length; n++) {
+          const index = columns[n] as number;
+          const before = w[index] as number;
+          const after = before - factor * (values[n] as number);
+          w[index] = after;
+          if (before === 0) {
+            if (after !== 0) {
+              const at = index >>> 5;
+              nonzero[at] = (nonzero[at] as number) | (1 << (index & 31));
+              if (seen[index] === 0) {
+                seen[index] = 1;
+                touched.push(index);
+              }
+            }
+          } else if (Math.abs(after) > FAST_LIMIT) {
             exact = false;
           }
         }
-      }
-      if (Math.abs(factor) > FAST_LIMIT) {
-        exact = false;
-      }
-      const { columns, values } = row;
-      for (let n = 0; n < columns.length && exact; n++) {
-        const index = columns[n] as number;
-        const before = w[index] as number;
-        const after = before - factor * (values[n] as number);
-        if (Math.abs(after) > FAST_LIMIT) {
-          exact = false;
-        }
-        w[index] = after;
-        if (before === 0 && after !== 0) {
-          heap.push(index);
-          if (seen[index] === 0) {
-            seen[index] = 1;
-            touched.push(index);
-          }
+        if (!exact) {
+          break scan;
         }
       }
     }
@@ -277,16 +299,17 @@ export class EchelonBasis {
     }
     kept.sort((x, y) => x - y);
     const columns = Int32Array.from(kept);
-    const values = new Float64Array(kept.length);
+    const values = new Float64Array(columns.length);
     let g = 0;
-    for (let n = 0; n < kept.length; n++) {
-      const value = w[kept[n] as number] as number;
+    for (let n = 0; n < columns.length; n++) {
+      const value = w[columns[n] as number] as number;
       values[n] = value;
       g = gcdNumber(g, value);
     }
     for (const index of touched) {
       w[index] = 0;
       seen[index] = 0;
+      nonzero[index >>> 5] = 0;
     }
     if (!exact) {
       return undefined;
@@ -328,6 +351,7 @@ export class EchelonBasis {
             new Map(residual.vector),
           );
     this.rows.set(residual.lead, held);
+    this.byPivot[residual.lead] = held;
     if (held.packed !== undefined && held.packed.columns.length > 0) {
       this.width = Math.max(this.width, (held.packed.columns[held.packed.columns.length - 1] as number) + 1);
     } else {

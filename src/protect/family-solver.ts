@@ -1,0 +1,145 @@
+// Solves the days of a family on worker threads while the main thread and DuckDB build the next week:
+// days are independent problems (family.ts), and one day's elimination is pure JavaScript, so on a
+// single thread it held a core while the other waited. The answer does not depend on where a day is
+// solved (the elimination is deterministic); small problems stay on the main thread, where starting a
+// worker would cost more than it saves.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { PublisherError } from '../core/errors.js';
+import { type FamilyDayResult, type FamilyVector, protectFamilyFigures } from './family.js';
+
+/** Lists of integers end to end: list n is `values[offsets[n] .. offsets[n + 1])`. */
+export interface PackedLists {
+  offsets: Int32Array;
+  values: Int32Array;
+}
+
+export function packLists(lists: ReadonlyArray<ArrayLike<number>>): PackedLists {
+  const offsets = new Int32Array(lists.length + 1);
+  for (const [n, list] of lists.entries()) offsets[n + 1] = (offsets[n] as number) + list.length;
+  const values = new Int32Array(offsets[lists.length] as number);
+  for (const [n, list] of lists.entries()) values.set(list, offsets[n] as number);
+  return { offsets, values };
+}
+
+function unpackList(lists: PackedLists, n: number): number[] {
+  return Array.from(lists.values.subarray(lists.offsets[n] as number, lists.offsets[n + 1] as number));
+}
+
+/**
+ * One day of a family as family-tables.ts reads it, packed: a day of a 10M quarter as objects is tens
+ * of megabytes (a figure's name alone is two row ids), as typed arrays one or two, and a worker
+ * receives them without a copy. Figures are named from their rows only when solved.
+ */
+export interface FamilyDayProblem {
+  rowIds: string[];
+  rowValues: Float64Array;
+  rowPublished: Uint8Array;
+  /** Each row's inner cells, sorted. */
+  rowInner: PackedLists;
+  /** Each figure under k: its kind (`inner`, `intersection`), the rows (positions) it intersects, its inner cells. */
+  figureKinds: string[];
+  figureRows: PackedLists;
+  figureInner: PackedLists;
+  innerCells: number;
+}
+
+/** The buffers a problem is made of, handed to a worker rather than copied. */
+function buffersOf(problem: FamilyDayProblem): ArrayBuffer[] {
+  const lists = [problem.rowInner, problem.figureRows, problem.figureInner];
+  return [
+    problem.rowValues.buffer as ArrayBuffer,
+    problem.rowPublished.buffer as ArrayBuffer,
+    ...lists.flatMap((list) => [list.offsets.buffer as ArrayBuffer, list.values.buffer as ArrayBuffer]),
+  ];
+}
+
+/** What crosses from a worker: a day's result, or the error it threw (its code kept). */
+type Reply = { ok: true; result: FamilyDayResult } | { ok: false; code: string; message: string };
+
+/** A day with fewer (rows x inner cells) than this is solved in place: about a millisecond of work. */
+export const IN_PLACE_BELOW = 200_000;
+
+export function solveInPlace(problem: FamilyDayProblem): FamilyDayResult {
+  const rows: FamilyVector[] = problem.rowIds.map((id, n) => ({
+    id,
+    value: problem.rowValues[n] as number,
+    published: problem.rowPublished[n] === 1,
+    inner: unpackList(problem.rowInner, n),
+  }));
+  const figures = problem.figureKinds.map((kind, n) => ({
+    id: `${kind} ${JSON.stringify(unpackList(problem.figureRows, n).map((row) => problem.rowIds[row]))}`,
+    inner: unpackList(problem.figureInner, n),
+  }));
+  return protectFamilyFigures(rows, figures, problem.innerCells);
+}
+
+export interface FamilySolver {
+  solve(problem: FamilyDayProblem): Promise<FamilyDayResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * `threads` workers at most (default: the machine's cores), started when the first large day comes.
+ * `inPlaceBelow` lets a test send every day to a worker.
+ */
+export function createFamilySolver(options: { threads?: number; inPlaceBelow?: number } = {}): FamilySolver {
+  const size = Math.max(1, options.threads ?? availableParallelism());
+  const inPlaceBelow = options.inPlaceBelow ?? IN_PLACE_BELOW;
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const waiting: Array<(worker: Worker) => void> = [];
+  let closed = false;
+
+  const acquire = (): Promise<Worker> => {
+    const worker = idle.pop();
+    if (worker) return Promise.resolve(worker);
+    if (all.length < size) {
+      const started = new Worker(new URL('./family-worker.mjs', import.meta.url));
+      started.unref();
+      all.push(started);
+      return Promise.resolve(started);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+
+  return {
+    async solve(problem) {
+      if (closed) throw new PublisherError('E_INTERNAL', 'family solver: solve after close');
+      if (problem.rowIds.length * problem.innerCells < inPlaceBelow) return solveInPlace(problem);
+      const worker = await acquire();
+      const reply = await new Promise<Reply>((resolve, reject) => {
+        const onError = (error: Error) => {
+          worker.off('message', onMessage);
+          reject(new PublisherError('E_INTERNAL', `family solver: a worker failed: ${error.message}`));
+        };
+        const onMessage = (message: Reply) => {
+          worker.off('error', onError);
+          resolve(message);
+        };
+        worker.once('message', onMessage);
+        worker.once('error', onError);
+        worker.postMessage(problem, buffersOf(problem));
+      }).catch((error: unknown) => {
+        // A worker that died is not handed out again.
+        all.splice(all.indexOf(worker), 1);
+        void worker.terminate();
+        throw error;
+      });
+      release(worker);
+      if (!reply.ok) throw new PublisherError(reply.code as PublisherError['code'], reply.message);
+      return reply.result;
+    },
+    async close() {
+      closed = true;
+      await Promise.all(all.map((worker) => worker.terminate()));
+      all.length = 0;
+      idle.length = 0;
+    },
+  };
+}
