@@ -3871,8 +3871,9 @@ SELECT DISTINCT _day FROM family_rows ORDER BY _day;
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_0 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -3884,12 +3885,12 @@ CREATE OR REPLACE TEMP TABLE family_member_0 AS
              | (l5._code::BIGINT << $shift_5) /* SDKVersion */ AS _key0
     FROM "ds_cli_usage_facts" f
     JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
-    JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
-    JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
-    JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
-    JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
-    JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
+    LEFT JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
+    LEFT JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
+    LEFT JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
+    LEFT JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
+    LEFT JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
+    LEFT JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_rows") THEN _key0
@@ -3900,16 +3901,15 @@ CREATE OR REPLACE TEMP TABLE family_member_0 AS
       WHEN (_key0 & $step5_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step5_mask::BIGINT)
       WHEN (_key0 & $step6_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step6_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 0 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 0 AND r._key = p._key;
 
--- [404] $from = "", $until = "￿"
+-- [404] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_member_0))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_0)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_0 GROUP BY machine_id, _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion");
 
 -- [405] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -3918,8 +3918,9 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_1 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -3927,24 +3928,23 @@ CREATE OR REPLACE TEMP TABLE family_member_1 AS
              | (l1._code::BIGINT << $shift_1) /* OSFamily */ AS _key0
     FROM "ds_cli_usage_commands_facts" f
     JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
-    JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
+    LEFT JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
+    LEFT JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN (_key0 & $step1_mask::BIGINT)
       WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 1 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 1 AND r._key = p._key;
 
--- [406] $from = "", $until = "￿"
+-- [406] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "OSFamily" FROM "ds_cli_usage_commands_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "OSFamily" FROM family_member_1))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_1)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_1 GROUP BY machine_id, _time, "Command", "OSFamily");
 
 -- [407] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -3953,8 +3953,9 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_2 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -3962,24 +3963,23 @@ CREATE OR REPLACE TEMP TABLE family_member_2 AS
              | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
     FROM "ds_cli_usage_geography_facts" f
     JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
-    JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
+    LEFT JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
+    LEFT JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN (_key0 & $step1_mask::BIGINT)
       WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 2 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 2 AND r._key = p._key;
 
--- [408] $from = "", $until = "￿"
+-- [408] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command", "Geography" FROM "ds_cli_usage_geography_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography" FROM family_member_2))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_2)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_2 GROUP BY machine_id, _time, "Command", "Geography");
 
 -- [409] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -3988,8 +3988,9 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "Command"
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_3 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -3997,24 +3998,23 @@ CREATE OR REPLACE TEMP TABLE family_member_3 AS
              | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
     FROM "ds_cli_usage_geography_os_facts" f
     JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
-    JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
+    LEFT JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
+    LEFT JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN (_key0 & $step1_mask::BIGINT)
       WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 3 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 3 AND r._key = p._key;
 
--- [410] $from = "", $until = "￿"
+-- [410] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "Geography" FROM "ds_cli_usage_geography_os_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "Geography" FROM family_member_3))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_3)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_3 GROUP BY machine_id, _time, "OSFamily", "Geography");
 
 -- [411] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -4023,8 +4023,9 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_4 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -4032,24 +4033,23 @@ CREATE OR REPLACE TEMP TABLE family_member_4 AS
              | (l1._code::BIGINT << $shift_1) /* OSVersion */ AS _key0
     FROM "ds_cli_usage_os_facts" f
     JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
-    JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
+    LEFT JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
+    LEFT JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN (_key0 & $step1_mask::BIGINT)
       WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 4 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 4 AND r._key = p._key;
 
--- [412] $from = "", $until = "￿"
+-- [412] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "OSVersion" FROM family_member_4))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_4)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_4 GROUP BY machine_id, _time, "OSFamily", "OSVersion");
 
 -- [413] $shift_time = 1, $shift_0 = 0, $step1_mask = "2", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -4058,30 +4058,30 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_5 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* RuntimeID */ AS _key0
     FROM "ds_cli_usage_runtime_facts" f
     JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
+    LEFT JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN (_key0 & $step1_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 5 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 5 AND r._key = p._key;
 
--- [414] $from = "", $until = "￿"
+-- [414] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "RuntimeID" FROM "ds_cli_usage_runtime_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "RuntimeID" FROM family_member_5))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_5)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_5 GROUP BY machine_id, _time, "RuntimeID");
 
 -- [415] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
 -- family.sql: member_rows
@@ -4090,8 +4090,9 @@ SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "RuntimeI
 -- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
 -- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
 -- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. Only the days of one batch (from $from, before $until): days never
--- mix, and the facts of a quarter would not fit in memory.
+-- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
+-- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
+-- facts of a quarter would not fit in memory.
 CREATE OR REPLACE TEMP TABLE family_member_6 AS
   WITH labelled AS MATERIALIZED (
     SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
@@ -4099,32 +4100,32 @@ CREATE OR REPLACE TEMP TABLE family_member_6 AS
              | (l1._code::BIGINT << $shift_1) /* SDKVersion */ AS _key0
     FROM "ds_cli_usage_sdk_facts" f
     JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
-    JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
-    JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
+    LEFT JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
+    LEFT JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
     WHERE t._text >= $from AND t._text < $until),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN (_key0 & $step1_mask::BIGINT)
       WHEN (_key0 & $step2_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN (_key0 & $step2_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
-  FROM placed p JOIN family_rows r ON r._n = 6 AND r._key = p._key;
+  FROM placed p LEFT JOIN family_rows r ON r._n = 6 AND r._key = p._key;
 
--- [416] $from = "", $until = "￿"
+-- [416] no parameters
 -- family.sql: count_facts
--- Every fact placed, each in one row: the distinct facts of the table, those placed, and those placed twice
--- (the batch's days).
-SELECT (SELECT count(*) FROM (SELECT DISTINCT machine_id, "Timestamp", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_facts"
-                              WHERE "Timestamp"::VARCHAR >= $from AND "Timestamp"::VARCHAR < $until))::BIGINT AS facts,
-       (SELECT count(*) FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "SDKVersion" FROM family_member_6))::BIGINT AS placed,
-       (SELECT count(*) FROM family_member_6)::BIGINT AS rows;
+-- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
+-- placements (a fact in two rows counts twice there).
+SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
+       coalesce(sum(_placements), 0)::BIGINT AS rows
+  FROM (SELECT count(_rid) AS _placements FROM family_member_6 GROUP BY machine_id, _time, "OSFamily", "SDKVersion");
 
 -- [417] no parameters
 -- family.sql: pairs
 -- Every fact of the base table (the one holding every dimension of the family) with its row in each
 -- table: the (machine, fact) pairs. Pairs with the same rows in every table (the same signature) form
--- an inner cell; `_idx` numbers a day's inner cells in signature order.
+-- an inner cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns
+-- (`_r1` ...: grouping on a column is faster than on a list element).
 CREATE OR REPLACE TEMP TABLE family_pairs AS
-  SELECT _day, machine_id, _rows, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  SELECT _day, machine_id, _rows, _rows[1] AS _r1, _rows[2] AS _r2, _rows[3] AS _r3, _rows[4] AS _r4, _rows[5] AS _r5, _rows[6] AS _r6, _rows[7] AS _r7, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
   FROM (
     SELECT b._time::VARCHAR AS _day, b.machine_id, [b._rid, m1._rid, m2._rid, m3._rid, m4._rid, m5._rid, m6._rid] AS _rows
     FROM family_member_0 b
@@ -4170,7 +4171,13 @@ SELECT count(*)::BIGINT AS n FROM family_member_5 m ANTI JOIN family_member_0 b 
 -- A fact of table 6 that no fact of the base table projects onto.
 SELECT count(*)::BIGINT AS n FROM family_member_6 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."SDKVersion" = b."SDKVersion";
 
--- [425] $from = "", $until = "￿"
+-- [425] no parameters
+-- family.sql: signatures
+-- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number.
+CREATE OR REPLACE TEMP TABLE family_cells AS
+  SELECT DISTINCT * EXCLUDE (machine_id) FROM family_pairs;
+
+-- [426] $from = "", $until = "￿"
 -- family.sql: vectors
 -- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
 -- one day's slice is read without a scan of the others.
@@ -4179,12 +4186,12 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
   FROM family_rows r
   LEFT JOIN (
     SELECT _day, _rid, list(_idx ORDER BY _idx) AS cells
-    FROM (SELECT DISTINCT _day, unnest(_rows) AS _rid, _idx FROM (SELECT DISTINCT _day, _rows, _idx FROM family_pairs))
+    FROM (SELECT DISTINCT _day, unnest(_rows) AS _rid, _idx FROM family_cells)
     GROUP BY _day, _rid) v USING (_day, _rid)
   WHERE r._day >= $from AND r._day < $until
   ORDER BY r._day, r._rid;
 
--- [426] $k = 10
+-- [427] $k = 10
 -- family.sql: protected
 -- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
 -- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
@@ -4195,203 +4202,371 @@ CREATE OR REPLACE TEMP TABLE family_protected AS
 SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells
   FROM family_pairs GROUP BY _day, _idx, _rows HAVING count(DISTINCT machine_id) < $k
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 2 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[2]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[2] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 2, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r2 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r2 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 3 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[3]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[3] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 3, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r3 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r3 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 4 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[4] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 4, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r4 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r4 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 5 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[5] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 5, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r5 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r5 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 6 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[6] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 6, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r6 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r6 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 1 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[1], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[1], _rows[7] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 1 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r1 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r1 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 2 inside a row of table 3 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[2], _rows[3]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[2], _rows[3] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 3, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r2 AS _a, _r3 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r2 = i._a AND c._r3 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 2 inside a row of table 4 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[2], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[2], _rows[4] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 4, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r2 AS _a, _r4 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r2 = i._a AND c._r4 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 2 inside a row of table 5 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[2], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[2], _rows[5] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 5, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r2 AS _a, _r5 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r2 = i._a AND c._r5 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 2 inside a row of table 6 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[2], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[2], _rows[6] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 6, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r2 AS _a, _r6 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r2 = i._a AND c._r6 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 2 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[2], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[2], _rows[7] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 2 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r2 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r2 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 3 inside a row of table 4 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[3], _rows[4]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[3], _rows[4] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 4, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r3 AS _a, _r4 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r3 = i._a AND c._r4 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 3 inside a row of table 5 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[3], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[3], _rows[5] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 5, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r3 AS _a, _r5 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r3 = i._a AND c._r5 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 3 inside a row of table 6 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[3], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[3], _rows[6] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 6, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r3 AS _a, _r6 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r3 = i._a AND c._r6 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 3 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[3], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[3], _rows[7] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 3 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r3 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r3 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 4 inside a row of table 5 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[4], _rows[5]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[4], _rows[5] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 5, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r4 AS _a, _r5 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r4 = i._a AND c._r5 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 4 inside a row of table 6 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[4], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[4], _rows[6] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 6, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r4 AS _a, _r6 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r4 = i._a AND c._r6 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 4 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[4], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[4], _rows[7] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 4 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r4 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r4 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 5 inside a row of table 6 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[5], _rows[6]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[5], _rows[6] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 5 inside a row of table 6, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r5 AS _a, _r6 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r5 = i._a AND c._r6 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 5 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[5], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[5], _rows[7] HAVING count(DISTINCT machine_id) < $k
+-- (A fragment of protected.) The events of a row of table 5 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r5 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r5 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1
   UNION ALL -- family.sql: protected_intersection
--- (A fragment of protected.) The events of a row of table 6 inside a row of table 7 (1-based
--- positions in `_rows`), where they rest on fewer than $k machines.
-SELECT _day, 'intersection' AS kind, [_rows[6], _rows[7]] AS figure_rows, list(DISTINCT _idx ORDER BY _idx) AS cells
-  FROM family_pairs GROUP BY _day, _rows[6], _rows[7] HAVING count(DISTINCT machine_id) < $k)
+-- (A fragment of protected.) The events of a row of table 6 inside a row of table 7, where they
+-- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
+-- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
+-- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
+SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
+       list(c._idx ORDER BY c._idx) AS cells
+  FROM (SELECT _a, _b
+        FROM (SELECT DISTINCT _r6 AS _a, _r7 AS _b, machine_id FROM family_pairs)
+        GROUP BY ALL HAVING count(*) < $k) i
+  JOIN family_cells c ON c._r6 = i._a AND c._r7 = i._b
+  GROUP BY i._a, i._b
+  HAVING count(*) > 1)
   ORDER BY _day;
 
--- [427] $day = "2026-07-01"
+-- [428] $day = "2026-07-01"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [428] $day = "2026-07-01"
+-- [429] $day = "2026-07-01"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
-
--- [429] $day = "2026-07-15"
--- family.sql: day_vectors
-SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
 -- [430] $day = "2026-07-15"
+-- family.sql: day_vectors
+SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
+
+-- [431] $day = "2026-07-15"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
-
--- [431] no parameters
--- family.sql: drop_family
-DROP TABLE family_member_0; DROP TABLE family_member_1; DROP TABLE family_member_2; DROP TABLE family_member_3; DROP TABLE family_member_4; DROP TABLE family_member_5; DROP TABLE family_member_6; DROP TABLE family_pairs; DROP TABLE family_vectors; DROP TABLE family_protected;
 
 -- [432] no parameters
 -- family.sql: drop_family
-DROP TABLE family_rows;
+DROP TABLE family_member_0; DROP TABLE family_member_1; DROP TABLE family_member_2; DROP TABLE family_member_3; DROP TABLE family_member_4; DROP TABLE family_member_5; DROP TABLE family_member_6; DROP TABLE family_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
 
 -- [433] no parameters
+-- family.sql: drop_family
+DROP TABLE family_rows;
+
+-- [434] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [434] no parameters
+-- [435] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [435] no parameters
+-- [436] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [436] no parameters
+-- [437] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [437] no parameters
+-- [438] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [438] no parameters
+-- [439] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [439] no parameters
+-- [440] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [440] no parameters
+-- [441] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [441] no parameters
+-- [442] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [442] no parameters
+-- [443] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [443] no parameters
+-- [444] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [444] no parameters
+-- [445] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_sdk_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [445] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [446] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4400,11 +4575,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [446] no parameters
+-- [447] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [447] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [448] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4412,7 +4587,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [448] $k = 10, $limit = 20, $cap = 100
+-- [449] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4425,16 +4600,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [449] $limit = 20
+-- [450] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [450] no parameters
+-- [451] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [451] $limit = 20
+-- [452] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4455,11 +4630,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [452] no parameters
+-- [453] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [453] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [454] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4468,22 +4643,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [454] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [455] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [455] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [456] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [456] no parameters
+-- [457] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [457] no parameters
+-- [458] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4492,11 +4667,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [458] no parameters
+-- [459] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [459] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [460] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -4516,7 +4691,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_rows";
 
--- [460] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [461] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4525,11 +4700,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [461] no parameters
+-- [462] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_rows" WHERE _published;
 
--- [462] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [463] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4537,7 +4712,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [463] $k = 10, $limit = 20, $cap = 100
+-- [464] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4550,16 +4725,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [464] $limit = 20
+-- [465] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "OSFamily", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [465] no parameters
+-- [466] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_commands_assigned_packed")::BIGINT AS assigned;
 
--- [466] $limit = 20
+-- [467] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4580,11 +4755,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [467] no parameters
+-- [468] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [468] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [469] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4593,22 +4768,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [469] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [470] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [470] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [471] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [471] no parameters
+-- [472] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [472] no parameters
+-- [473] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4617,11 +4792,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [473] no parameters
+-- [474] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [474] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [475] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
@@ -4641,7 +4816,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_commands_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_commands_rows";
 
--- [475] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [476] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4650,11 +4825,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [476] no parameters
+-- [477] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_rows" WHERE _published;
 
--- [477] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [478] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4662,7 +4837,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [478] $k = 10, $limit = 20, $cap = 100
+-- [479] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4675,16 +4850,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [479] $limit = 20
+-- [480] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [480] no parameters
+-- [481] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_assigned_packed")::BIGINT AS assigned;
 
--- [481] $limit = 20
+-- [482] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4705,11 +4880,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [482] no parameters
+-- [483] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [483] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [484] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4718,22 +4893,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [484] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [485] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [485] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [486] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [486] no parameters
+-- [487] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [487] no parameters
+-- [488] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4742,11 +4917,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [488] no parameters
+-- [489] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [489] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [490] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
@@ -4766,7 +4941,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_rows";
 
--- [490] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [491] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4775,11 +4950,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [491] no parameters
+-- [492] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_rows" WHERE _published;
 
--- [492] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [493] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4787,7 +4962,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [493] $k = 10, $limit = 20, $cap = 100
+-- [494] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4800,16 +4975,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [494] $limit = 20
+-- [495] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [495] no parameters
+-- [496] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_os_assigned_packed")::BIGINT AS assigned;
 
--- [496] $limit = 20
+-- [497] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4830,11 +5005,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [497] no parameters
+-- [498] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [498] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [499] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4843,22 +5018,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [499] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [500] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [500] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [501] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [501] no parameters
+-- [502] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [502] no parameters
+-- [503] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4867,11 +5042,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [503] no parameters
+-- [504] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [504] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [505] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
@@ -4891,7 +5066,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_os_rows";
 
--- [505] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [506] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4900,11 +5075,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [506] no parameters
+-- [507] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_rows" WHERE _published;
 
--- [507] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [508] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4912,7 +5087,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [508] $k = 10, $limit = 20, $cap = 100
+-- [509] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4925,16 +5100,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [509] $limit = 20
+-- [510] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "OSVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [510] no parameters
+-- [511] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_os_assigned_packed")::BIGINT AS assigned;
 
--- [511] $limit = 20
+-- [512] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4955,11 +5130,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [512] no parameters
+-- [513] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [513] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [514] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4968,22 +5143,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [514] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [515] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [515] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [516] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [516] no parameters
+-- [517] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [517] no parameters
+-- [518] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4992,11 +5167,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [518] no parameters
+-- [519] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [519] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [520] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
@@ -5016,7 +5191,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_os_rows";
 
--- [520] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [521] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5025,11 +5200,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [521] no parameters
+-- [522] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_rows" WHERE _published;
 
--- [522] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [523] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5037,7 +5212,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
 
--- [523] $k = 10, $limit = 20, $cap = 100
+-- [524] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5050,16 +5225,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [524] $limit = 20
+-- [525] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "RuntimeID", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [525] no parameters
+-- [526] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_runtime_assigned_packed")::BIGINT AS assigned;
 
--- [526] $limit = 20
+-- [527] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5080,11 +5255,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [527] no parameters
+-- [528] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [528] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [529] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5093,22 +5268,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [529] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [530] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'RuntimeID': 'VARCHAR'});
 
--- [530] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [531] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [531] no parameters
+-- [532] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [532] no parameters
+-- [533] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5117,11 +5292,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [533] no parameters
+-- [534] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [534] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [535] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
@@ -5141,7 +5316,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_runtime_rows";
 
--- [535] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [536] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5150,11 +5325,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [536] no parameters
+-- [537] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_rows" WHERE _published;
 
--- [537] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [538] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5162,7 +5337,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [538] $k = 10, $limit = 20, $cap = 100
+-- [539] $k = 10, $limit = 20, $cap = 100
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5175,16 +5350,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [539] $limit = 20
+-- [540] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [540] no parameters
+-- [541] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_sdk_assigned_packed")::BIGINT AS assigned;
 
--- [541] $limit = 20
+-- [542] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5205,11 +5380,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [542] no parameters
+-- [543] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [543] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [544] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5218,22 +5393,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [544] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [545] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [545] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [546] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [546] no parameters
+-- [547] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [547] no parameters
+-- [548] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5242,11 +5417,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [548] no parameters
+-- [549] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [549] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [550] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,

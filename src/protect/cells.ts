@@ -172,8 +172,15 @@ export function packedKeySql(layout: KeyLayout): string {
     .join('\n             | ');
 }
 
-/** `JOIN <label table> l0 ON l0._value = f."Command"`: each dimension's label row of a fact, scope included. */
-export function labelJoinsSql(dataset: DatasetDefinition, labels: readonly DimensionLabels[]): string {
+/**
+ * `JOIN <label table> l0 ON l0._value = f."Command"`: each dimension's label row of a fact, scope included.
+ * `join` is `LEFT JOIN` where a fact without a label must stay, to be counted.
+ */
+export function labelJoinsSql(
+  dataset: DatasetDefinition,
+  labels: readonly DimensionLabels[],
+  join: 'JOIN' | 'LEFT JOIN' = 'JOIN',
+): string {
   return dataset.dimensions
     .map((dimension, index) => {
       const on = [...(dimension.scope ?? []), dimension.column].map((column) =>
@@ -181,7 +188,7 @@ export function labelJoinsSql(dataset: DatasetDefinition, labels: readonly Dimen
           ? `l${index}._value = f.${id(column)}`
           : `l${index}.${id(column)} = f.${id(column)}`,
       );
-      return `JOIN ${id(labels[index]!.table)} l${index} ON ${on.join(' AND ')}`;
+      return `${join} ${id(labels[index]!.table)} l${index} ON ${on.join(' AND ')}`;
     })
     .join('\n    ');
 }

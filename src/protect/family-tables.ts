@@ -126,20 +126,17 @@ export async function protectFamily(
           first_row: firstRowSql(result),
           facts: id(result.facts),
           time_codes: id(result.layout.timeCodes),
-          label_joins: labelJoinsSql(result.dataset, result.labels),
+          label_joins: labelJoinsSql(result.dataset, result.labels, 'LEFT JOIN'),
         }),
         { ...memberParams(result), ...batch },
       );
       const [count] = await duck.all<{ facts: string; placed: string; rows: string }>(
         sql('count_facts', {
           n: String(n),
-          facts: id(result.facts),
-          time,
           columns: dimensionsOf(result)
             .map((column) => id(column))
             .join(', '),
         }),
-        batch,
       );
       if (count?.facts !== count?.placed || count?.placed !== count?.rows) {
         throw new PublisherError(
@@ -156,6 +153,7 @@ export async function protectFamily(
       sql('pairs', {
         base: String(base),
         row_ids: group.map((_, n) => (n === base ? 'b._rid' : `m${n}._rid`)).join(', '),
+        row_columns: group.map((_, n) => `_rows[${n + 1}] AS _r${n + 1}`).join(', '),
         member_joins: group
           .map((_, n) => (n === base ? '' : `LEFT JOIN family_member_${n} m${n} ON ${on(n, `m${n}`, 'b')}`))
           .filter((join) => join !== '')
@@ -178,6 +176,7 @@ export async function protectFamily(
       );
     }
 
+    await duck.run(sql('signatures'));
     await duck.run(sql('vectors'), batch);
     const figures = [sql('protected_inner')];
     for (let a = 1; a <= group.length; a++) {
@@ -218,7 +217,13 @@ export async function protectFamily(
       for (const day of days.slice(first, last + 1)) problems.push({ day, problem: await readDayOfFamily(duck, day) });
       await duck.run(
         sql('drop_family', {
-          drops: [...group.map((_, n) => `family_member_${n}`), 'family_pairs', 'family_vectors', 'family_protected']
+          drops: [
+            ...group.map((_, n) => `family_member_${n}`),
+            'family_pairs',
+            'family_cells',
+            'family_vectors',
+            'family_protected',
+          ]
             .map((table) => `DROP TABLE ${table};`)
             .join(' '),
         }),
