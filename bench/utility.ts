@@ -8,8 +8,9 @@
 // - attributable: share of the truth's measure the table attributes to exact values (not Other, not a
 //   generalised label: a value the truth has);
 // - error: the largest absolute difference between the truth's share and the table's share, in
-//   percentage points, over every (period, value) the truth has (daily totals: the largest relative
-//   error of a day, in percent).
+//   percentage points, over every (period, value) the table gives exactly: a value it leaves in Other
+//   is a missing answer, counted by attributable, not a share of 0 (daily totals: the largest relative
+//   error of a day, in percent). Shares are of the period's (and group's) total, Other included.
 // It also measures what the contribution caps cost on the raw events: the per-row cap and daily caps.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -144,9 +145,9 @@ async function shareQuestion(
       SELECT *, _n / sum(_n) OVER (PARTITION BY _period${groups.map((g) => `, ${g}`).join('')}) AS _share FROM published)
     SELECT
       (SELECT coalesce(sum(_n), 0) FROM published WHERE _exact) / (SELECT sum(_n) FROM truth) AS attributable,
-      max(abs(t._share - coalesce(p._share, 0))) * 100 AS error
-    FROM truth_share t LEFT JOIN published_share p ON p._period = t._period ${keys.map((key) => `AND p.${key} = t.${key}`).join(' ')}
-    ${groups.length ? `WHERE (t._period, ${groups.map((g) => `t.${g}`).join(', ')}) IN (SELECT (_period, ${groups.join(', ')}) FROM published WHERE _exact)` : ''}`);
+      coalesce(max(abs(t._share - p._share)) * 100, 0) AS error
+    FROM truth_share t JOIN published_share p ON p._period = t._period ${keys.map((key) => `AND p.${key} = t.${key}`).join(' ')}
+    WHERE p._exact`);
   return { attributable: Number(row?.attributable ?? 0), error: Number(row?.error ?? 0) };
 }
 

@@ -191,7 +191,9 @@ export async function protectFamily(
   const solver = createFamilySolver({ threads: options.threads });
   /** The days handed to the solver, in order; a rejection is handled when its day is awaited. */
   let solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
+  let waited = 0; // seconds the main thread waited for the solver: the elimination's share of the step
   const collect = async () => {
+    const started = performance.now();
     for (const { day, result } of solving) {
       const solved = await result;
       secondary.push(...solved.secondary);
@@ -200,6 +202,7 @@ export async function protectFamily(
       }
     }
     solving = [];
+    waited += (performance.now() - started) / 1000;
   };
   try {
     // A week at a time: the facts' chains of a whole 10M quarter do not fit in the default memory limit.
@@ -256,6 +259,7 @@ export async function protectFamily(
     largestDay: largestDay.day,
     largestDayRows: largestDay.rows,
     largestDayInnerCells: largestDay.innerCells,
+    solverWaitSeconds: Number(waited.toFixed(1)),
   });
   return summary;
 }
