@@ -38,16 +38,16 @@ function randomProblem(seed: number, k: number): FamilyDayProblem {
     (e: (typeof events)[number]) => `b:${e.b}`,
   ];
   const machinesOf = new Map<string, Set<string>>();
-  const valueOf = new Map<string, number>();
+  const eventsOf = new Map<string, number>();
   const pairs = events.map((event) => {
     const rows = tables.map((rowOf) => rowOf(event));
     for (const row of rows) {
       machinesOf.set(row, (machinesOf.get(row) ?? new Set()).add(event.machine));
-      valueOf.set(row, (valueOf.get(row) ?? 0) + 1);
+      eventsOf.set(row, (eventsOf.get(row) ?? 0) + 1);
     }
     return { machine: event.machine, rows };
   });
-  const rows: FamilyRow[] = [...valueOf].map(([id, value]) => ({
+  const rows: FamilyRow[] = [...eventsOf].map(([id, value]) => ({
     id,
     value,
     published: (machinesOf.get(id)?.size ?? 0) >= k,
