@@ -1067,7 +1067,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $field_mask_time = "1", $shift_0 = 5, $field_mask_0 = "3", $shift_1 = 4, $field_mask_1 = "1", $shift_2 = 3, $field_mask_2 = "1", $shift_3 = 2, $field_mask_3 = "1", $shift_4 = 1, $field_mask_4 = "1", $shift_5 = 0, $field_mask_5 = "1", $cap = 100
+-- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1530,7 +1530,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "3", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2006,7 +2006,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "3", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2471,7 +2471,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2949,7 +2949,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3329,7 +3329,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $field_mask_time = "1", $shift_0 = 0, $field_mask_0 = "1", $cap = 100
+-- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $shift_0 = 0, $field_mask_time = "1", $field_mask_0 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3806,7 +3806,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $field_mask_time = "1", $shift_0 = 1, $field_mask_0 = "1", $shift_1 = 0, $field_mask_1 = "1", $cap = 100
+-- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.

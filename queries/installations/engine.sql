@@ -821,7 +821,7 @@ counted4 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [109] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $field_mask_time = "1", $shift_0 = 6, $field_mask_0 = "1", $shift_1 = 5, $field_mask_1 = "1", $shift_2 = 4, $field_mask_2 = "1", $shift_3 = 3, $field_mask_3 = "1", $shift_4 = 2, $field_mask_4 = "1", $shift_5 = 1, $field_mask_5 = "1", $shift_6 = 0, $field_mask_6 = "1"
+-- [109] $k = 10, $low_key = "0", $high_key = "127", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $field_mask_6 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1204,7 +1204,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [150] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $field_mask_time = "1", $shift_0 = 2, $field_mask_0 = "1", $shift_1 = 1, $field_mask_1 = "1", $shift_2 = 0, $field_mask_2 = "1"
+-- [150] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $field_mask_2 = "1"
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.

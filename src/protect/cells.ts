@@ -149,12 +149,12 @@ function namedFields(layout: KeyLayout): NamedField[] {
 
 /** Every key field's start bit and width mask as parameters (`$shift_time`, `$field_mask_0` ...). */
 function keyFieldParams(layout: KeyLayout): SqlParams {
-  return Object.fromEntries(
-    namedFields(layout).flatMap((field) => [
-      [`shift_${field.name}`, field.shift],
-      [`field_mask_${field.name}`, (1n << BigInt(field.bits)) - 1n],
-    ]),
-  );
+  return {
+    ...keyShiftParams(layout),
+    ...Object.fromEntries(
+      namedFields(layout).map((field) => [`field_mask_${field.name}`, (1n << BigInt(field.bits)) - 1n]),
+    ),
+  };
 }
 
 /** Where each key field starts (`$shift_time`, `$shift_0` ...): what `packedKeySql` binds. */
@@ -208,6 +208,11 @@ export function remainderMasks(
     const cleared = fields.reduce((bits, field) => bits | fieldBits(field), 0n);
     return { rolled: fields.map((field) => field.column), mask: all & ~cleared };
   });
+}
+
+/** Each remainder step's mask as `$step<n>_mask` (n from 1), as `remainderMasks` gives them. */
+export function remainderMaskParams(dataset: DatasetDefinition, layout: KeyLayout): SqlParams {
+  return Object.fromEntries(remainderMasks(dataset, layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask]));
 }
 
 /**
@@ -280,7 +285,7 @@ export function batchPairsStatement(
     stage_detail: STAGE.detail,
     stage_generalised: STAGE.generalised,
     stage_remainder: STAGE.remainder,
-    ...Object.fromEntries(remainderMasks(dataset, layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask])),
+    ...remainderMaskParams(dataset, layout),
   };
   return { sql: text, params: { ...params, ...keyShiftParams(layout) } };
 }

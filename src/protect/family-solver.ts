@@ -44,6 +44,23 @@ export interface FamilyDayProblem {
   innerCells: number;
 }
 
+/** A day's rows and figures (figure rows by position in `rows`) in the packed form. */
+export function packDay(
+  rows: ReadonlyArray<{ id: string; value: number; published: boolean; inner: ArrayLike<number> }>,
+  figures: ReadonlyArray<{ kind: string; rows: ArrayLike<number>; inner: ArrayLike<number> }>,
+): FamilyDayProblem {
+  return {
+    rowIds: rows.map((row) => row.id),
+    rowValues: Float64Array.from(rows, (row) => row.value),
+    rowPublished: Uint8Array.from(rows, (row) => (row.published ? 1 : 0)),
+    rowInner: packLists(rows.map((row) => row.inner)),
+    figureKinds: figures.map((figure) => figure.kind),
+    figureRows: packLists(figures.map((figure) => figure.rows)),
+    figureInner: packLists(figures.map((figure) => figure.inner)),
+    innerCells: rows.reduce((most, row) => Math.max(most, (row.inner[row.inner.length - 1] ?? -1) + 1), 0),
+  };
+}
+
 /** The buffers a problem is made of, handed to a worker rather than copied. */
 function buffersOf(problem: FamilyDayProblem): ArrayBuffer[] {
   const lists = [problem.rowInner, problem.figureRows, problem.figureInner];

@@ -9,9 +9,9 @@ import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { type Duck, quotedIdentifier as id, type SqlParams } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
-import { keyShiftParams, labelJoinsSql, packedKeySql, remainderMasks } from './cells.js';
+import { keyShiftParams, labelJoinsSql, packedKeySql, remainderMaskParams, remainderMasks } from './cells.js';
 import type { FamilyDayResult } from './family.js';
-import { createFamilySolver, type FamilyDayProblem, packLists } from './family-solver.js';
+import { createFamilySolver, type FamilyDayProblem, packDay } from './family-solver.js';
 import type { ProtectedDataset } from './protect.js';
 import { rowKeySql, withholdSecondary } from './withhold.js';
 
@@ -76,9 +76,7 @@ function firstRowSql(result: ProtectedDataset): string {
 function memberParams(result: ProtectedDataset): SqlParams {
   return {
     ...keyShiftParams(result.layout),
-    ...Object.fromEntries(
-      remainderMasks(result.dataset, result.layout).map(({ mask }, step) => [`step${step + 1}_mask`, mask]),
-    ),
+    ...remainderMaskParams(result.dataset, result.layout),
   };
 }
 
@@ -277,14 +275,12 @@ async function readDayOfFamily(duck: Duck, day: string): Promise<FamilyDayProble
     day,
   });
   const positionOf = new Map(rows.map((row, position) => [row._rid, position]));
-  return {
-    rowIds: rows.map((row) => row.id),
-    rowValues: Float64Array.from(rows, (row) => Number(row.value)),
-    rowPublished: Uint8Array.from(rows, (row) => (row.published ? 1 : 0)),
-    rowInner: packLists(rows.map((row) => row.cells)),
-    figureKinds: figures.map((figure) => figure.kind),
-    figureRows: packLists(figures.map((figure) => figure.figure_rows.map((rid) => positionOf.get(rid) as number))),
-    figureInner: packLists(figures.map((figure) => figure.cells)),
-    innerCells: rows.reduce((most, row) => Math.max(most, (row.cells.at(-1) ?? -1) + 1), 0),
-  };
+  return packDay(
+    rows.map((row) => ({ id: row.id, value: Number(row.value), published: row.published, inner: row.cells })),
+    figures.map((figure) => ({
+      kind: figure.kind,
+      rows: figure.figure_rows.map((rid) => positionOf.get(rid) as number),
+      inner: figure.cells,
+    })),
+  );
 }

@@ -7,6 +7,7 @@ import {
   createFamilySolver,
   type FamilyDayProblem,
   type FamilySolver,
+  packDay,
   packLists,
   solveInPlace,
 } from '../../src/protect/family-solver.js';
@@ -57,7 +58,7 @@ function randomProblem(seed: number, k: number): FamilyDayProblem {
 
 /** A day in the solver's packed form, figures named by their rows as family-tables.ts names them. */
 function packedDay(day: FamilyDay, k: number): FamilyDayProblem {
-  const { vectors, intersections, innerCells } = innerCellsOf(day);
+  const { vectors, intersections } = innerCellsOf(day);
   const position = new Map(day.rows.map((row, n) => [row.id, n]));
   const figures = intersections.filter((figure) => figure.machines < k);
   // innerCellsOf names a figure `<kind> <JSON list of row ids>`.
@@ -65,16 +66,14 @@ function packedDay(day: FamilyDay, k: number): FamilyDayProblem {
     const space = figure.id.indexOf(' ');
     return { kind: figure.id.slice(0, space), rows: JSON.parse(figure.id.slice(space + 1)) as string[] };
   });
-  return {
-    rowIds: day.rows.map((row) => row.id),
-    rowValues: Float64Array.from(day.rows, (row) => row.value),
-    rowPublished: Uint8Array.from(day.rows, (row) => (row.published ? 1 : 0)),
-    rowInner: packLists(day.rows.map((row) => vectors.get(row.id) ?? [])),
-    figureKinds: parsed.map((figure) => figure.kind),
-    figureRows: packLists(parsed.map((figure) => figure.rows.map((id) => position.get(id) as number))),
-    figureInner: packLists(figures.map((figure) => figure.inner)),
-    innerCells,
-  };
+  return packDay(
+    day.rows.map((row) => ({ ...row, inner: vectors.get(row.id) ?? [] })),
+    figures.map((figure, n) => ({
+      kind: parsed[n]!.kind,
+      rows: parsed[n]!.rows.map((id) => position.get(id) as number),
+      inner: figure.inner,
+    })),
+  );
 }
 
 let solver: FamilySolver | undefined;
