@@ -3,6 +3,7 @@
 
 import type { AuditResult } from './audit/audit.js';
 import type { RunSummary } from './publish/publish.js';
+import type { PrivacyReport } from './write/privacy-report.js';
 
 /** The run summary printed on stdout: what a maintainer reads in cron mail. */
 export function formatSummary(summary: RunSummary): string {
@@ -18,12 +19,8 @@ export function formatSummary(summary: RunSummary): string {
   if (events.daysWithoutData > 0)
     lines.push(`warning: ${events.daysWithoutData} day(s) of the quarter have no archive folder`);
   for (const dataset of summary.datasets) {
-    const { stats } = dataset;
-    const published = stats.valuePublished.detail + stats.valuePublished.generalised + stats.valuePublished.remainder;
-    const total = published + stats.valueSuppressed;
-    const pct = (value: number): string => (total === 0 ? '0.0%' : `${((100 * value) / total).toFixed(1)}%`);
     lines.push(
-      `${dataset.dataset}: ${dataset.status}, ${dataset.rows} rows, ${published} published (${pct(stats.valuePublished.detail)} full detail, ${pct(stats.valuePublished.generalised)} generalised, ${pct(stats.valuePublished.remainder)} in remainder rows, ${pct(stats.valueSuppressed)} suppressed), k=${dataset.report.k}, ${stats.eventsRemovedByCap} events over the cap`,
+      `${dataset.dataset}: ${dataset.status}, ${dataset.rows} rows, ${protectionLine(dataset.report)}`,
       `  ${dataset.url}`,
     );
   }
@@ -49,4 +46,18 @@ export function formatAudit(result: AuditResult): string {
   }
   lines.push(result.violations.length === 0 ? 'no violations' : `${result.violations.length} violation(s)`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One dataset's protection in a line, from its public privacy report only: the shares of what is
+ * published, and the suppressed total and the cap's removals where the report gives them (withheld
+ * figures would describe fewer than k machines in cron mail).
+ */
+function protectionLine(report: PrivacyReport): string {
+  const { published } = report;
+  const pct = (value: number): string =>
+    published.total === 0 ? '0.0%' : `${((100 * value) / published.total).toFixed(1)}%`;
+  const suppressed = report.suppressed.withheld ? 'suppressed total withheld' : `${report.suppressed.total} suppressed`;
+  const capped = report.eventsRemovedByCap === null ? 'withheld' : String(report.eventsRemovedByCap);
+  return `${published.total} published (${pct(published.detail)} full detail, ${pct(published.generalised)} generalised, ${pct(published.remainder)} in remainder rows), ${suppressed}, k=${report.k}${report.contributionCap === null ? '' : `, events over the cap: ${capped}`}`;
 }

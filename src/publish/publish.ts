@@ -13,7 +13,6 @@ import type { ChangelogEntry, DatasetFile, Quarter, ReleaseWithChangelog } from 
 import { createWorkDir, pruneWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { readOptOut } from '../ingest/optout.js';
 import { type BuiltRelease, buildFromFacts, buildRelease, type EventCounts, type FactsSource } from '../pipeline.js';
-import type { ProtectionStats } from '../protect/protect.js';
 import { checkRevision } from '../protect/revise.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import type { PrivacyReport } from '../write/privacy-report.js';
@@ -43,7 +42,10 @@ export interface DatasetOutcome {
   url: string;
   rows: number;
   status: 'published' | 'unchanged' | 'frozen' | 'dry-run';
-  stats: ProtectionStats;
+  /**
+   * The public privacy report only: stdout and `--json` end in cron mail and CI logs, so the summary
+   * says no more than the published report (the job's internal statistics stay inside it).
+   */
   report: PrivacyReport;
 }
 
@@ -303,7 +305,7 @@ async function publishBuilt(
     dryRun: settings.dryRun,
     ...(preview ? { previewDir: preview.folder } : {}),
     events: built.events,
-    datasets: built.datasets.map(({ file, stats, report }) => ({
+    datasets: built.datasets.map(({ file, report }) => ({
       dataset: file.dataset,
       key: file.key,
       url: preview
@@ -317,7 +319,6 @@ async function publishBuilt(
           : unchanged.has(file.key)
             ? 'unchanged'
             : 'published',
-      stats,
       report,
     })),
     written: outcome.written,
