@@ -138,7 +138,7 @@ async function duckdbAlone(
       const name = table.name === 'cli-usage' ? 'cube' : `t_${table.name.replaceAll('-', '_')}`;
       // Aggregate to (cell, machine) first, then count: the fast form of an exact distinct-machine table.
       await duck.run(`CREATE TABLE ${name} AS
-        SELECT day, ${columns}, count(*) AS machines, sum(least(n, 100)) AS occurrences
+        SELECT day, ${columns}, count(*) AS machines, sum(least(n, ${CAP})) AS occurrences
         FROM (SELECT day, ${columns}, machine_id, count(*) AS n FROM eg GROUP BY ALL)
         GROUP BY ALL`);
       await duck.run(
@@ -198,6 +198,13 @@ console.log(
   `benchmark: ${EVENTS.toLocaleString('en')} command events in ${QUARTER.year}-Q${QUARTER.quarter}, k=${K}, ${(await import('node:os')).cpus().length} cores`,
 );
 const family = await familyOfCube();
+// The caps of the run: the cube's own, or TP_CONTRIBUTION_CAP (which the CLI reads too) for a what-if run.
+const CAP = Number(process.env.TP_CONTRIBUTION_CAP ?? family[0]!.contributionCap);
+const DAILY_CAP = family[0]!.dailyContributionCap ?? null;
+const CAP_CHOICES = [100, 250, 500, 1000].flatMap((rowCap) => [
+  { rowCap, dailyCap: null },
+  { rowCap, dailyCap: 1000 },
+]);
 console.log(`publishing ${family.map((dataset) => dataset.name).join(', ')}; DuckDB alone computes the same tables`);
 for (const format of FORMATS) {
   const archive = await ensureArchive(format);
@@ -232,7 +239,7 @@ for (const format of FORMATS) {
       `  ratio                ${median.toFixed(2)} (target <= 1.5 on Parquet)${runs.length > 1 ? `: median of ${runs.length} paired runs (${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}), the times above are that run's; peak RSS over all runs ${Math.max(...runs.map((run) => run.job.maxRssMiB)).toFixed(0)} MiB` : ''}`,
       `  information kept at k=${K} (share of Occurrences):`,
       `    this job           full detail ${pct(report.published.detail, all)}, generalised ${pct(report.published.generalised, all)}, remainder rows ${pct(report.published.remainder, all)}, suppressed ${pct(report.suppressed.total ?? 0, all)}; in some published row ${pct(published, all)}`,
-      `    drop rows under k  full detail ${pct(alone.baselineDetail, alone.total)}, dropped ${pct(alone.total - alone.baselineDetail, alone.total)} (same cap of 100 events per machine and row)`,
+      `    drop rows under k  full detail ${pct(alone.baselineDetail, alone.total)}, dropped ${pct(alone.total - alone.baselineDetail, alone.total)} (same cap of ${CAP} events per machine and row)`,
       `    events removed by the cap: ${report.eventsRemovedByCap ?? 'withheld'}`,
       `    remainder order: ${report.remainder.steps.at(-1)?.join(' > ') ?? '-'} (${report.remainder.rule})`,
     ].join('\n'),
@@ -250,12 +257,17 @@ async function utility(archive: string, target: string): Promise<string> {
   try {
     await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
     const published = await answerQuestions(duck, await loadPublished(duck, target, await listDatasets()));
-    const baseline = await answerQuestions(duck, [await createBaseline(duck, K, 100)]);
-    const costs = await capCosts(duck, 100, [200, 500, 1000]);
+    const baseline = await answerQuestions(duck, [await createBaseline(duck, K, CAP)]);
+    const grains = family.map((dataset) => dataset.dimensions.map((dimension) => dimension.column));
+    const costs = await capCosts(duck, grains, CAP_CHOICES);
     return [
       `  utility at k=${K} (attributable: share of the truth's events attributed to exact values; error: largest |share - truth| in pp, daily totals largest relative error of a day):`,
       formatUtility(published, baseline),
-      `  what the contribution caps remove (raw events, no other cap): ${costs.map((cost) => `${cost.cap}: ${cost.eventsRemoved.toLocaleString('en')} (${(100 * cost.share).toFixed(2)}%)`).join('; ')}`,
+      `  what each choice of caps removes (raw events, in the family table it removes most from; the run's: per row ${CAP}, daily ${DAILY_CAP ?? 'none'}):`,
+      ...costs.map(
+        (cost) =>
+          `    per row ${String(cost.rowCap).padStart(4)}, daily ${String(cost.dailyCap ?? 'none').padStart(4)}: ${(100 * cost.share).toFixed(2).padStart(5)}%${cost.worstGrain.length ? ` (day x ${cost.worstGrain.join(' x ')})` : ''}`,
+      ),
     ].join('\n');
   } finally {
     duck.close();

@@ -11,7 +11,8 @@
 //   percentage points, over every (period, value) the table gives exactly: a value it leaves in Other
 //   is a missing answer, counted by attributable, not a share of 0 (daily totals: the largest relative
 //   error of a day, in percent). Shares are of the period's (and group's) total, Other included.
-// It also measures what the contribution caps cost on the raw events: the per-row cap and daily caps.
+// It also measures what each choice of contribution caps (per row, per machine and day) costs on the raw
+// events, in the family table it removes most from.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendRows, type Duck, quotedIdentifier as id, quotedString } from '../src/engine/duck.js';
@@ -221,14 +222,31 @@ async function tableName(duck: Duck, table: string): Promise<string> {
   return row?.comment ?? table;
 }
 
-export interface CapCost {
-  cap: string;
-  eventsRemoved: number;
-  share: number;
+export interface CapChoice {
+  /** Events one machine may add to a row. */
+  rowCap: number;
+  /** Events one machine may add to a table on one day (scaled as the job does); null: no daily bound. */
+  dailyCap: number | null;
 }
 
-/** Events a cap removes from the truth: the per-row cap alone, then each daily cap D (scaled as the job does). */
-export async function capCosts(duck: Duck, rowCap: number, dailyCaps: readonly number[]): Promise<CapCost[]> {
+export interface CapCost extends CapChoice {
+  /** Share (0..1) of the truth's events the choice removes, in the table it removes most from. */
+  share: number;
+  /** That table's dimensions. */
+  worstGrain: readonly string[];
+}
+
+/**
+ * What each choice of caps removes from the truth, applied as the job applies them (the daily bound
+ * scales a machine's day first, then each row is capped) in every table of the family: `grains` are
+ * the tables' dimensions. A coarse table loses most, since a machine's whole day can be one of its
+ * rows; the worst table is what a choice costs.
+ */
+export async function capCosts(
+  duck: Duck,
+  grains: ReadonlyArray<readonly string[]>,
+  choices: readonly CapChoice[],
+): Promise<CapCost[]> {
   const dims = DIMENSIONS.map((name) => id(name)).join(', ');
   await duck.run(`CREATE OR REPLACE TEMP TABLE cap_facts AS
     SELECT *, sum(n) OVER (PARTITION BY "Timestamp", machine_id)::BIGINT AS day_total
@@ -236,20 +254,21 @@ export async function capCosts(duck: Duck, rowCap: number, dailyCaps: readonly n
   const [total] = await duck.all<{ n: string }>('SELECT sum(n)::BIGINT AS n FROM cap_facts');
   const all = Number(total?.n ?? 0);
   const costs: CapCost[] = [];
-  const [row] = await duck.all<{ removed: string }>(
-    `SELECT sum(n - least(n, ${rowCap}))::BIGINT AS removed FROM cap_facts`,
-  );
-  costs.push({
-    cap: `per row ${rowCap}`,
-    eventsRemoved: Number(row?.removed ?? 0),
-    share: Number(row?.removed ?? 0) / all,
-  });
-  for (const daily of dailyCaps) {
-    const [bounded] = await duck.all<{ removed: string }>(
-      `SELECT sum(n - CASE WHEN day_total > ${daily} THEN (n * ${daily}) // day_total ELSE n END)::BIGINT AS removed FROM cap_facts`,
-    );
-    const removed = Number(bounded?.removed ?? 0);
-    costs.push({ cap: `daily ${daily}`, eventsRemoved: removed, share: removed / all });
+  for (const choice of choices) {
+    const bounded =
+      choice.dailyCap === null
+        ? 'n'
+        : `CASE WHEN day_total > ${choice.dailyCap} THEN (n * ${choice.dailyCap}) // day_total ELSE n END`;
+    let worst: CapCost = { ...choice, share: 0, worstGrain: [] };
+    for (const grain of grains) {
+      const keys = ['Timestamp', 'machine_id', ...grain].map((column) => id(column)).join(', ');
+      const [row] = await duck.all<{ kept: string }>(
+        `SELECT sum(least(s, ${choice.rowCap}))::BIGINT AS kept FROM (SELECT sum(${bounded}) AS s FROM cap_facts GROUP BY ${keys})`,
+      );
+      const share = all === 0 ? 0 : 1 - Number(row?.kept ?? 0) / all;
+      if (share > worst.share) worst = { ...choice, share, worstGrain: grain };
+    }
+    costs.push(worst);
   }
   return costs;
 }

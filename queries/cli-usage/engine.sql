@@ -837,7 +837,7 @@ SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [113] $k = 10, $cap = 100, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
+-- [113] $k = 10, $cap = 500, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
 -- cells.sql: remainder_order
 -- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
 -- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
@@ -1067,7 +1067,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $cap = 100
+-- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1530,7 +1530,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 100
+-- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2006,7 +2006,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 100
+-- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2471,7 +2471,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
+-- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2949,7 +2949,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
+-- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3329,7 +3329,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $shift_0 = 0, $field_mask_time = "1", $field_mask_0 = "1", $cap = 100
+-- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $shift_0 = 0, $field_mask_time = "1", $field_mask_0 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3806,7 +3806,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 100
+-- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -4587,7 +4587,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [449] $k = 10, $limit = 20, $cap = 100
+-- [449] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4671,7 +4671,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [460] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [460] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -4712,7 +4712,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [464] $k = 10, $limit = 20, $cap = 100
+-- [464] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4796,7 +4796,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [475] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [475] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
@@ -4837,7 +4837,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [479] $k = 10, $limit = 20, $cap = 100
+-- [479] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4921,7 +4921,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [490] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [490] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
@@ -4962,7 +4962,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [494] $k = 10, $limit = 20, $cap = 100
+-- [494] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5046,7 +5046,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [505] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [505] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
@@ -5087,7 +5087,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [509] $k = 10, $limit = 20, $cap = 100
+-- [509] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5171,7 +5171,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [520] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [520] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
@@ -5212,7 +5212,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
 
--- [524] $k = 10, $limit = 20, $cap = 100
+-- [524] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5296,7 +5296,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [535] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [535] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
@@ -5337,7 +5337,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [539] $k = 10, $limit = 20, $cap = 100
+-- [539] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5421,7 +5421,7 @@ SELECT
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [550] $counts_events = true, $cap = 100, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [550] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,

@@ -83,7 +83,7 @@ describe('the utility benchmark', () => {
     }
   });
 
-  it('counts what the per-row cap and the daily caps remove', async ({ tmp }) => {
+  it('costs each choice of caps in the family table it removes most from', async ({ tmp }) => {
     // One machine: 150 build and 60 run events on one day.
     const archive = await writeArchive(tmp, {
       '2026-07-01': [
@@ -94,14 +94,27 @@ describe('the utility benchmark', () => {
     const duck = await openDuck();
     try {
       await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
-      const costs = await capCosts(duck, 100, [200, 500]);
-      // Row cap: 150 -> 100. Daily 200 of 210: floor(150 * 200 / 210) = 142, floor(60 * 200 / 210) = 57.
-      expect(costs.map((cost) => [cost.cap, cost.eventsRemoved])).toEqual([
-        ['per row 100', 50],
-        ['daily 200', 8 + 3],
-        ['daily 500', 0],
+      // Two tables: day x Command, and day alone (the machine's whole day is one row).
+      const costs = await capCosts(
+        duck,
+        [['Command'], []],
+        [
+          { rowCap: 100, dailyCap: null },
+          { rowCap: 100, dailyCap: 200 },
+          { rowCap: 500, dailyCap: 200 },
+          { rowCap: 500, dailyCap: null },
+        ],
+      );
+      // Row cap 100: by Command 150 -> 100 (50 removed), by day 210 -> 100 (110): the day table is worst.
+      // Daily 200 of 210 scales build to floor(150 * 200 / 210) = 142 and run to 57: 199 kept, then by day
+      // still 100. With a row cap of 500 only the daily bound's 11 go, the same in both tables.
+      expect(costs.map((cost) => [Math.round(cost.share * 210), cost.worstGrain])).toEqual([
+        [110, []],
+        [110, []],
+        [11, ['Command']],
+        [0, []],
       ]);
-      expect(costs[0]!.share).toBeCloseTo(50 / 210, 9);
+      expect(costs[0]!.share).toBeCloseTo(110 / 210, 9);
     } finally {
       duck.close();
     }
