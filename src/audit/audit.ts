@@ -17,7 +17,7 @@ import { readOptOut } from '../ingest/optout.js';
 import { openStore, type Store } from '../publish/store/index.js';
 import { type DatasetDefinition, loadDatasets } from '../query/dataset.js';
 import { createReleaseTable } from '../query/facts.js';
-import { populationCompanions } from '../query/population.js';
+import { groupByPopulation, populationCompanions } from '../query/population.js';
 import { catalogViolations } from './catalog-check.js';
 import { type AuditViolation, compareTable, derivableRows, type PublishedTable } from './compare.js';
 import { loadAuditFacts } from './facts.js';
@@ -68,13 +68,20 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
       result.tables.push({ dataset: table.dataset, quarter: table.quarter, rows: table.lines.length, k: table.k });
       result.violations.push(...compareTable(table));
     }
-    const populations = new Map<string, PublishedTable[]>();
-    for (const table of tables.filter((t) => t.count === 'machines')) {
-      const population = datasets.find((d) => d.name === table.dataset)?.population ?? table.dataset;
-      populations.set(population, [...(populations.get(population) ?? []), table]);
+    const datasetOf = (table: PublishedTable) => datasets.find((dataset) => dataset.name === table.dataset)!;
+    const machines = groupByPopulation(
+      tables.filter((table) => table.count === 'machines'),
+      datasetOf,
+    );
+    for (const group of machines.values()) result.violations.push(...derivableRows(group));
+    // A family: the event tables of one population (two at least), protected together.
+    const familyTables = groupByPopulation(
+      tables.filter((table) => table.family),
+      datasetOf,
+    );
+    for (const group of familyTables.values()) {
+      if (group.length > 1) result.violations.push(...familyViolations(group, datasets));
     }
-    for (const group of populations.values()) result.violations.push(...derivableRows(group));
-    for (const group of familyGroups(tables, datasets)) result.violations.push(...familyViolations(group, datasets));
   }
   result.violations.push(...(await catalogViolations(audit.target, datasets)));
   for (const violation of result.violations) {
@@ -89,24 +96,13 @@ export async function runAudit(settings: Settings, context: { logger: Logger; no
   return result;
 }
 
-/** The published event tables of each family, when more than one of it is published. */
-function familyGroups(tables: readonly PublishedTable[], datasets: readonly DatasetDefinition[]): PublishedTable[][] {
-  const groups = new Map<string, PublishedTable[]>();
-  for (const table of tables.filter((t) => t.family)) {
-    const population = datasets.find((d) => d.name === table.dataset)!.population!;
-    groups.set(population, [...(groups.get(population) ?? []), table]);
-  }
-  return [...groups.values()].filter((group) => group.length > 1);
-}
-
 /** Event datasets whose declared population another event dataset shares: a family, protected together. */
 function eventFamilies(datasets: readonly DatasetDefinition[]): Set<string> {
-  const members = new Map<string, string[]>();
-  for (const dataset of datasets) {
-    if (dataset.measure.count !== 'events' || dataset.population === undefined) continue;
-    members.set(dataset.population, [...(members.get(dataset.population) ?? []), dataset.name]);
-  }
-  return new Set([...members.values()].filter((names) => names.length > 1).flat());
+  const events = datasets.filter((dataset) => dataset.measure.count === 'events');
+  const members = groupByPopulation(events, (dataset) => dataset);
+  return new Set(
+    [...members.values()].filter((group) => group.length > 1).flatMap((group) => group.map((d) => d.name)),
+  );
 }
 
 interface PublishedFile {

@@ -14,7 +14,7 @@ import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
-import { populationOf } from '../query/population.js';
+import { groupByPopulation, populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
 import { protectFamily } from './family-tables.js';
@@ -33,12 +33,7 @@ export interface LinkedProtection {
 }
 
 export function linkedGroups(results: readonly ProtectedDataset[]): ProtectedDataset[][] {
-  const groups = new Map<string, ProtectedDataset[]>();
-  for (const result of results) {
-    const population = populationOf(result.dataset);
-    if (population === undefined) continue;
-    groups.set(population, [...(groups.get(population) ?? []), result]);
-  }
+  const groups = groupByPopulation(results, (result) => result.dataset);
   for (const [population, group] of groups) refuseMixedUnits(population, group);
   // A lone event table needs nothing more: its rows are disjoint.
   return [...groups.values()].filter((group) => group[0]!.dataset.measure.count === 'machines' || group.length > 1);

@@ -14,6 +14,20 @@ export function populationOf(dataset: DatasetDefinition): string | undefined {
   return dataset.population;
 }
 
+/**
+ * `items` grouped by the population of their dataset (`populationOf`), groups and members in the order
+ * first seen; an item whose dataset has no population is in no group.
+ */
+export function groupByPopulation<T>(items: readonly T[], datasetOf: (item: T) => DatasetDefinition): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const population = populationOf(datasetOf(item));
+    if (population === undefined) continue;
+    groups.set(population, [...(groups.get(population) ?? []), item]);
+  }
+  return groups;
+}
+
 /** The other datasets of `queriesDir` in the populations of `datasets`, in name order. */
 export async function populationCompanions(
   datasets: readonly DatasetDefinition[],
