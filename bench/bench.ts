@@ -201,10 +201,10 @@ const family = await familyOfCube();
 // The caps of the run: the cube's own, or TP_CONTRIBUTION_CAP (which the CLI reads too) for a what-if run.
 const CAP = Number(process.env.TP_CONTRIBUTION_CAP ?? family[0]!.contributionCap);
 const DAILY_CAP = family[0]!.dailyContributionCap ?? null;
-const CAP_CHOICES = [100, 250, 500, 1000].flatMap((rowCap) => [
-  { rowCap, dailyCap: null },
-  { rowCap, dailyCap: 1000 },
-]);
+// Each row cap alone and with the run's daily bound (if it has one).
+const CAP_CHOICES = [100, 250, 500, 1000].flatMap((rowCap) =>
+  (DAILY_CAP === null ? [null] : [null, DAILY_CAP]).map((dailyCap) => ({ rowCap, dailyCap })),
+);
 console.log(`publishing ${family.map((dataset) => dataset.name).join(', ')}; DuckDB alone computes the same tables`);
 for (const format of FORMATS) {
   const archive = await ensureArchive(format);
