@@ -25,7 +25,7 @@ export interface Settings {
   keyTemplate: string;
   /** Share of events that may be rejected before the run fails. */
   maxBadShare: number;
-  /** DuckDB memory_limit; resolveSettings defaults it to half of min(2 GiB, cgroup limit, RAM). */
+  /** DuckDB memory_limit; resolveSettings defaults it to 35% of min(2 GiB, cgroup limit, RAM). */
   memoryLimit?: string;
   threads?: number;
   tempDirectory?: string;

@@ -3861,37 +3861,56 @@ SELECT 6 AS _n, _key::HUGEINT AS _key, $dataset_6 || ':' || json_array("Timestam
   FROM "ds_cli_usage_sdk_rows");
 
 -- [402] no parameters
+-- family.sql: time_type
+SELECT typeof(_value) AS type FROM "ds_cli_usage_time_codes" LIMIT 1;
+
+-- [403] no parameters
 -- family.sql: days
 SELECT DISTINCT _day FROM family_rows ORDER BY _day;
 
--- [403] $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 0 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_0 AS
+-- [404] $from = "", $until = "￿"
+-- family.sql: base_facts
+-- The batch's facts of the base table (the one holding every dimension of the family), by machine, day
+-- and the family's dimensions: the family's finest (machine, fact) pairs. Only the days of one batch
+-- (from $from, before $until; true says it again as constants, which let the scan skip the
+-- other days' row groups): days never mix, and a quarter's would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_base AS
+  SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion"
+  FROM "ds_cli_usage_facts" f
+  JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
+  WHERE t._text >= $from AND t._text < $until AND true;
+
+-- [405] no parameters
+-- family.sql: base_combinations
+-- The distinct values of the base facts, without the machine: what each table's rows are looked up for.
+CREATE OR REPLACE TEMP TABLE family_combinations AS
+  SELECT DISTINCT _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_base;
+
+-- [406] $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128"
+-- family.sql: place_rows
+-- Each value combination of table 0 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_0 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."Command", f."Geography", f."OSFamily", f."RuntimeID", f."OSVersion", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* Command */
              | (l1._code::BIGINT << $shift_1) /* Geography */
              | (l2._code::BIGINT << $shift_2) /* OSFamily */
              | (l3._code::BIGINT << $shift_3) /* RuntimeID */
              | (l4._code::BIGINT << $shift_4) /* OSVersion */
              | (l5._code::BIGINT << $shift_5) /* SDKVersion */ AS _key0
-    FROM "ds_cli_usage_facts" f
-    JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_label_0" l0 ON l0._value = f."Command"
     LEFT JOIN "ds_cli_usage_label_1" l1 ON l1._value = f."Geography"
     LEFT JOIN "ds_cli_usage_label_2" l2 ON l2._value = f."OSFamily"
     LEFT JOIN "ds_cli_usage_label_3" l3 ON l3._value = f."RuntimeID"
     LEFT JOIN "ds_cli_usage_label_4" l4 ON l4._value = f."OSVersion"
-    LEFT JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_label_5" l5 ON l5._value = f."SDKVersion"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -3903,34 +3922,31 @@ CREATE OR REPLACE TEMP TABLE family_member_0 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 0 AND r._key = p._key;
 
--- [404] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [407] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_0 GROUP BY machine_id, _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_0 GROUP BY _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion");
 
--- [405] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 1 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_1 AS
+-- [408] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8"
+-- family.sql: place_rows
+-- Each value combination of table 1 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_1 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."Command", f."OSFamily", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* Command */
              | (l1._code::BIGINT << $shift_1) /* OSFamily */ AS _key0
-    FROM "ds_cli_usage_commands_facts" f
-    JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "Command", "OSFamily" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_commands_label_0" l0 ON l0._value = f."Command"
-    LEFT JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_commands_label_1" l1 ON l1._value = f."OSFamily"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_commands_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -3938,34 +3954,31 @@ CREATE OR REPLACE TEMP TABLE family_member_1 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 1 AND r._key = p._key;
 
--- [406] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [409] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_1 GROUP BY machine_id, _time, "Command", "OSFamily");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_1 GROUP BY _time, "Command", "OSFamily");
 
--- [407] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 2 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_2 AS
+-- [410] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8"
+-- family.sql: place_rows
+-- Each value combination of table 2 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_2 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."Command", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* Command */
              | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
-    FROM "ds_cli_usage_geography_facts" f
-    JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "Command", "Geography" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_geography_label_0" l0 ON l0._value = f."Command"
-    LEFT JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_geography_label_1" l1 ON l1._value = f."Geography"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -3973,34 +3986,31 @@ CREATE OR REPLACE TEMP TABLE family_member_2 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 2 AND r._key = p._key;
 
--- [408] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [411] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_2 GROUP BY machine_id, _time, "Command", "Geography");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_2 GROUP BY _time, "Command", "Geography");
 
--- [409] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 3 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_3 AS
+-- [412] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- family.sql: place_rows
+-- Each value combination of table 3 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_3 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."OSFamily", f."Geography", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* OSFamily */
              | (l1._code::BIGINT << $shift_1) /* Geography */ AS _key0
-    FROM "ds_cli_usage_geography_os_facts" f
-    JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "OSFamily", "Geography" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_geography_os_label_0" l0 ON l0._value = f."OSFamily"
-    LEFT JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_geography_os_label_1" l1 ON l1._value = f."Geography"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_geography_os_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -4008,34 +4018,31 @@ CREATE OR REPLACE TEMP TABLE family_member_3 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 3 AND r._key = p._key;
 
--- [410] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [413] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_3 GROUP BY machine_id, _time, "OSFamily", "Geography");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_3 GROUP BY _time, "OSFamily", "Geography");
 
--- [411] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 4 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_4 AS
+-- [414] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- family.sql: place_rows
+-- Each value combination of table 4 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_4 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."OSFamily", f."OSVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* OSFamily */
              | (l1._code::BIGINT << $shift_1) /* OSVersion */ AS _key0
-    FROM "ds_cli_usage_os_facts" f
-    JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "OSFamily", "OSVersion" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_os_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_os_label_0" l0 ON l0._value = f."OSFamily"
-    LEFT JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_os_label_1" l1 ON l1._value = f."OSVersion"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_os_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -4043,66 +4050,60 @@ CREATE OR REPLACE TEMP TABLE family_member_4 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 4 AND r._key = p._key;
 
--- [412] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [415] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_4 GROUP BY machine_id, _time, "OSFamily", "OSVersion");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_4 GROUP BY _time, "OSFamily", "OSVersion");
 
--- [413] $shift_time = 1, $shift_0 = 0, $step1_mask = "2", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 5 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_5 AS
+-- [416] $shift_time = 1, $shift_0 = 0, $step1_mask = "2"
+-- family.sql: place_rows
+-- Each value combination of table 5 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_5 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."RuntimeID", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* RuntimeID */ AS _key0
-    FROM "ds_cli_usage_runtime_facts" f
-    JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
-    LEFT JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"
-    WHERE t._text >= $from AND t._text < $until),
+    FROM (SELECT DISTINCT _time, "RuntimeID" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f._time
+    LEFT JOIN "ds_cli_usage_runtime_label_0" l0 ON l0._value = f."RuntimeID"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_runtime_rows") THEN (_key0 & $step1_mask::BIGINT) END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 5 AND r._key = p._key;
 
--- [414] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [417] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_5 GROUP BY machine_id, _time, "RuntimeID");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_5 GROUP BY _time, "RuntimeID");
 
--- [415] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4", $from = "", $until = "￿"
--- family.sql: member_rows
--- Each fact of table 6 with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_6 AS
+-- [418] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- family.sql: place_rows
+-- Each value combination of table 6 among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_6 AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
+    SELECT f._time, f."OSFamily", f."SDKVersion", (t._code::BIGINT << $shift_time) /* Timestamp */
              | (l0._code::BIGINT << $shift_0) /* OSFamily */
              | (l1._code::BIGINT << $shift_1) /* SDKVersion */ AS _key0
-    FROM "ds_cli_usage_sdk_facts" f
-    JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
+    FROM (SELECT DISTINCT _time, "OSFamily", "SDKVersion" FROM family_combinations) f
+    LEFT JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f._time
     LEFT JOIN "ds_cli_usage_sdk_label_0" l0 ON l0._value = f."OSFamily"
-    LEFT JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"
-    WHERE t._text >= $from AND t._text < $until),
+    LEFT JOIN "ds_cli_usage_sdk_label_1" l1 ON l1._value = f."SDKVersion"),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE WHEN _key0 IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN _key0
       WHEN (_key0 & $step1_mask::BIGINT) IN (SELECT _key FROM "ds_cli_usage_sdk_rows") THEN (_key0 & $step1_mask::BIGINT)
@@ -4110,74 +4111,129 @@ CREATE OR REPLACE TEMP TABLE family_member_6 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 6 AND r._key = p._key;
 
--- [416] no parameters
--- family.sql: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- [419] no parameters
+-- family.sql: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_6 GROUP BY machine_id, _time, "OSFamily", "SDKVersion");
+  FROM (SELECT count(_rid) AS _placements FROM family_place_6 GROUP BY _time, "OSFamily", "SDKVersion");
 
--- [417] no parameters
+-- [420] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 1 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 1: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "Command", "OSFamily", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", true AS _in_table
+    FROM "ds_cli_usage_commands_facts" f
+    JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "Command", "OSFamily")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [421] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 2 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 2: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", true AS _in_table
+    FROM "ds_cli_usage_geography_facts" f
+    JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "Command", "Geography")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [422] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 3 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 3: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "Geography", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", true AS _in_table
+    FROM "ds_cli_usage_geography_os_facts" f
+    JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "Geography")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [423] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 4 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 4: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "OSVersion", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", true AS _in_table
+    FROM "ds_cli_usage_os_facts" f
+    JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "OSVersion")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [424] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 5 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 5: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "RuntimeID", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", true AS _in_table
+    FROM "ds_cli_usage_runtime_facts" f
+    JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "RuntimeID")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [425] $from = "", $until = "￿"
+-- family.sql: unmatched_facts
+-- The facts of table 6 that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table 6: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "SDKVersion", true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", true AS _in_table
+    FROM "ds_cli_usage_sdk_facts" f
+    JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
+    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "SDKVersion")
+  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+
+-- [426] no parameters
 -- family.sql: pairs
--- Every fact of the base table (the one holding every dimension of the family) with its row in each
--- table: the (machine, fact) pairs. Pairs with the same rows in every table (the same signature) form
--- an inner cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns
--- (`_r1` ...: grouping on a column is faster than on a list element).
+-- Every (machine, fact) pair of the batch with its row in each table; pairs of one machine with the
+-- same rows in every table (the same signature) are one. Pairs with the same signature form an inner
+-- cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns (`_r1` ...:
+-- grouping on a column is faster than on a list element).
 CREATE OR REPLACE TEMP TABLE family_pairs AS
+  WITH signed AS (
+    SELECT c.*, [p0._rid, p1._rid, p2._rid, p3._rid, p4._rid, p5._rid, p6._rid] AS _rows
+    FROM family_combinations c
+    JOIN family_place_0 p0 ON p0._time = c._time AND p0."Command" = c."Command" AND p0."Geography" = c."Geography" AND p0."OSFamily" = c."OSFamily" AND p0."RuntimeID" = c."RuntimeID" AND p0."OSVersion" = c."OSVersion" AND p0."SDKVersion" = c."SDKVersion"
+    JOIN family_place_1 p1 ON p1._time = c._time AND p1."Command" = c."Command" AND p1."OSFamily" = c."OSFamily"
+    JOIN family_place_2 p2 ON p2._time = c._time AND p2."Command" = c."Command" AND p2."Geography" = c."Geography"
+    JOIN family_place_3 p3 ON p3._time = c._time AND p3."OSFamily" = c."OSFamily" AND p3."Geography" = c."Geography"
+    JOIN family_place_4 p4 ON p4._time = c._time AND p4."OSFamily" = c."OSFamily" AND p4."OSVersion" = c."OSVersion"
+    JOIN family_place_5 p5 ON p5._time = c._time AND p5."RuntimeID" = c."RuntimeID"
+    JOIN family_place_6 p6 ON p6._time = c._time AND p6."OSFamily" = c."OSFamily" AND p6."SDKVersion" = c."SDKVersion")
   SELECT _day, machine_id, _rows, _rows[1] AS _r1, _rows[2] AS _r2, _rows[3] AS _r3, _rows[4] AS _r4, _rows[5] AS _r5, _rows[6] AS _r6, _rows[7] AS _r7, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
   FROM (
-    SELECT b._time::VARCHAR AS _day, b.machine_id, [b._rid, m1._rid, m2._rid, m3._rid, m4._rid, m5._rid, m6._rid] AS _rows
-    FROM family_member_0 b
-    LEFT JOIN family_member_1 m1 ON m1."machine_id" = b."machine_id" AND m1."_time" = b."_time" AND m1."Command" = b."Command" AND m1."OSFamily" = b."OSFamily"
-  LEFT JOIN family_member_2 m2 ON m2."machine_id" = b."machine_id" AND m2."_time" = b."_time" AND m2."Command" = b."Command" AND m2."Geography" = b."Geography"
-  LEFT JOIN family_member_3 m3 ON m3."machine_id" = b."machine_id" AND m3."_time" = b."_time" AND m3."OSFamily" = b."OSFamily" AND m3."Geography" = b."Geography"
-  LEFT JOIN family_member_4 m4 ON m4."machine_id" = b."machine_id" AND m4."_time" = b."_time" AND m4."OSFamily" = b."OSFamily" AND m4."OSVersion" = b."OSVersion"
-  LEFT JOIN family_member_5 m5 ON m5."machine_id" = b."machine_id" AND m5."_time" = b."_time" AND m5."RuntimeID" = b."RuntimeID"
-  LEFT JOIN family_member_6 m6 ON m6."machine_id" = b."machine_id" AND m6."_time" = b."_time" AND m6."OSFamily" = b."OSFamily" AND m6."SDKVersion" = b."SDKVersion");
+    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._rows
+    FROM family_base b JOIN signed s USING (_time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion"));
 
--- [418] no parameters
--- family.sql: unmatched_pairs
--- A fact of the base table that some other table does not count: the tables do not count the same events.
-SELECT count(*)::BIGINT AS n FROM family_pairs WHERE len(list_filter(_rows, x -> x IS NULL)) > 0;
-
--- [419] no parameters
--- family.sql: unmatched_facts
--- A fact of table 1 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_1 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."Command" = b."Command" AND m."OSFamily" = b."OSFamily";
-
--- [420] no parameters
--- family.sql: unmatched_facts
--- A fact of table 2 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_2 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."Command" = b."Command" AND m."Geography" = b."Geography";
-
--- [421] no parameters
--- family.sql: unmatched_facts
--- A fact of table 3 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_3 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."Geography" = b."Geography";
-
--- [422] no parameters
--- family.sql: unmatched_facts
--- A fact of table 4 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_4 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."OSVersion" = b."OSVersion";
-
--- [423] no parameters
--- family.sql: unmatched_facts
--- A fact of table 5 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_5 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."RuntimeID" = b."RuntimeID";
-
--- [424] no parameters
--- family.sql: unmatched_facts
--- A fact of table 6 that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_6 m ANTI JOIN family_member_0 b ON m."machine_id" = b."machine_id" AND m."_time" = b."_time" AND m."OSFamily" = b."OSFamily" AND m."SDKVersion" = b."SDKVersion";
-
--- [425] no parameters
+-- [427] no parameters
 -- family.sql: signatures
--- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number.
+-- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number
+-- and their machines (a pair is one machine's, once per signature).
 CREATE OR REPLACE TEMP TABLE family_cells AS
-  SELECT DISTINCT * EXCLUDE (machine_id) FROM family_pairs;
+  SELECT _day, _idx, any_value(_rows) AS _rows, any_value(_r1) AS _r1, any_value(_r2) AS _r2, any_value(_r3) AS _r3, any_value(_r4) AS _r4, any_value(_r5) AS _r5, any_value(_r6) AS _r6, any_value(_r7) AS _r7, count(*)::BIGINT AS _machines
+  FROM family_pairs GROUP BY _day, _idx;
 
--- [426] $from = "", $until = "￿"
+-- [428] $from = "", $until = "￿"
 -- family.sql: vectors
 -- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
 -- one day's slice is read without a scan of the others.
@@ -4191,7 +4247,7 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
   WHERE r._day >= $from AND r._day < $until
   ORDER BY r._day, r._rid;
 
--- [427] $k = 10
+-- [429] $k = 10
 -- family.sql: protected
 -- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
 -- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
@@ -4199,317 +4255,515 @@ CREATE OR REPLACE TEMP TABLE family_protected AS
   SELECT * FROM (
   -- family.sql: protected_inner
 -- (A fragment of protected.) Inner cells resting on fewer than $k machines.
-SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells
-  FROM family_pairs GROUP BY _day, _idx, _rows HAVING count(DISTINCT machine_id) < $k
+SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells FROM family_cells WHERE _machines < $k
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 2, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r2 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r2 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r2 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r2
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r2
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r2 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r2 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r2 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 3, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r3 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r3 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r3 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r3
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r3
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r3 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r3 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r3 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 4, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r4 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r4 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r4 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r4
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r4
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r4 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r4 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 5, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r5 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r5 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r5 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r5
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r5
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r5 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r5 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 6, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r6 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r6 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r6 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r6
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r6
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r6 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r6 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 1 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r1 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r1 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r1 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r1, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r1, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r1, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r1 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 2 inside a row of table 3, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r2 AS _a, _r3 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r2 = i._a AND c._r3 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r2 AS _a, _r3 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r2, _r3
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r2, p._r3
+    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r3 = c._b AND c._most >= $k
+    GROUP BY p._r2, p._r3 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r2 = f._a AND c._r3 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 2 inside a row of table 4, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r2 AS _a, _r4 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r2 = i._a AND c._r4 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r2 AS _a, _r4 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r2, _r4
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r2, p._r4
+    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r4 = c._b AND c._most >= $k
+    GROUP BY p._r2, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r2 = f._a AND c._r4 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 2 inside a row of table 5, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r2 AS _a, _r5 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r2 = i._a AND c._r5 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r2 AS _a, _r5 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r2, _r5
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r2, p._r5
+    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r5 = c._b AND c._most >= $k
+    GROUP BY p._r2, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r2 = f._a AND c._r5 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 2 inside a row of table 6, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r2 AS _a, _r6 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r2 = i._a AND c._r6 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r2 AS _a, _r6 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r2, _r6
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r2, p._r6
+    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r6 = c._b AND c._most >= $k
+    GROUP BY p._r2, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r2 = f._a AND c._r6 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 2 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r2 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r2 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r2 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r2, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r2, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r2, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r2 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 3 inside a row of table 4, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r3 AS _a, _r4 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r3 = i._a AND c._r4 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r3 AS _a, _r4 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r3, _r4
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r3, p._r4
+    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r4 = c._b AND c._most >= $k
+    GROUP BY p._r3, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r3 = f._a AND c._r4 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 3 inside a row of table 5, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r3 AS _a, _r5 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r3 = i._a AND c._r5 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r3 AS _a, _r5 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r3, _r5
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r3, p._r5
+    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r5 = c._b AND c._most >= $k
+    GROUP BY p._r3, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r3 = f._a AND c._r5 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 3 inside a row of table 6, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r3 AS _a, _r6 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r3 = i._a AND c._r6 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r3 AS _a, _r6 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r3, _r6
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r3, p._r6
+    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r6 = c._b AND c._most >= $k
+    GROUP BY p._r3, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r3 = f._a AND c._r6 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 3 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r3 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r3 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r3 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r3, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r3, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r3, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r3 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 4 inside a row of table 5, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r4 AS _a, _r5 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r4 = i._a AND c._r5 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r4 AS _a, _r5 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r4, _r5
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r4, p._r5
+    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r5 = c._b AND c._most >= $k
+    GROUP BY p._r4, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r4 = f._a AND c._r5 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 4 inside a row of table 6, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r4 AS _a, _r6 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r4 = i._a AND c._r6 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r4 AS _a, _r6 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r4, _r6
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r4, p._r6
+    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r6 = c._b AND c._most >= $k
+    GROUP BY p._r4, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r4 = f._a AND c._r6 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 4 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r4 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r4 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r4 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r4, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r4, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r4, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r4 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 5 inside a row of table 6, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r5 AS _a, _r6 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r5 = i._a AND c._r6 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r5 AS _a, _r6 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r5, _r6
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r5, p._r6
+    FROM family_pairs p JOIN candidates c ON p._r5 = c._a AND p._r6 = c._b AND c._most >= $k
+    GROUP BY p._r5, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r5 = f._a AND c._r6 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 5 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r5 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r5 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r5 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r5, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r5, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r5 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r5, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r5 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b)
   UNION ALL -- family.sql: protected_intersection
 -- (A fragment of protected.) The events of a row of table 6 inside a row of table 7, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r6 AS _a, _r7 AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r6 = i._a AND c._r7 = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1)
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r6 AS _a, _r7 AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r6, _r7
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r6, p._r7
+    FROM family_pairs p JOIN candidates c ON p._r6 = c._a AND p._r7 = c._b AND c._most >= $k
+    GROUP BY p._r6, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r6 = f._a AND c._r7 = f._b
+  GROUP BY f._a, f._b))
   ORDER BY _day;
 
--- [428] $day = "2026-07-01"
+-- [430] $day = "2026-07-01"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [429] $day = "2026-07-01"
+-- [431] $day = "2026-07-01"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
 
--- [430] $day = "2026-07-15"
+-- [432] $day = "2026-07-15"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [431] $day = "2026-07-15"
+-- [433] $day = "2026-07-15"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
-
--- [432] no parameters
--- family.sql: drop_family
-DROP TABLE family_member_0; DROP TABLE family_member_1; DROP TABLE family_member_2; DROP TABLE family_member_3; DROP TABLE family_member_4; DROP TABLE family_member_5; DROP TABLE family_member_6; DROP TABLE family_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
-
--- [433] no parameters
--- family.sql: drop_family
-DROP TABLE family_rows;
 
 -- [434] no parameters
--- linked.sql: secondary_keys
--- The row keys of one dataset to suppress against differencing, appended after this statement.
-CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+-- family.sql: drop_family
+DROP TABLE family_place_0; DROP TABLE family_place_1; DROP TABLE family_place_2; DROP TABLE family_place_3; DROP TABLE family_place_4; DROP TABLE family_place_5; DROP TABLE family_place_6; DROP TABLE family_base; DROP TABLE family_combinations; DROP TABLE family_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
 
 -- [435] no parameters
--- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
-DROP TABLE linked_secondary;
+-- family.sql: drop_family
+DROP TABLE family_rows;
 
 -- [436] no parameters
 -- linked.sql: secondary_keys
@@ -4518,8 +4772,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [437] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [438] no parameters
@@ -4529,8 +4783,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [439] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [440] no parameters
@@ -4540,8 +4794,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [441] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [442] no parameters
@@ -4551,8 +4805,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [443] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [444] no parameters
@@ -4562,11 +4816,22 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [445] no parameters
 -- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [446] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [447] no parameters
+-- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_sdk_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [446] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [448] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4575,11 +4840,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [447] no parameters
+-- [449] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [448] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [450] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4587,7 +4852,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [449] $k = 10, $limit = 20, $cap = 500
+-- [451] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4600,16 +4865,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [450] $limit = 20
+-- [452] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [451] no parameters
+-- [453] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [452] $limit = 20
+-- [454] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4630,11 +4895,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [453] no parameters
+-- [455] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [454] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [456] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4643,22 +4908,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [455] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [457] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [456] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [458] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [457] no parameters
+-- [459] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [458] no parameters
+-- [460] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4667,11 +4932,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [459] no parameters
+-- [461] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [460] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [462] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -4691,7 +4956,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_rows";
 
--- [461] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [463] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4700,11 +4965,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [462] no parameters
+-- [464] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_rows" WHERE _published;
 
--- [463] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [465] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4712,7 +4977,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [464] $k = 10, $limit = 20, $cap = 500
+-- [466] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4725,16 +4990,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [465] $limit = 20
+-- [467] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "OSFamily", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [466] no parameters
+-- [468] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_commands_assigned_packed")::BIGINT AS assigned;
 
--- [467] $limit = 20
+-- [469] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4755,11 +5020,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [468] no parameters
+-- [470] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [469] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [471] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4768,22 +5033,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [470] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [472] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [471] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [473] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [472] no parameters
+-- [474] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [473] no parameters
+-- [475] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4792,11 +5057,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [474] no parameters
+-- [476] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [475] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [477] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
@@ -4816,7 +5081,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_commands_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_commands_rows";
 
--- [476] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [478] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4825,11 +5090,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [477] no parameters
+-- [479] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_rows" WHERE _published;
 
--- [478] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [480] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4837,7 +5102,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [479] $k = 10, $limit = 20, $cap = 500
+-- [481] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4850,16 +5115,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [480] $limit = 20
+-- [482] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [481] no parameters
+-- [483] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_assigned_packed")::BIGINT AS assigned;
 
--- [482] $limit = 20
+-- [484] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4880,11 +5145,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [483] no parameters
+-- [485] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [484] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [486] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4893,22 +5158,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [485] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [487] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [486] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [488] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [487] no parameters
+-- [489] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [488] no parameters
+-- [490] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4917,11 +5182,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [489] no parameters
+-- [491] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [490] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [492] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
@@ -4941,7 +5206,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_rows";
 
--- [491] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [493] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4950,11 +5215,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [492] no parameters
+-- [494] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_rows" WHERE _published;
 
--- [493] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [495] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4962,7 +5227,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [494] $k = 10, $limit = 20, $cap = 500
+-- [496] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4975,16 +5240,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [495] $limit = 20
+-- [497] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [496] no parameters
+-- [498] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_os_assigned_packed")::BIGINT AS assigned;
 
--- [497] $limit = 20
+-- [499] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5005,11 +5270,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [498] no parameters
+-- [500] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [499] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [501] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5018,22 +5283,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [500] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [502] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [501] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [503] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [502] no parameters
+-- [504] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [503] no parameters
+-- [505] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5042,11 +5307,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [504] no parameters
+-- [506] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [505] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [507] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
@@ -5066,7 +5331,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_os_rows";
 
--- [506] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [508] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5075,11 +5340,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [507] no parameters
+-- [509] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_rows" WHERE _published;
 
--- [508] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [510] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5087,7 +5352,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [509] $k = 10, $limit = 20, $cap = 500
+-- [511] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5100,16 +5365,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [510] $limit = 20
+-- [512] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "OSVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [511] no parameters
+-- [513] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_os_assigned_packed")::BIGINT AS assigned;
 
--- [512] $limit = 20
+-- [514] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5130,11 +5395,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [513] no parameters
+-- [515] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [514] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [516] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5143,22 +5408,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [515] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [517] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [516] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [518] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [517] no parameters
+-- [519] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [518] no parameters
+-- [520] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5167,11 +5432,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [519] no parameters
+-- [521] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [520] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [522] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
@@ -5191,7 +5456,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_os_rows";
 
--- [521] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [523] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5200,11 +5465,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [522] no parameters
+-- [524] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_rows" WHERE _published;
 
--- [523] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [525] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5212,7 +5477,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
 
--- [524] $k = 10, $limit = 20, $cap = 500
+-- [526] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5225,16 +5490,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [525] $limit = 20
+-- [527] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "RuntimeID", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [526] no parameters
+-- [528] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_runtime_assigned_packed")::BIGINT AS assigned;
 
--- [527] $limit = 20
+-- [529] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5255,11 +5520,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [528] no parameters
+-- [530] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [529] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [531] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5268,22 +5533,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [530] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [532] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'RuntimeID': 'VARCHAR'});
 
--- [531] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [533] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [532] no parameters
+-- [534] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [533] no parameters
+-- [535] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5292,11 +5557,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [534] no parameters
+-- [536] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [535] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [537] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
@@ -5316,7 +5581,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_runtime_rows";
 
--- [536] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [538] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5325,11 +5590,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [537] no parameters
+-- [539] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_rows" WHERE _published;
 
--- [538] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [540] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5337,7 +5602,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [539] $k = 10, $limit = 20, $cap = 500
+-- [541] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5350,16 +5615,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [540] $limit = 20
+-- [542] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [541] no parameters
+-- [543] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_sdk_assigned_packed")::BIGINT AS assigned;
 
--- [542] $limit = 20
+-- [544] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5380,11 +5645,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [543] no parameters
+-- [545] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [544] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [546] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5393,22 +5658,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [545] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [547] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [546] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [548] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [547] no parameters
+-- [549] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [548] no parameters
+-- [550] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5417,11 +5682,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [549] no parameters
+-- [551] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [550] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [552] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,

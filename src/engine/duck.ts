@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type DuckDBConnection,
   DuckDBInstance,
+  type DuckDBPreparedStatement,
   type DuckDBType,
   type DuckDBValue,
   LIST,
@@ -15,6 +16,8 @@ import {
   quotedString,
   VARCHAR,
 } from '@duckdb/node-api';
+
+import { type Columns, columnsOf } from './columns.js';
 
 export { quotedIdentifier, quotedString };
 
@@ -45,6 +48,8 @@ export interface Duck {
   run(sql: string, params?: SqlParams): Promise<void>;
   /** Rows as plain JSON values (BIGINT and DATE stay exact as strings). */
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
+  /** The last statement's result by columns (columns.ts): for large results of integers and integer lists. */
+  columns(sql: string, params?: SqlParams): Promise<Columns>;
   close(): void;
 }
 
@@ -62,14 +67,23 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
       record(sql, params);
       return params === undefined
         ? traced(sql, () => connection.run(sql).then(() => undefined))
-        : runScript(connection, sql, params).then(() => undefined);
+        : runScript(connection, sql, params, (prepared) => prepared.run()).then(() => undefined);
     },
     all: async <T>(sql: string, params?: SqlParams) => {
       record(sql, params);
       if (params === undefined)
         return traced(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]);
-      const last = await runScript(connection, sql, params);
+      const last = await runScript(connection, sql, params, (prepared) => prepared.runAndReadAll());
       return (last?.getRowObjectsJson() ?? []) as T[];
+    },
+    columns: async (sql, params) => {
+      record(sql, params);
+      const last =
+        params === undefined
+          ? await traced(sql, () => connection.run(sql))
+          : await runScript(connection, sql, params, (prepared) => prepared.run());
+      if (last === undefined) throw new Error('columns: the script ran no statement');
+      return columnsOf(last);
     },
     close: () => {
       connection.closeSync();
@@ -95,9 +109,14 @@ export async function openDuck(settings: DuckSettings = {}, databaseFile = ':mem
  * A script of one or more statements, each bound to the parameters it names (DuckDB binds parameters
  * only on a single prepared statement). Returns the last statement's rows.
  */
-async function runScript(connection: DuckDBConnection, sql: string, params: SqlParams) {
+async function runScript<R>(
+  connection: DuckDBConnection,
+  sql: string,
+  params: SqlParams,
+  execute: (prepared: DuckDBPreparedStatement) => Promise<R>,
+): Promise<R | undefined> {
   const statements = await connection.extractStatements(sql);
-  let last: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>> | undefined;
+  let last: R | undefined;
   const named = new Set<string>();
   for (let index = 0; index < statements.count; index++) {
     const prepared = await statements.prepare(index);
@@ -119,7 +138,7 @@ async function runScript(connection: DuckDBConnection, sql: string, params: SqlP
       }
       prepared.bind(values, types);
     }
-    last = await traced(sql, () => prepared.runAndReadAll(), index, params);
+    last = await traced(sql, () => execute(prepared), index, params);
   }
   // A parameter no statement names is a template that lost a `$name`: a value silently not applied.
   const unused = Object.keys(params).filter((name) => !named.has(name));

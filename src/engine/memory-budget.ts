@@ -13,9 +13,11 @@ export const PROCESS_BUDGET_BYTES = 2048 * MiB;
 /**
  * DuckDB's part of the budget. memory_limit bounds only DuckDB's buffer manager: Node's heap, the
  * loaded code and DuckDB's untracked allocations (Parquet decoding, per-thread state) come on top
- * (measured: RSS = limit + 0.4 to 0.5 GB on the 10M quarter), so DuckDB gets half.
+ * (measured: RSS = limit + 0.4 to 0.5 GB on the 10M quarter), and so do the family step's solver
+ * workers (one per core). Measured on the 10M bench quarter with the bundled family, 2 cores: with half
+ * the budget (1024MiB) peak RSS 2.26 GB in 234 s, with 700MiB 1.74 GB in 248 s. So about a third.
  */
-export const DUCKDB_SHARE = 0.5;
+export const DUCKDB_SHARE = 0.35;
 
 /** cgroup v2, then v1: the container's memory limit, where a runtime (Kubernetes, Docker, Batch) set one. */
 const CGROUP_LIMIT_FILES = ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'];

@@ -2,6 +2,8 @@
 -- with the contract's fields as text and a flag for a field of the wrong JSON type.
 --
 -- Lines are read whole with a delimiter JSON text cannot hold unescaped, however malformed they are.
+-- A line may be 16 MiB; the read buffer is twice that, not DuckDB's default of sixteen times: a week of
+-- files read by two threads held 256 MiB blocks enough to run out of the default memory limit.
 -- Every field is pulled out with one multi-path json_extract (one parse per line); the type checks then
 -- look at the small extracted fragments instead of parsing the whole line again for each field.
 -- v[1] timestamp, v[2] machine_id, v[3..12] the string fields, v[13] exit_code, v[14] is_container,
@@ -9,7 +11,8 @@
 WITH lines AS (
   SELECT __telemetry_publisher_path AS path, line
   FROM read_csv({{files}}, columns = {'line': 'VARCHAR'}, header = false, delim = E'\x01', quote = '', escape = '',
-                auto_detect = false, filename = '__telemetry_publisher_path', max_line_size = 16777216)
+                auto_detect = false, filename = '__telemetry_publisher_path', max_line_size = 16777216,
+                buffer_size = 33554432)
   WHERE line IS NOT NULL AND trim(line) <> ''
 ), parsed AS MATERIALIZED (
   SELECT path,

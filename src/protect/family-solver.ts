@@ -6,13 +6,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PublisherError } from '../core/errors.js';
+import type { IntegerLists } from '../engine/columns.js';
 import { type FamilyDayResult, type FamilyVector, protectFamilyFigures } from './family.js';
 
-/** Lists of integers end to end: list n is `values[offsets[n] .. offsets[n + 1])`. */
-export interface PackedLists {
-  offsets: Int32Array;
-  values: Int32Array;
-}
+/** Lists of integers end to end, as DuckDB's columns are read (engine/columns.ts). */
+export type PackedLists = IntegerLists;
 
 export function packLists(lists: ReadonlyArray<ArrayLike<number>>): PackedLists {
   const offsets = new Int32Array(lists.length + 1);
@@ -49,16 +47,27 @@ export function packDay(
   rows: ReadonlyArray<{ id: string; value: number; published: boolean; inner: ArrayLike<number> }>,
   figures: ReadonlyArray<{ kind: string; rows: ArrayLike<number>; inner: ArrayLike<number> }>,
 ): FamilyDayProblem {
+  const rowInner = packLists(rows.map((row) => row.inner));
   return {
     rowIds: rows.map((row) => row.id),
     rowValues: Float64Array.from(rows, (row) => row.value),
     rowPublished: Uint8Array.from(rows, (row) => (row.published ? 1 : 0)),
-    rowInner: packLists(rows.map((row) => row.inner)),
+    rowInner,
     figureKinds: figures.map((figure) => figure.kind),
     figureRows: packLists(figures.map((figure) => figure.rows)),
     figureInner: packLists(figures.map((figure) => figure.inner)),
-    innerCells: rows.reduce((most, row) => Math.max(most, (row.inner[row.inner.length - 1] ?? -1) + 1), 0),
+    innerCells: innerCellsIn(rowInner),
   };
+}
+
+/** The inner cells a day's rows cover: one past the largest cell of any row (each row's cells sorted). */
+export function innerCellsIn(rowInner: PackedLists): number {
+  let most = 0;
+  for (let row = 0; row + 1 < rowInner.offsets.length; row++) {
+    const end = rowInner.offsets[row + 1] as number;
+    if (end > (rowInner.offsets[row] as number)) most = Math.max(most, (rowInner.values[end - 1] as number) + 1);
+  }
+  return most;
 }
 
 /** The buffers a problem is made of, handed to a worker rather than copied. */
@@ -84,11 +93,15 @@ export function solveInPlace(problem: FamilyDayProblem): FamilyDayResult {
     published: problem.rowPublished[n] === 1,
     inner: unpackList(problem.rowInner, n),
   }));
-  const figures = problem.figureKinds.map((kind, n) => ({
-    id: `${kind} ${JSON.stringify(unpackList(problem.figureRows, n).map((row) => problem.rowIds[row]))}`,
-    inner: unpackList(problem.figureInner, n),
-  }));
-  return protectFamilyFigures(rows, figures, problem.innerCells);
+  // A figure is known by its position until a message names it (by the rows it intersects): twenty
+  // thousand names a day, built and collected, cost more than reading the day.
+  const figures = problem.figureKinds.map((_, n) => ({ id: `figure ${n}`, inner: unpackList(problem.figureInner, n) }));
+  const nameOf = (id: string) => {
+    const n = Number(id.slice('figure '.length));
+    const rows = unpackList(problem.figureRows, n).map((row) => problem.rowIds[row]);
+    return `${problem.figureKinds[n]} ${JSON.stringify(rows)}`;
+  };
+  return protectFamilyFigures(rows, figures, problem.innerCells, nameOf);
 }
 
 export interface FamilySolver {

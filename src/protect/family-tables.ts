@@ -1,17 +1,17 @@
 // Runs the family protection (family.ts) over the built tables of one population of event datasets:
-// places every fact of every table in the row it ended in, joins the tables' facts into the (machine,
-// fact) pairs of the base table (the one holding every dimension of the family), then protects the
-// family day by day and withholds the rows each day's elimination picks. The statements are in
-// family.sql.
+// takes the (machine, fact) pairs of the base table (the one holding every dimension of the family),
+// finds for each combination of values the row it ended in in every table (a row depends on the values
+// only), checks that every table counts exactly the facts of the base, then protects the family day by
+// day and withholds the rows each day's elimination picks. The statements are in family.sql.
 
 import { batchRanges } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
-import { type Duck, quotedIdentifier as id, type SqlParams } from '../engine/duck.js';
+import { type Duck, quotedIdentifier as id, quotedString, type SqlParams } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
 import { keyShiftParams, labelJoinsSql, packedKeySql, remainderMaskParams, remainderMasks } from './cells.js';
 import type { FamilyDayResult } from './family.js';
-import { createFamilySolver, type FamilyDayProblem, packDay } from './family-solver.js';
+import { createFamilySolver, type FamilyDayProblem, innerCellsIn } from './family-solver.js';
 import type { ProtectedDataset } from './protect.js';
 import { rowKeySql, withholdSecondary } from './withhold.js';
 
@@ -72,8 +72,8 @@ function firstRowSql(result: ProtectedDataset): string {
   return keys.map((key) => `WHEN ${key} IN (SELECT _key FROM ${id(result.tables.rows)}) THEN ${key}`).join('\n      ');
 }
 
-/** What member_rows binds for a table: its key fields' shifts and its remainder steps' masks. */
-function memberParams(result: ProtectedDataset): SqlParams {
+/** What place_rows binds for a table: its key fields' shifts and its remainder steps' masks. */
+function placeParams(result: ProtectedDataset): SqlParams {
   return {
     ...keyShiftParams(result.layout),
     ...remainderMaskParams(result.dataset, result.layout),
@@ -109,32 +109,38 @@ export async function protectFamily(
     }),
     names,
   );
+  const columnsOf = (n: number) => dimensionsOf(group[n]!).map((column) => id(column));
+  const baseResult = group[base]!;
+  const rowColumns = group.map((_, n) => `any_value(_r${n + 1}) AS _r${n + 1}`).join(', ');
+  const dated = await isDateColumn(duck, baseResult);
   /** The batch's facts placed in their rows, its pairs, vectors and figures under k (family.sql). */
   const buildBatch = async (batch: { from: string; until: string }): Promise<void> => {
+    const factsOf = (result: ProtectedDataset) => ({
+      time: id(result.dataset.timeColumn),
+      batch_days: batchDaysSql(`f.${id(result.dataset.timeColumn)}`, dated, batch),
+      fact_columns: dimensionsOf(result)
+        .map((column) => `f.${id(column)}`)
+        .join(', '),
+      facts: id(result.facts),
+      time_codes: id(result.layout.timeCodes),
+    });
+    await duck.run(sql('base_facts', factsOf(baseResult)), batch);
+    await duck.run(sql('base_combinations', { columns: columnsOf(base).join(', ') }));
     for (const [n, result] of group.entries()) {
-      const time = id(result.dataset.timeColumn);
       await duck.run(
-        sql('member_rows', {
+        sql('place_rows', {
           n: String(n),
-          time,
-          fact_columns: dimensionsOf(result)
-            .map((column) => `f.${id(column)}`)
-            .join(', '),
+          columns: columnsOf(n).join(', '),
+          fact_columns: factsOf(result).fact_columns,
+          time_codes: factsOf(result).time_codes,
           packed_key: packedKeySql(result.layout),
           first_row: firstRowSql(result),
-          facts: id(result.facts),
-          time_codes: id(result.layout.timeCodes),
           label_joins: labelJoinsSql(result.dataset, result.labels, 'LEFT JOIN'),
         }),
-        { ...memberParams(result), ...batch },
+        placeParams(result),
       );
       const [count] = await duck.all<{ facts: string; placed: string; rows: string }>(
-        sql('count_facts', {
-          n: String(n),
-          columns: dimensionsOf(result)
-            .map((column) => id(column))
-            .join(', '),
-        }),
+        sql('count_placed', { n: String(n), columns: columnsOf(n).join(', ') }),
       );
       if (count?.facts !== count?.placed || count?.placed !== count?.rows) {
         throw new PublisherError(
@@ -143,27 +149,12 @@ export async function protectFamily(
         );
       }
     }
-    const on = (n: number, left: string, right: string) =>
-      ['machine_id', '_time', ...dimensionsOf(group[n]!)]
-        .map((column) => `${left}.${id(column)} = ${right}.${id(column)}`)
-        .join(' AND ');
-    await duck.run(
-      sql('pairs', {
-        base: String(base),
-        row_ids: group.map((_, n) => (n === base ? 'b._rid' : `m${n}._rid`)).join(', '),
-        row_columns: group.map((_, n) => `_rows[${n + 1}] AS _r${n + 1}`).join(', '),
-        member_joins: group
-          .map((_, n) => (n === base ? '' : `LEFT JOIN family_member_${n} m${n} ON ${on(n, `m${n}`, 'b')}`))
-          .filter((join) => join !== '')
-          .join('\n  '),
-      }),
-    );
-    const [unmatched] = await duck.all<{ n: string }>(sql('unmatched_pairs'));
-    let unmatchedFacts = Number(unmatched?.n ?? 0);
-    for (const n of group.keys()) {
+    let unmatchedFacts = 0;
+    for (const [n, result] of group.entries()) {
       if (n === base) continue;
       const [row] = await duck.all<{ n: string }>(
-        sql('unmatched_facts', { n: String(n), base: String(base), on: on(n, 'm', 'b') }),
+        sql('unmatched_facts', { ...factsOf(result), n: String(n), columns: columnsOf(n).join(', ') }),
+        batch,
       );
       unmatchedFacts += Number(row?.n ?? 0);
     }
@@ -173,8 +164,20 @@ export async function protectFamily(
         `family ${population}: its tables do not count the same events (${unmatchedFacts} facts of one table have no counterpart in another); give them their own populations`,
       );
     }
-
-    await duck.run(sql('signatures'));
+    await duck.run(
+      sql('pairs', {
+        columns: columnsOf(base).join(', '),
+        row_ids: group.map((_, n) => `p${n}._rid`).join(', '),
+        row_columns: group.map((_, n) => `_rows[${n + 1}] AS _r${n + 1}`).join(', '),
+        place_joins: group
+          .map(
+            (_, n) =>
+              `JOIN family_place_${n} p${n} ON ${['_time', ...columnsOf(n)].map((column) => `p${n}.${column} = c.${column}`).join(' AND ')}`,
+          )
+          .join('\n    '),
+      }),
+    );
+    await duck.run(sql('signatures', { row_columns: rowColumns }));
     await duck.run(sql('vectors'), batch);
     const figures = [sql('protected_inner')];
     for (let a = 1; a <= group.length; a++) {
@@ -219,7 +222,9 @@ export async function protectFamily(
       await duck.run(
         sql('drop_family', {
           drops: [
-            ...group.map((_, n) => `family_member_${n}`),
+            ...group.map((_, n) => `family_place_${n}`),
+            'family_base',
+            'family_combinations',
             'family_pairs',
             'family_cells',
             'family_vectors',
@@ -262,25 +267,48 @@ export async function protectFamily(
   return summary;
 }
 
+/** Whether the family's time column is a DATE: then the batches' days can be constants of the scans. */
+async function isDateColumn(duck: Duck, result: ProtectedDataset): Promise<boolean> {
+  const [row] = await duck.all<{ type: string }>(sql('time_type', { time_codes: id(result.layout.timeCodes) }));
+  return row?.type === 'DATE';
+}
+
+/**
+ * `f."Timestamp" >= DATE '2026-07-08' AND f."Timestamp" < DATE '2026-07-15'`: a batch's days as constants,
+ * which DuckDB checks against each row group's range (the join on the time codes alone read every fact
+ * of the quarter once per batch). The first and last batches are open at their ends, as the text bounds are.
+ */
+function batchDaysSql(column: string, dated: boolean, batch: { from: string; until: string }): string {
+  if (!dated) return 'true';
+  const bounds = [
+    ...(batch.from === '' ? [] : [`${column} >= DATE ${quotedString(batch.from)}`]),
+    ...(batch.until === '\uffff' ? [] : [`${column} < DATE ${quotedString(batch.until)}`]),
+  ];
+  return bounds.length > 0 ? bounds.join(' AND ') : 'true';
+}
+
 /**
  * One day of the family, read from the tables `protectFamily` built: the rows as vectors over the
  * day's inner cells and the figures under k, named by the rows they intersect as family.ts names them.
+ * Read by columns into the packed form: as row objects, a day's twenty thousand figures cost more to
+ * read than to solve.
  */
 async function readDayOfFamily(duck: Duck, day: string): Promise<FamilyDayProblem> {
-  const rows = await duck.all<{ _rid: number; id: string; value: string; published: boolean; cells: number[] }>(
-    sql('day_vectors'),
-    { day },
-  );
-  const figures = await duck.all<{ kind: string; figure_rows: number[]; cells: number[] }>(sql('day_protected'), {
-    day,
-  });
-  const positionOf = new Map(rows.map((row, position) => [row._rid, position]));
-  return packDay(
-    rows.map((row) => ({ id: row.id, value: Number(row.value), published: row.published, inner: row.cells })),
-    figures.map((figure) => ({
-      kind: figure.kind,
-      rows: figure.figure_rows.map((rid) => positionOf.get(rid) as number),
-      inner: figure.cells,
-    })),
-  );
+  const rows = await duck.columns(sql('day_vectors'), { day });
+  const figures = await duck.columns(sql('day_protected'), { day });
+  const positionOf = new Map<number, number>();
+  for (const [position, rid] of rows.integers('_rid').entries()) positionOf.set(rid, position);
+  const figureRows = figures.integerLists('figure_rows');
+  figureRows.values = figureRows.values.map((rid) => positionOf.get(rid) as number);
+  const rowInner = rows.integerLists('cells');
+  return {
+    rowIds: rows.values('id') as string[],
+    rowValues: Float64Array.from(rows.values('value') as bigint[], Number),
+    rowPublished: Uint8Array.from(rows.values('published') as boolean[], (published) => (published ? 1 : 0)),
+    rowInner,
+    figureKinds: figures.values('kind') as string[],
+    figureRows,
+    figureInner: figures.integerLists('cells'),
+    innerCells: innerCellsIn(rowInner),
+  };
 }

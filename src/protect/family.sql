@@ -14,58 +14,81 @@ CREATE OR REPLACE TEMP TABLE family_rows AS
   SELECT *, (row_number() OVER (ORDER BY _row_id) - 1)::INTEGER AS _rid FROM (
   {{rows}});
 
--- name: member_rows
--- Each fact of table {{n}} with the row it ended in. A fact's chain of keys is its labelled key (packed
--- as the cell stage packs it), then that key with each remainder step's dimensions cleared to Other
--- (code 0, the step's mask); the cell stage leaves a fact in the first key of its chain that is a row
--- (remainder steps are nested: family-tables.ts checks). On integer keys: text keys made this the
--- family's costliest statement. Facts that differ only in columns the table does not publish are one
--- fact here, if they share a row. A fact without a label or a row stays, with no `_rid`, for
--- count_facts to find. Only the days of one batch (from $from, before $until): days never mix, and the
--- facts of a quarter would not fit in memory.
-CREATE OR REPLACE TEMP TABLE family_member_{{n}} AS
+-- name: base_facts
+-- The batch's facts of the base table (the one holding every dimension of the family), by machine, day
+-- and the family's dimensions: the family's finest (machine, fact) pairs. Only the days of one batch
+-- (from $from, before $until; {{batch_days}} says it again as constants, which let the scan skip the
+-- other days' row groups): days never mix, and a quarter's would not fit in memory.
+CREATE OR REPLACE TEMP TABLE family_base AS
+  SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}
+  FROM {{facts}} f
+  JOIN {{time_codes}} t ON t._value = f.{{time}}
+  WHERE t._text >= $from AND t._text < $until AND {{batch_days}}
+
+-- name: base_combinations
+-- The distinct values of the base facts, without the machine: what each table's rows are looked up for.
+CREATE OR REPLACE TEMP TABLE family_combinations AS
+  SELECT DISTINCT _time, {{columns}} FROM family_base
+
+-- name: place_rows
+-- Each value combination of table {{n}} among the batch's facts with the row its facts ended in. A fact's
+-- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
+-- it), then that key with each remainder step's dimensions cleared to Other (code 0, the step's mask),
+-- and the cell stage leaves it in the first key of its chain that is a row (remainder steps are nested:
+-- family-tables.ts checks). So the rows are found once per combination, not once per machine. A
+-- combination without a label or a row stays, with no `_rid`, for count_placed to find.
+CREATE OR REPLACE TEMP TABLE family_place_{{n}} AS
   WITH labelled AS MATERIALIZED (
-    SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, {{packed_key}} AS _key0
-    FROM {{facts}} f
-    JOIN {{time_codes}} t ON t._value = f.{{time}}
-    {{label_joins}}
-    WHERE t._text >= $from AND t._text < $until),
+    SELECT f._time, {{fact_columns}}, {{packed_key}} AS _key0
+    FROM (SELECT DISTINCT _time, {{columns}} FROM family_combinations) f
+    LEFT JOIN {{time_codes}} t ON t._value = f._time
+    {{label_joins}}),
   placed AS (
     SELECT * EXCLUDE (_key0), CASE {{first_row}} END AS _key FROM labelled)
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = {{n}} AND r._key = p._key
 
--- name: count_facts
--- Every fact placed, each in one row: the batch's distinct facts of the table, those placed, and their
--- placements (a fact in two rows counts twice there).
+-- name: count_placed
+-- Every combination placed, each in one row: the combinations, those placed, and their placements (a
+-- combination in two rows counts twice there).
 SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGINT AS placed,
        coalesce(sum(_placements), 0)::BIGINT AS rows
-  FROM (SELECT count(_rid) AS _placements FROM family_member_{{n}} GROUP BY machine_id, _time, {{columns}})
-
--- name: pairs
--- Every fact of the base table (the one holding every dimension of the family) with its row in each
--- table: the (machine, fact) pairs. Pairs with the same rows in every table (the same signature) form
--- an inner cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns
--- (`_r1` ...: grouping on a column is faster than on a list element).
-CREATE OR REPLACE TEMP TABLE family_pairs AS
-  SELECT _day, machine_id, _rows, {{row_columns}}, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
-  FROM (
-    SELECT b._time::VARCHAR AS _day, b.machine_id, [{{row_ids}}] AS _rows
-    FROM family_member_{{base}} b
-    {{member_joins}})
-
--- name: unmatched_pairs
--- A fact of the base table that some other table does not count: the tables do not count the same events.
-SELECT count(*)::BIGINT AS n FROM family_pairs WHERE len(list_filter(_rows, x -> x IS NULL)) > 0
+  FROM (SELECT count(_rid) AS _placements FROM family_place_{{n}} GROUP BY _time, {{columns}})
 
 -- name: unmatched_facts
--- A fact of table {{n}} that no fact of the base table projects onto.
-SELECT count(*)::BIGINT AS n FROM family_member_{{n}} m ANTI JOIN family_member_{{base}} b ON {{on}}
+-- The facts of table {{n}} that are not the projection of a base fact onto its dimensions, and the
+-- projections that are not facts of table {{n}}: zero when the tables count the same events. (Events,
+-- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+SELECT count(*)::BIGINT AS n
+  FROM (SELECT DISTINCT machine_id, _time, {{columns}}, true AS _in_base FROM family_base) b
+  FULL JOIN (
+    SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, true AS _in_table
+    FROM {{facts}} f
+    JOIN {{time_codes}} t ON t._value = f.{{time}}
+    WHERE t._text >= $from AND t._text < $until AND {{batch_days}}) m USING (machine_id, _time, {{columns}})
+  WHERE b._in_base IS NULL OR m._in_table IS NULL
+
+-- name: pairs
+-- Every (machine, fact) pair of the batch with its row in each table; pairs of one machine with the
+-- same rows in every table (the same signature) are one. Pairs with the same signature form an inner
+-- cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns (`_r1` ...:
+-- grouping on a column is faster than on a list element).
+CREATE OR REPLACE TEMP TABLE family_pairs AS
+  WITH signed AS (
+    SELECT c.*, [{{row_ids}}] AS _rows
+    FROM family_combinations c
+    {{place_joins}})
+  SELECT _day, machine_id, _rows, {{row_columns}}, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  FROM (
+    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._rows
+    FROM family_base b JOIN signed s USING (_time, {{columns}}))
 
 -- name: signatures
--- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number.
+-- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number
+-- and their machines (a pair is one machine's, once per signature).
 CREATE OR REPLACE TEMP TABLE family_cells AS
-  SELECT DISTINCT * EXCLUDE (machine_id) FROM family_pairs
+  SELECT _day, _idx, any_value(_rows) AS _rows, {{row_columns}}, count(*)::BIGINT AS _machines
+  FROM family_pairs GROUP BY _day, _idx
 
 -- name: vectors
 -- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
@@ -82,22 +105,31 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
 
 -- name: protected_inner
 -- (A fragment of protected.) Inner cells resting on fewer than $k machines.
-SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells
-  FROM family_pairs GROUP BY _day, _idx, _rows HAVING count(DISTINCT machine_id) < $k
+SELECT _day, 'inner' AS kind, _rows AS figure_rows, [_idx] AS cells FROM family_cells WHERE _machines < $k
 
 -- name: protected_intersection
 -- (A fragment of protected.) The events of a row of table {{a}} inside a row of table {{b}}, where they
--- rest on fewer than $k machines, with the inner cells they hold. Distinct machines are counted as
--- distinct (rows, machine) pairs (faster than count(DISTINCT) per group); a row belongs to one day, so
--- its id alone groups. An intersection of one inner cell is that cell, already a figure: left out.
-SELECT any_value(c._day) AS _day, 'intersection' AS kind, [i._a, i._b] AS figure_rows,
-       list(c._idx ORDER BY c._idx) AS cells
-  FROM (SELECT _a, _b
-        FROM (SELECT DISTINCT _r{{a}} AS _a, _r{{b}} AS _b, machine_id FROM family_pairs)
-        GROUP BY ALL HAVING count(*) < $k) i
-  JOIN family_cells c ON c._r{{a}} = i._a AND c._r{{b}} = i._b
-  GROUP BY i._a, i._b
-  HAVING count(*) > 1
+-- rest on fewer than $k machines, with the inner cells they hold. An intersection's machines are the
+-- union of its inner cells' machines: at least the most of one cell's and at most their sum. So only
+-- intersections whose cells are each under k can be under k, and only those whose sum reaches k are
+-- counted machine by machine; the cells are listed for those found, not for every intersection. A row
+-- belongs to one day, so its id alone groups. An intersection of one inner cell is that cell, already a
+-- figure: left out.
+SELECT * FROM (
+  WITH candidates AS (
+    SELECT _r{{a}} AS _a, _r{{b}} AS _b, sum(_machines) AS _most
+    FROM family_cells GROUP BY _r{{a}}, _r{{b}}
+    HAVING count(*) > 1 AND max(_machines) < $k),
+  found AS (
+    SELECT _a, _b FROM candidates WHERE _most < $k
+    UNION ALL
+    SELECT p._r{{a}}, p._r{{b}}
+    FROM family_pairs p JOIN candidates c ON p._r{{a}} = c._a AND p._r{{b}} = c._b AND c._most >= $k
+    GROUP BY p._r{{a}}, p._r{{b}} HAVING count(DISTINCT p.machine_id) < $k)
+  SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
+         list(c._idx ORDER BY c._idx) AS cells
+  FROM found f JOIN family_cells c ON c._r{{a}} = f._a AND c._r{{b}} = f._b
+  GROUP BY f._a, f._b)
 
 -- name: protected
 -- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
@@ -106,6 +138,9 @@ CREATE OR REPLACE TEMP TABLE family_protected AS
   SELECT * FROM (
   {{figures}})
   ORDER BY _day
+
+-- name: time_type
+SELECT typeof(_value) AS type FROM {{time_codes}} LIMIT 1
 
 -- name: days
 SELECT DISTINCT _day FROM family_rows ORDER BY _day

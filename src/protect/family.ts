@@ -89,6 +89,8 @@ export function protectFamilyFigures(
   rows: readonly FamilyVector[],
   figures: ReadonlyArray<{ id: string; inner: readonly number[] }>,
   innerCells: number,
+  /** A figure's name for a message, from its id (a day's figures can be named only when one is needed). */
+  nameOf: (id: string) => string = (id) => id,
 ): FamilyDayResult {
   const seen = new Set(rows.map((row) => row.inner.join(',')));
   const protectedFigures = figures.filter((figure) => {
@@ -111,7 +113,7 @@ export function protectFamilyFigures(
     // The id of an intersection names rows, never a figure: safe in a message.
     throw new PublisherError(
       'E_PRIVACY_CHECK',
-      `${derivable[0]!.id} could be derived from published rows of its family after secondary suppression; nothing was published`,
+      `${nameOf(derivable[0]!.id)} could be derived from published rows of its family after secondary suppression; nothing was published`,
     );
   }
   return { secondary: result.secondary, rows: rows.length, innerCells, primaries: result.primary.length };

@@ -8,16 +8,16 @@ import { defaultMemoryLimit, parseCgroupLimit, readCgroupLimit } from '../../src
 
 const GiB = 1024 ** 3;
 
-describe('the default DuckDB memory limit: half of min(2 GiB, cgroup limit, RAM)', () => {
-  it('on a large machine without a container limit, half of the 2 GiB budget', () => {
-    expect(defaultMemoryLimit({ totalBytes: 24 * GiB })).toBe('1024MiB');
+describe('the default DuckDB memory limit: 35% of min(2 GiB, cgroup limit, RAM)', () => {
+  it('on a large machine without a container limit, 35% of the 2 GiB budget', () => {
+    expect(defaultMemoryLimit({ totalBytes: 24 * GiB })).toBe('716MiB');
   });
 
   it('a container limit or a machine smaller than 2 GiB lowers it', () => {
-    expect(defaultMemoryLimit({ totalBytes: 24 * GiB, cgroupBytes: 1 * GiB })).toBe('512MiB');
-    expect(defaultMemoryLimit({ totalBytes: 1.5 * GiB })).toBe('768MiB');
+    expect(defaultMemoryLimit({ totalBytes: 24 * GiB, cgroupBytes: 1 * GiB })).toBe('358MiB');
+    expect(defaultMemoryLimit({ totalBytes: 1.5 * GiB })).toBe('537MiB');
     // A pod with 2.5 GiB (2 GiB + headroom, as deploy/ sets) keeps the 2 GiB budget.
-    expect(defaultMemoryLimit({ totalBytes: 24 * GiB, cgroupBytes: 2.5 * GiB })).toBe('1024MiB');
+    expect(defaultMemoryLimit({ totalBytes: 24 * GiB, cgroupBytes: 2.5 * GiB })).toBe('716MiB');
   });
 
   it('reads cgroup v2 `max` and v1 near-2^63 as no limit, a number as the limit', async () => {
@@ -33,7 +33,7 @@ describe('the default DuckDB memory limit: half of min(2 GiB, cgroup limit, RAM)
   it('resolveSettings sets it when no flag, variable or config file does, and DuckDB takes it', async () => {
     const settings = await resolveSettings({}, {}, undefined);
     expect(settings.memoryLimit).toMatch(/^\d+MiB$/);
-    expect(Number.parseInt(settings.memoryLimit ?? '', 10)).toBeLessThanOrEqual(1024);
+    expect(Number.parseInt(settings.memoryLimit ?? '', 10)).toBeLessThanOrEqual(716);
     expect((await resolveSettings({}, { TP_MEMORY_LIMIT: '3GB' }, undefined)).memoryLimit).toBe('3GB');
     const duck = await openDuck({ memoryLimit: '1024MiB' });
     try {

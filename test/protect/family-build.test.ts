@@ -2,7 +2,8 @@
 // OSFamily) over the same events. A marginal minus the cube rows of its value would give that value's
 // events in a remainder row of the cube (2 machines, k = 3): the build must withhold a row so the
 // difference cannot be taken; in a population of its own the marginal leaks (the control).
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type ArchiveEvent, machines } from '../helpers/archive.js';
 import { build, parseTsv, writeArchive } from '../helpers/build.js';
 import { familyQueries } from '../helpers/family-queries.js';
@@ -72,4 +73,21 @@ describe('a family of event tables in a build', () => {
     expect(cube!.filter((row) => row.SDKVersion === X)).toMatchObject([{ Command: 'build', Occurrences: '3' }]);
     expect(sdk!.filter((row) => row.SDKVersion === X)).toMatchObject([{ OSFamily: 'Linux', Occurrences: '3' }]);
   });
+
+  it.for(['cli-usage-sdk', 'cli-usage'])(
+    'refuses a family whose tables do not count the same events (%s counts fewer)',
+    async (fewer, { tmp }) => {
+      const archive = await writeArchive(tmp, { [DAY]: events });
+      const queriesDir = await familyQueries(tmp, { cube: 'cli-usage', sdk: 'cli-usage' });
+      // One table leaves out the events of one command: the marginal's rows no longer sum the cube's inner cells.
+      const query = join(queriesDir, fewer, 'query.sql');
+      await writeFile(query, `${await readFile(query, 'utf8')}\n  AND e.command <> 'test'\n`);
+      await expect(
+        build(archive, { k: '3', queriesDir, datasets: ['cli-usage', 'cli-usage-sdk'] }),
+      ).rejects.toMatchObject({
+        code: 'E_CONFIG',
+        message: expect.stringMatching(/family cli-usage: its tables do not count the same events \(3 facts/),
+      });
+    },
+  );
 });

@@ -84,6 +84,14 @@ export function secondarySuppression(input: SuppressionInput): SuppressionResult
   // Only a primary some combination of candidates reaches can ever be exposed: the others are left out
   // of the residuals, which changes no decision (reach.ts) and is most of the work saved on a family.
   const primaries = primariesInReach(order, allPrimaries);
+  if (primaries.length === 0) {
+    // Nothing a candidate could expose: the loop below would publish every one of them.
+    return {
+      published: order.map((cell) => cell.id).sort(byCodeUnits),
+      primary: allPrimaries.map((cell) => cell.id).sort(byCodeUnits),
+      secondary: [],
+    };
+  }
   const label = relabel(order, cells);
   const vectorOf = (cell: CellVector): SparseVector => {
     const vector: SparseVector = new Map();
