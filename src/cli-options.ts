@@ -36,7 +36,7 @@ const COMMON = {
   'memory-limit': {
     type: 'string',
     value: '4GB',
-    help: 'DuckDB memory limit (TP_MEMORY_LIMIT; default: 35% of min(2 GiB, cgroup memory limit, RAM), so a run stays within about 2 GiB; DuckDB spills the rest to disk)',
+    help: 'DuckDB memory limit (TP_MEMORY_LIMIT; default: 35% of min(2 GiB, cgroup memory limit, RAM), a process budget of about 3x that: up to a 10M-event quarter with the family a run stays within 2 GiB; DuckDB spills the rest to disk)',
   },
   threads: { type: 'string', value: 'N', help: "DuckDB threads (default: DuckDB's, all cores)" },
   'temp-dir': {

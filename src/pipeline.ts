@@ -10,6 +10,7 @@ import { NO_PROGRESS, type Progress } from './core/progress.js';
 import { formatQuarter, quarterDays } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
 import { type Duck, openDuck } from './engine/duck.js';
+import { memoryBytes } from './engine/memory-budget.js';
 import { resourceError } from './engine/resources.js';
 import { lockDown } from './engine/sandbox.js';
 import { type IngestedEvents, type IngestOptions, ingestEvents } from './ingest/index.js';
@@ -208,7 +209,10 @@ export async function buildFromFacts(
     // Event tables protected as a family: their reports say so and withhold their suppressed totals.
     const familyOf = new Map<string, string>();
     for (const group of linkedGroups(protectedDatasets)) {
-      const linked = await protectLinkedRows(duck, group, logger, { threads: settings.threads });
+      const linked = await protectLinkedRows(duck, group, logger, {
+        threads: settings.threads,
+        ...(settings.memoryLimit === undefined ? {} : { memoryBytes: memoryBytes(settings.memoryLimit) }),
+      });
       if (group[0]!.dataset.measure.count === 'events')
         for (const name of linked.datasets) familyOf.set(name, linked.population);
     }

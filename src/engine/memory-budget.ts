@@ -4,6 +4,7 @@
 // limit 1 GiB 112 s, 250 MB 118 s).
 import { readFile } from 'node:fs/promises';
 import { totalmem } from 'node:os';
+import { PublisherError } from '../core/errors.js';
 
 const MiB = 1024 * 1024;
 
@@ -14,10 +15,41 @@ export const PROCESS_BUDGET_BYTES = 2048 * MiB;
  * DuckDB's part of the budget. memory_limit bounds only DuckDB's buffer manager: Node's heap, the
  * loaded code and DuckDB's untracked allocations (Parquet decoding, per-thread state) come on top
  * (measured: RSS = limit + 0.4 to 0.5 GB on the 10M quarter), and so do the family step's solver
- * workers (one per core). Measured on the 10M bench quarter with the bundled family, 2 cores: with half
- * the budget (1024MiB) peak RSS 2.26 GB in 234 s, with 700MiB 1.74 GB in 248 s. So about a third.
+ * workers (one per core), which admit days only while their estimated peaks fit in as much again as
+ * DuckDB's limit (family-solver.ts). Measured on the 10M bench quarter with the bundled family, 2 cores,
+ * before that bound: with half the budget (1024MiB) peak RSS 2.26 GB in 234 s, with 700MiB 1.74 GB in
+ * 248 s. So about a third.
  */
 export const DUCKDB_SHARE = 0.35;
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/**
+ * Bytes of a memory size as DuckDB reads it (`716MiB`, `4GB`: KB = 1000 B, KiB = 1024 B). The family
+ * solver's workers keep within the same amount as DuckDB (family-solver.ts): with the default, a
+ * third of the budget each, and the last third for Node and DuckDB's untracked allocations.
+ */
+export function memoryBytes(size: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(size.trim());
+  const unit = UNITS[match?.[2]?.toLowerCase() ?? ''];
+  if (match === null || unit === undefined) {
+    throw new PublisherError(
+      'E_CONFIG',
+      `memory size: expected a size such as 4GB or 512MiB, got ${JSON.stringify(size)}`,
+    );
+  }
+  return Math.floor(Number(match[1]) * unit);
+}
 
 /** cgroup v2, then v1: the container's memory limit, where a runtime (Kubernetes, Docker, Batch) set one. */
 const CGROUP_LIMIT_FILES = ['/sys/fs/cgroup/memory.max', '/sys/fs/cgroup/memory/memory.limit_in_bytes'];

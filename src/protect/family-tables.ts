@@ -85,8 +85,11 @@ export async function protectFamily(
   group: readonly ProtectedDataset[],
   population: string,
   logger: Logger,
-  /** `threads`: the solver's workers at most (the run's --threads; default the machine's cores). */
-  options: { threads?: number } = {},
+  /**
+   * `threads`: the solver's workers at most (the run's --threads; default the machine's cores);
+   * `memoryBytes`: what the days solved at once may hold (the run's memory limit; default no bound).
+   */
+  options: { threads?: number; memoryBytes?: number } = {},
 ): Promise<FamilyProtection> {
   const base = familyBase(group);
   const names = Object.fromEntries(group.map((result, n) => [`dataset_${n}`, result.dataset.name]));
@@ -189,7 +192,8 @@ export async function protectFamily(
   const secondary: string[] = [];
   const days = (await duck.all<{ _day: string }>(sql('days'))).map((row) => row._day);
   let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
-  const solver = createFamilySolver({ threads: options.threads });
+  const solver = createFamilySolver(options);
+  let daysOverBudget = 0;
   /** The days handed to the solver, in order; a rejection is handled when its day is awaited. */
   let solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
   let waited = 0; // seconds the main thread waited for the solver: the elimination's share of the step
@@ -243,6 +247,7 @@ export async function protectFamily(
     }
     await collect();
   } finally {
+    daysOverBudget = solver.daysOverBudget;
     await solver.close();
   }
   await duck.run(sql('drop_family', { drops: 'DROP TABLE family_rows;' }));
@@ -263,6 +268,9 @@ export async function protectFamily(
     largestDayRows: largestDay.rows,
     largestDayInnerCells: largestDay.innerCells,
     solverWaitSeconds: Number(waited.toFixed(1)),
+    ...(options.memoryBytes === undefined
+      ? {}
+      : { solverMemoryMiB: Math.round(options.memoryBytes / 2 ** 20), daysOverSolverMemory: daysOverBudget }),
   });
   return summary;
 }

@@ -52,7 +52,7 @@ export async function protectLinkedRows(
   duck: Duck,
   group: readonly ProtectedDataset[],
   logger: Logger,
-  options: { threads?: number } = {},
+  options: { threads?: number; memoryBytes?: number } = {},
 ): Promise<LinkedProtection> {
   if (group[0]!.dataset.measure.count === 'events') {
     const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger, options);

@@ -69,6 +69,9 @@ describe('deploy/aws-batch runs plan, then the array of shards, then the merge',
     // N_TO_N would need the merge to be an array job itself; SEQUENTIAL chains children of one array.
     expect(merge.dependsOn).toEqual([{ jobId: 'SHARDS_JOB_ID' }]);
     expect(merge.containerOverrides?.command).toEqual(['merge', '--run-id', '2026-q3']);
+    // The merge protects the whole quarter's family: 2.75 GB peak on a 50M quarter (docs/scale.md).
+    const memory = merge.containerOverrides?.resourceRequirements?.find((each) => each.type === 'MEMORY')?.value;
+    expect(Number(memory)).toBeGreaterThanOrEqual(3072);
   });
 
   it('every step runs the one definition, with the same quarter', () => {

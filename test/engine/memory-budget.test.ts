@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../src/config.js';
 import { openDuck } from '../../src/engine/duck.js';
-import { defaultMemoryLimit, parseCgroupLimit, readCgroupLimit } from '../../src/engine/memory-budget.js';
+import { defaultMemoryLimit, memoryBytes, parseCgroupLimit, readCgroupLimit } from '../../src/engine/memory-budget.js';
 
 const GiB = 1024 ** 3;
 
@@ -44,5 +44,25 @@ describe('the default DuckDB memory limit: 35% of min(2 GiB, cgroup limit, RAM)'
     } finally {
       duck.close();
     }
+  });
+});
+
+describe('memoryBytes: a memory size as DuckDB reads it', () => {
+  it.for([
+    ['716MiB', 716 * 2 ** 20],
+    ['4GB', 4e9],
+    ['1.5 GiB', 1.5 * 2 ** 30],
+    ['250mb', 250e6],
+    ['512KiB', 512 * 1024],
+  ] as const)('%s', ([size, bytes]) => {
+    expect(memoryBytes(size)).toBe(bytes);
+  });
+
+  it('the default limit reads back as 35% of the budget', () => {
+    expect(memoryBytes(defaultMemoryLimit({ totalBytes: 24 * 2 ** 30 }))).toBe(716 * 2 ** 20);
+  });
+
+  it.for(['', '4', 'GB', '4 parsecs', '-1GB'])('refuses %j', (size) => {
+    expect(() => memoryBytes(size)).toThrow(/expected a size such as 4GB/);
   });
 });

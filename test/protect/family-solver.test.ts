@@ -5,8 +5,10 @@ import { PublisherError } from '../../src/core/errors.js';
 import { type FamilyDay, type FamilyRow, innerCellsOf } from '../../src/protect/family.js';
 import {
   createFamilySolver,
+  estimatedBytes,
   type FamilyDayProblem,
   type FamilySolver,
+  memoryGate,
   packDay,
   packLists,
   solveInPlace,
@@ -135,5 +137,47 @@ describe('family solver', () => {
     expect(problem.rowValues.length).toBeGreaterThan(0);
     await solver.close();
     await expect(solver.solve(problem)).rejects.toThrow(/after close/);
+  });
+});
+
+describe('family solver: memory', () => {
+  /** Which of `needs` (entered in order) are admitted before anything leaves, given a budget. */
+  async function admittedAtOnce(budget: number, needs: number[]): Promise<number[]> {
+    const gate = memoryGate(budget);
+    const admitted: number[] = [];
+    needs.forEach((need, n) => void gate.enter(need).then(() => admitted.push(n)));
+    await new Promise((resolve) => setImmediate(resolve));
+    return admitted;
+  }
+
+  it('admits days together only while their estimates fit, in order, and a day over the budget alone', async () => {
+    expect(await admittedAtOnce(100, [40, 50, 20])).toEqual([0, 1]);
+    // In order: a small day does not overtake a large one that waits.
+    expect(await admittedAtOnce(100, [60, 50, 10])).toEqual([0]);
+    expect(await admittedAtOnce(100, [150, 10])).toEqual([0]);
+    expect(await admittedAtOnce(Number.POSITIVE_INFINITY, [1e12, 1e12])).toEqual([0, 1]);
+  });
+
+  it('lets the next days in as each one leaves', async () => {
+    const gate = memoryGate(100);
+    const order: string[] = [];
+    const enter = (name: string, need: number) => gate.enter(need).then(() => order.push(name));
+    await enter('a', 70);
+    const b = enter('b', 70);
+    const c = enter('c', 20);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toEqual(['a']);
+    gate.leave(70);
+    await Promise.all([b, c]);
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('with a budget below any one day, solves every day (one at a time) with the same answers', async () => {
+    const problems = Array.from({ length: 6 }, (_, n) => randomProblem(n + 20, 4));
+    expect(Math.min(...problems.map(estimatedBytes))).toBeGreaterThan(1);
+    const expected = problems.map((problem) => solveInPlace(randomProblem(problems.indexOf(problem) + 20, 4)));
+    solver = createFamilySolver({ threads: 2, inPlaceBelow: 0, memoryBytes: 1 });
+    await expect(Promise.all(problems.map((problem) => solver!.solve(problem)))).resolves.toEqual(expected);
+    expect(solver.daysOverBudget).toBe(6);
   });
 });

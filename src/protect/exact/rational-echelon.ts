@@ -21,6 +21,16 @@ const MODULUS = 67_108_837;
 
 type Vector = Map<number, Rational>;
 
+/**
+ * An echelon row once built, which never changes: columns ascending (the pivot first, entry 1) and
+ * their entries. Packed, a row costs about 12 bytes an entry (small integers are shared Rationals); as a
+ * Map it cost about ten times that, which on the largest day of a 50M quarter was 600 MB.
+ */
+interface Row {
+  columns: Int32Array;
+  values: Rational[];
+}
+
 /** For each suppressed cell (same order): whether it lies in the span of the published cells. */
 export function inPublishedSpan(published: readonly CellVector[], suppressed: readonly CellVector[]): boolean[] {
   if (suppressed.length === 0) return [];
@@ -32,13 +42,16 @@ export function inPublishedSpan(published: readonly CellVector[], suppressed: re
   const labelled = (cell: CellVector): Vector =>
     new Map(cell.inner.map((index) => [label.get(index) ?? label.size + index, Rational.ONE]));
 
-  const rows = new Map<number, Vector>(); // pivot label -> row, entry 1 at the pivot, nothing left of it
+  const rows = new Map<number, Row>(); // pivot label -> row, entry 1 at the pivot, nothing left of it
   for (const cell of [...published].sort((a, b) => a.inner.length - b.inner.length)) {
     const { residual, lead } = reduce(labelled(cell), rows);
     if (lead !== -1) {
       const scale = Rational.ONE.div(residual.get(lead) as Rational);
-      for (const [index, value] of residual) residual.set(index, value.mul(scale));
-      rows.set(lead, residual);
+      const columns = Int32Array.from(residual.keys()).sort();
+      rows.set(lead, {
+        columns,
+        values: Array.from(columns, (column) => (residual.get(column) as Rational).mul(scale)),
+      });
     }
   }
   const y = checkVector(rows);
@@ -54,7 +67,7 @@ export function inPublishedSpan(published: readonly CellVector[], suppressed: re
 }
 
 /** x minus the rows at its pivots, smallest label first; `lead` is the first entry left, -1 if none. */
-function reduce(x: Vector, rows: ReadonlyMap<number, Vector>): { residual: Vector; lead: number } {
+function reduce(x: Vector, rows: ReadonlyMap<number, Row>): { residual: Vector; lead: number } {
   const heap = new MinHeap([...x.keys()].sort((a, b) => a - b));
   let lead = -1;
   let previous = -1;
@@ -69,7 +82,9 @@ function reduce(x: Vector, rows: ReadonlyMap<number, Vector>): { residual: Vecto
       if (lead === -1) lead = p;
       continue;
     }
-    for (const [index, value] of row) {
+    for (let n = 0; n < row.columns.length; n++) {
+      const index = row.columns[n] as number;
+      const value = row.values[n] as Rational;
       const before = x.get(index);
       const after = (before ?? Rational.ZERO).sub(factor.mul(value));
       if (after.isZero()) x.delete(index);
@@ -93,11 +108,13 @@ function at(y: Map<number, number>, index: number): number {
 }
 
 /** y with e_j·y ≡ 0 (mod M) for every row, checked; undefined when some entry is not defined mod M. */
-function checkVector(rows: ReadonlyMap<number, Vector>): Map<number, number> | undefined {
+function checkVector(rows: ReadonlyMap<number, Row>): Map<number, number> | undefined {
   const residues = new Map<number, Array<[number, number]>>();
   for (const [pivot, row] of rows) {
     const entries: Array<[number, number]> = [];
-    for (const [index, value] of row) {
+    for (let n = 0; n < row.columns.length; n++) {
+      const index = row.columns[n] as number;
+      const value = row.values[n] as Rational;
       if (index === pivot) continue; // the pivot entry is 1
       const r = residue(value);
       if (r === undefined) return undefined;
@@ -123,10 +140,9 @@ function checkVector(rows: ReadonlyMap<number, Vector>): Map<number, number> | u
 }
 
 function residue(value: Rational): number | undefined {
-  const m = BigInt(MODULUS);
-  const num = Number(((value.num % m) + m) % m);
-  const den = Number(value.den % m);
-  return den === 0 ? undefined : (num * inverse(den)) % MODULUS;
+  const { num, den } = value.residues(MODULUS);
+  if (den === 0) return undefined;
+  return den === 1 ? num : (num * inverse(den)) % MODULUS;
 }
 
 /** a^(M−2) mod M: the inverse of a nonzero residue (Fermat). */

@@ -39,6 +39,15 @@ export function gcdNumber(a: number, b: number): number {
 export class Rational {
   static readonly ZERO = new Rational(0, 1, undefined);
   static readonly ONE = new Rational(1, 1, undefined);
+  /** -64..64, shared: the entries of an elimination of 0/1 rows are nearly all small integers. */
+  private static readonly SMALL = Array.from({ length: 129 }, (_, n) =>
+    n === 64 ? Rational.ZERO : n === 65 ? Rational.ONE : new Rational(n - 64, 1, undefined),
+  );
+
+  /** An integer held in doubles (|value| a safe integer), shared when small. */
+  private static integer(value: number): Rational {
+    return value >= -64 && value <= 64 ? (Rational.SMALL[value + 64] as Rational) : new Rational(value, 1, undefined);
+  }
 
   private constructor(
     private readonly n: number,
@@ -97,7 +106,7 @@ export class Rational {
       return Rational.ZERO;
     }
     if (den === 1) {
-      return new Rational(num, 1, undefined);
+      return Rational.integer(num);
     }
     const g = gcdNumber(num, den);
     const sign = den < 0 ? -1 : 1;
@@ -112,7 +121,7 @@ export class Rational {
     if (this.big === undefined && other.big === undefined) {
       if (this.d === 1 && other.d === 1) {
         const sum = this.n + other.n;
-        if (fits(sum)) return sum === 0 ? Rational.ZERO : new Rational(sum, 1, undefined);
+        if (fits(sum)) return Rational.integer(sum);
       } else {
         const left = this.n * other.d;
         const right = other.n * this.d;
@@ -131,7 +140,7 @@ export class Rational {
     if (this.big === undefined && other.big === undefined) {
       if (this.d === 1 && other.d === 1) {
         const product = this.n * other.n;
-        if (fits(product)) return product === 0 ? Rational.ZERO : new Rational(product, 1, undefined);
+        if (fits(product)) return Rational.integer(product);
       } else {
         const num = this.n * other.n;
         const den = this.d * other.d;
@@ -155,14 +164,21 @@ export class Rational {
 
   neg(): Rational {
     if (this.isZero()) return this;
-    return this.big === undefined
-      ? new Rational(-this.n, this.d, undefined)
-      : new Rational(0, 1, { num: -this.big.num, den: this.big.den });
+    if (this.big === undefined)
+      return this.d === 1 ? Rational.integer(-this.n) : new Rational(-this.n, this.d, undefined);
+    return new Rational(0, 1, { num: -this.big.num, den: this.big.den });
   }
 
   equals(other: Rational): boolean {
     if (this.big === undefined && other.big === undefined) return this.n === other.n && this.d === other.d;
     return this.num === other.num && this.den === other.den;
+  }
+
+  /** num mod m and den mod m (m a prime below 2^26), each in [0, m): the audit's modular certificate. */
+  residues(m: number): { num: number; den: number } {
+    if (this.big === undefined) return { num: ((this.n % m) + m) % m, den: this.d % m };
+    const big = BigInt(m);
+    return { num: Number(((this.big.num % big) + big) % big), den: Number(this.big.den % big) };
   }
 
   /** `-3`, `7/2`: the form witnesses are reported in. */

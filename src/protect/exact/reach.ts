@@ -11,7 +11,7 @@
 // vectors is kept (possibly in the span; keeping is always safe).
 
 import { PublisherError } from '../../core/errors.js';
-import { type CellVector, EchelonBasis, indicator } from './span.js';
+import { type CellVector, EchelonBasis, heavyFirstLabels } from './span.js';
 
 /** A prime below 2^26: a product of two residues is an exact double. */
 export const PRIME = 67_108_859;
@@ -70,18 +70,14 @@ export function primariesInReach<T extends CellVector>(
   primaries: readonly T[],
 ): T[] {
   if (primaries.length === 0) return [];
-  // Any order spans the same space; this one keeps the basis sparse. Rows sparsest first, and the inner
-  // cells covered by the largest rows take the smallest labels (so become pivots). On a day of the
-  // six-table family: 80k basis entries instead of 877k, 0.15 s instead of 1.0 s.
-  const weight = new Map<number, number>();
-  for (const cell of candidates)
-    for (const index of cell.inner) weight.set(index, (weight.get(index) ?? 0) + cell.inner.length);
-  const columns = [...weight.keys()].sort((a, b) => (weight.get(b) as number) - (weight.get(a) as number) || a - b);
-  const label = new Map(columns.map((index, position) => [index, position]));
-  const labelled = (cell: CellVector) => cell.inner.map((index) => label.get(index) ?? label.size + index);
+  // Rows sparsest first, heavy inner cells as pivots (span.ts heavyFirstLabels): on a day of the
+  // six-table family 0.15 s instead of 1.0 s.
+  const label = heavyFirstLabels(candidates);
+  const labelled = (cell: CellVector) => cell.inner.map(label);
   const basis = new EchelonBasis();
   for (const cell of [...candidates].sort((a, b) => a.inner.length - b.inner.length)) {
-    basis.insert(indicator(labelled(cell)));
+    const residual = basis.reduceIndicator(labelled(cell));
+    if (residual.lead !== -1) basis.add(residual);
   }
   const shapes = primaries.map(labelled);
   const kernel = [kernelVector(basis, shapes, 0x9e3779b9), kernelVector(basis, shapes, 0x85ebca6b)];
