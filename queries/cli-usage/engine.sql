@@ -4124,94 +4124,130 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
 -- The facts of table 1 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 1: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "Command", "OSFamily", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", true AS _in_table
-    FROM "ds_cli_usage_commands_facts" f
-    JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "Command", "OSFamily")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "Command", "OSFamily", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."Command", f."OSFamily", false AS _in_base
+      FROM "ds_cli_usage_commands_facts" f
+      JOIN "ds_cli_usage_commands_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "Command", "OSFamily")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [421] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 2 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 2: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "Command", "Geography", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", true AS _in_table
-    FROM "ds_cli_usage_geography_facts" f
-    JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "Command", "Geography")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "Command", "Geography", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."Command", f."Geography", false AS _in_base
+      FROM "ds_cli_usage_geography_facts" f
+      JOIN "ds_cli_usage_geography_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "Command", "Geography")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [422] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 3 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 3: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "Geography", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", true AS _in_table
-    FROM "ds_cli_usage_geography_os_facts" f
-    JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "Geography")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "OSFamily", "Geography", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."Geography", false AS _in_base
+      FROM "ds_cli_usage_geography_os_facts" f
+      JOIN "ds_cli_usage_geography_os_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "OSFamily", "Geography")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [423] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 4 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 4: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "OSVersion", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", true AS _in_table
-    FROM "ds_cli_usage_os_facts" f
-    JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "OSVersion")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "OSFamily", "OSVersion", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."OSVersion", false AS _in_base
+      FROM "ds_cli_usage_os_facts" f
+      JOIN "ds_cli_usage_os_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "OSFamily", "OSVersion")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [424] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 5 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 5: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "RuntimeID", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", true AS _in_table
-    FROM "ds_cli_usage_runtime_facts" f
-    JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "RuntimeID")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "RuntimeID", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."RuntimeID", false AS _in_base
+      FROM "ds_cli_usage_runtime_facts" f
+      JOIN "ds_cli_usage_runtime_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "RuntimeID")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [425] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 6 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 6: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, "OSFamily", "SDKVersion", true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", true AS _in_table
-    FROM "ds_cli_usage_sdk_facts" f
-    JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
-    WHERE t._text >= $from AND t._text < $until AND true) m USING (machine_id, _time, "OSFamily", "SDKVersion")
-  WHERE b._in_base IS NULL OR m._in_table IS NULL;
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, "OSFamily", "SDKVersion", true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f."Timestamp" AS _time, f."OSFamily", f."SDKVersion", false AS _in_base
+      FROM "ds_cli_usage_sdk_facts" f
+      JOIN "ds_cli_usage_sdk_time_codes" t ON t._value = f."Timestamp"
+      WHERE t._text >= $from AND t._text < $until AND true)
+    GROUP BY machine_id, _time, "OSFamily", "SDKVersion")
+  WHERE NOT (_in_base AND _in_table);
 
 -- [426] no parameters
 -- family.sql: pairs
--- Every (machine, fact) pair of the batch with its row in each table; pairs of one machine with the
--- same rows in every table (the same signature) are one. Pairs with the same signature form an inner
--- cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns (`_r1` ...:
--- grouping on a column is faster than on a list element).
+-- Every (machine, fact) pair of the batch with its row in each table (`_r1` ...); pairs of one machine
+-- with the same rows in every table (the same signature) are one. Pairs with the same signature form
+-- an inner cell; `_idx` numbers a day's inner cells in signature order. The rows are columns only, not
+-- also a list: the table is the family step's largest, and a list column made it half again as wide.
 CREATE OR REPLACE TEMP TABLE family_pairs AS
   WITH signed AS (
-    SELECT c.*, [p0._rid, p1._rid, p2._rid, p3._rid, p4._rid, p5._rid, p6._rid] AS _rows
+    SELECT c.*, p0._rid AS _r1, p1._rid AS _r2, p2._rid AS _r3, p3._rid AS _r4, p4._rid AS _r5, p5._rid AS _r6, p6._rid AS _r7
     FROM family_combinations c
     JOIN family_place_0 p0 ON p0._time = c._time AND p0."Command" = c."Command" AND p0."Geography" = c."Geography" AND p0."OSFamily" = c."OSFamily" AND p0."RuntimeID" = c."RuntimeID" AND p0."OSVersion" = c."OSVersion" AND p0."SDKVersion" = c."SDKVersion"
     JOIN family_place_1 p1 ON p1._time = c._time AND p1."Command" = c."Command" AND p1."OSFamily" = c."OSFamily"
@@ -4220,18 +4256,19 @@ CREATE OR REPLACE TEMP TABLE family_pairs AS
     JOIN family_place_4 p4 ON p4._time = c._time AND p4."OSFamily" = c."OSFamily" AND p4."OSVersion" = c."OSVersion"
     JOIN family_place_5 p5 ON p5._time = c._time AND p5."RuntimeID" = c."RuntimeID"
     JOIN family_place_6 p6 ON p6._time = c._time AND p6."OSFamily" = c."OSFamily" AND p6."SDKVersion" = c."SDKVersion")
-  SELECT _day, machine_id, _rows, _rows[1] AS _r1, _rows[2] AS _r2, _rows[3] AS _r3, _rows[4] AS _r4, _rows[5] AS _r5, _rows[6] AS _r6, _rows[7] AS _r7, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  SELECT _day, machine_id, _r1, _r2, _r3, _r4, _r5, _r6, _r7, (dense_rank() OVER (PARTITION BY _day ORDER BY _r1, _r2, _r3, _r4, _r5, _r6, _r7) - 1)::INTEGER AS _idx
   FROM (
-    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._rows
+    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._r1, s._r2, s._r3, s._r4, s._r5, s._r6, s._r7
     FROM family_base b JOIN signed s USING (_time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion"));
 
 -- [427] no parameters
 -- family.sql: signatures
--- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number
--- and their machines (a pair is one machine's, once per signature).
+-- The batch's inner cells: each day's signatures (the rows of a pair in every table, also as a list)
+-- with their number and their machines (a pair is one machine's, once per signature).
 CREATE OR REPLACE TEMP TABLE family_cells AS
-  SELECT _day, _idx, any_value(_rows) AS _rows, any_value(_r1) AS _r1, any_value(_r2) AS _r2, any_value(_r3) AS _r3, any_value(_r4) AS _r4, any_value(_r5) AS _r5, any_value(_r6) AS _r6, any_value(_r7) AS _r7, count(*)::BIGINT AS _machines
-  FROM family_pairs GROUP BY _day, _idx;
+  SELECT _day, _idx, [_r1, _r2, _r3, _r4, _r5, _r6, _r7] AS _rows, _r1, _r2, _r3, _r4, _r5, _r6, _r7, _machines FROM (
+    SELECT _day, _idx, any_value(_r1) AS _r1, any_value(_r2) AS _r2, any_value(_r3) AS _r3, any_value(_r4) AS _r4, any_value(_r5) AS _r5, any_value(_r6) AS _r6, any_value(_r7) AS _r7, count(*)::BIGINT AS _machines
+    FROM family_pairs GROUP BY _day, _idx);
 
 -- [428] $from = "", $until = "￿"
 -- family.sql: vectors
@@ -4248,6 +4285,19 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
   ORDER BY r._day, r._rid;
 
 -- [429] $k = 10
+-- family.sql: small_pairs
+-- The pairs of the inner cells under $k machines: an intersection can be under k only when each of its
+-- cells is (protected_intersection), so these are the only pairs its machines are counted from, and
+-- far fewer than all (each intersection of two tables scanned every pair before).
+CREATE OR REPLACE TEMP TABLE family_small_pairs AS
+  SELECT p.* FROM family_pairs p
+  JOIN (SELECT _day, _idx FROM family_cells WHERE _machines < $k) c USING (_day, _idx);
+
+-- [430] no parameters
+-- family.sql: drop_family
+DROP TABLE family_pairs;
+
+-- [431] $k = 10
 -- family.sql: protected
 -- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
 -- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
@@ -4273,7 +4323,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r2
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r2 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r2 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r2 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4296,7 +4346,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r3
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r3 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r3 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r3 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4319,7 +4369,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r4
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r4 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r4 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4342,7 +4392,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r5
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r5 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r5 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4365,7 +4415,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r6
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r6 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r6 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4388,7 +4438,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r1, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r1 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r1 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r1, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4411,7 +4461,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r2, p._r3
-    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r3 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r2 = c._a AND p._r3 = c._b AND c._most >= $k
     GROUP BY p._r2, p._r3 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4434,7 +4484,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r2, p._r4
-    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r4 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r2 = c._a AND p._r4 = c._b AND c._most >= $k
     GROUP BY p._r2, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4457,7 +4507,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r2, p._r5
-    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r5 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r2 = c._a AND p._r5 = c._b AND c._most >= $k
     GROUP BY p._r2, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4480,7 +4530,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r2, p._r6
-    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r6 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r2 = c._a AND p._r6 = c._b AND c._most >= $k
     GROUP BY p._r2, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4503,7 +4553,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r2, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r2 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r2 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r2, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4526,7 +4576,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r3, p._r4
-    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r4 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r3 = c._a AND p._r4 = c._b AND c._most >= $k
     GROUP BY p._r3, p._r4 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4549,7 +4599,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r3, p._r5
-    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r5 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r3 = c._a AND p._r5 = c._b AND c._most >= $k
     GROUP BY p._r3, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4572,7 +4622,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r3, p._r6
-    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r6 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r3 = c._a AND p._r6 = c._b AND c._most >= $k
     GROUP BY p._r3, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4595,7 +4645,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r3, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r3 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r3 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r3, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4618,7 +4668,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r4, p._r5
-    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r5 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r4 = c._a AND p._r5 = c._b AND c._most >= $k
     GROUP BY p._r4, p._r5 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4641,7 +4691,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r4, p._r6
-    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r6 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r4 = c._a AND p._r6 = c._b AND c._most >= $k
     GROUP BY p._r4, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4664,7 +4714,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r4, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r4 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r4 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r4, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4687,7 +4737,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r5, p._r6
-    FROM family_pairs p JOIN candidates c ON p._r5 = c._a AND p._r6 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r5 = c._a AND p._r6 = c._b AND c._most >= $k
     GROUP BY p._r5, p._r6 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4710,7 +4760,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r5, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r5 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r5 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r5, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4733,7 +4783,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r6, p._r7
-    FROM family_pairs p JOIN candidates c ON p._r6 = c._a AND p._r7 = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r6 = c._a AND p._r7 = c._b AND c._most >= $k
     GROUP BY p._r6, p._r7 HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
@@ -4741,40 +4791,29 @@ SELECT * FROM (
   GROUP BY f._a, f._b))
   ORDER BY _day;
 
--- [430] $day = "2026-07-01"
+-- [432] $day = "2026-07-01"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [431] $day = "2026-07-01"
+-- [433] $day = "2026-07-01"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
 
--- [432] $day = "2026-07-15"
+-- [434] $day = "2026-07-15"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [433] $day = "2026-07-15"
+-- [435] $day = "2026-07-15"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
-
--- [434] no parameters
--- family.sql: drop_family
-DROP TABLE family_place_0; DROP TABLE family_place_1; DROP TABLE family_place_2; DROP TABLE family_place_3; DROP TABLE family_place_4; DROP TABLE family_place_5; DROP TABLE family_place_6; DROP TABLE family_base; DROP TABLE family_combinations; DROP TABLE family_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
-
--- [435] no parameters
--- family.sql: drop_family
-DROP TABLE family_rows;
 
 -- [436] no parameters
--- linked.sql: secondary_keys
--- The row keys of one dataset to suppress against differencing, appended after this statement.
-CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+-- family.sql: drop_family
+DROP TABLE family_place_0; DROP TABLE family_place_1; DROP TABLE family_place_2; DROP TABLE family_place_3; DROP TABLE family_place_4; DROP TABLE family_place_5; DROP TABLE family_place_6; DROP TABLE family_base; DROP TABLE family_combinations; DROP TABLE family_small_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
 
 -- [437] no parameters
--- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
-DROP TABLE linked_secondary;
+-- family.sql: drop_family
+DROP TABLE family_rows;
 
 -- [438] no parameters
 -- linked.sql: secondary_keys
@@ -4783,8 +4822,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [439] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [440] no parameters
@@ -4794,8 +4833,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [441] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [442] no parameters
@@ -4805,8 +4844,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [443] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [444] no parameters
@@ -4816,8 +4855,8 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [445] no parameters
 -- linked.sql: suppress_secondary
-UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
-WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
 -- [446] no parameters
@@ -4827,11 +4866,22 @@ CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
 -- [447] no parameters
 -- linked.sql: suppress_secondary
+UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
+WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
+DROP TABLE linked_secondary;
+
+-- [448] no parameters
+-- linked.sql: secondary_keys
+-- The row keys of one dataset to suppress against differencing, appended after this statement.
+CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
+
+-- [449] no parameters
+-- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_sdk_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [448] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [450] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4840,11 +4890,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [449] no parameters
+-- [451] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [450] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [452] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4852,7 +4902,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [451] $k = 10, $limit = 20, $cap = 500
+-- [453] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4865,16 +4915,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [452] $limit = 20
+-- [454] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [453] no parameters
+-- [455] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [454] $limit = 20
+-- [456] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4895,11 +4945,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [455] no parameters
+-- [457] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [456] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [458] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4908,22 +4958,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [457] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [459] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [458] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [460] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [459] no parameters
+-- [461] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [460] no parameters
+-- [462] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4932,11 +4982,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [461] no parameters
+-- [463] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [462] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [464] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -4956,7 +5006,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_rows";
 
--- [463] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [465] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4965,11 +5015,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [464] no parameters
+-- [466] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_rows" WHERE _published;
 
--- [465] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [467] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4977,7 +5027,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [466] $k = 10, $limit = 20, $cap = 500
+-- [468] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4990,16 +5040,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [467] $limit = 20
+-- [469] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "OSFamily", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [468] no parameters
+-- [470] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_commands_assigned_packed")::BIGINT AS assigned;
 
--- [469] $limit = 20
+-- [471] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5020,11 +5070,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [470] no parameters
+-- [472] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [471] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [473] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5033,22 +5083,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [472] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [474] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [473] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [475] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [474] no parameters
+-- [476] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [475] no parameters
+-- [477] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5057,11 +5107,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [476] no parameters
+-- [478] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [477] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [479] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
@@ -5081,7 +5131,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_commands_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_commands_rows";
 
--- [478] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [480] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5090,11 +5140,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [479] no parameters
+-- [481] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_rows" WHERE _published;
 
--- [480] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [482] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5102,7 +5152,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [481] $k = 10, $limit = 20, $cap = 500
+-- [483] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5115,16 +5165,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [482] $limit = 20
+-- [484] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [483] no parameters
+-- [485] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_assigned_packed")::BIGINT AS assigned;
 
--- [484] $limit = 20
+-- [486] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5145,11 +5195,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [485] no parameters
+-- [487] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [486] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [488] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5158,22 +5208,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [487] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [489] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [488] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [490] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [489] no parameters
+-- [491] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [490] no parameters
+-- [492] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5182,11 +5232,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [491] no parameters
+-- [493] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [492] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [494] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
@@ -5206,7 +5256,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_rows";
 
--- [493] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [495] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5215,11 +5265,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [494] no parameters
+-- [496] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_rows" WHERE _published;
 
--- [495] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [497] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5227,7 +5277,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [496] $k = 10, $limit = 20, $cap = 500
+-- [498] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5240,16 +5290,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [497] $limit = 20
+-- [499] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [498] no parameters
+-- [500] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_os_assigned_packed")::BIGINT AS assigned;
 
--- [499] $limit = 20
+-- [501] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5270,11 +5320,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [500] no parameters
+-- [502] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [501] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [503] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5283,22 +5333,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [502] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [504] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [503] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [505] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [504] no parameters
+-- [506] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [505] no parameters
+-- [507] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5307,11 +5357,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [506] no parameters
+-- [508] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [507] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [509] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
@@ -5331,7 +5381,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_os_rows";
 
--- [508] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [510] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5340,11 +5390,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [509] no parameters
+-- [511] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_rows" WHERE _published;
 
--- [510] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [512] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5352,7 +5402,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [511] $k = 10, $limit = 20, $cap = 500
+-- [513] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5365,16 +5415,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [512] $limit = 20
+-- [514] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "OSVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [513] no parameters
+-- [515] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_os_assigned_packed")::BIGINT AS assigned;
 
--- [514] $limit = 20
+-- [516] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5395,11 +5445,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [515] no parameters
+-- [517] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [516] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [518] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5408,22 +5458,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [517] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [519] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [518] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [520] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [519] no parameters
+-- [521] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [520] no parameters
+-- [522] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5432,11 +5482,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [521] no parameters
+-- [523] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [522] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [524] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
@@ -5456,7 +5506,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_os_rows";
 
--- [523] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [525] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5465,11 +5515,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [524] no parameters
+-- [526] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_rows" WHERE _published;
 
--- [525] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [527] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5477,7 +5527,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
 
--- [526] $k = 10, $limit = 20, $cap = 500
+-- [528] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5490,16 +5540,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [527] $limit = 20
+-- [529] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "RuntimeID", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [528] no parameters
+-- [530] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_runtime_assigned_packed")::BIGINT AS assigned;
 
--- [529] $limit = 20
+-- [531] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5520,11 +5570,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [530] no parameters
+-- [532] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [531] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [533] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5533,22 +5583,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [532] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [534] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'RuntimeID': 'VARCHAR'});
 
--- [533] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [535] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [534] no parameters
+-- [536] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [535] no parameters
+-- [537] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5557,11 +5607,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [536] no parameters
+-- [538] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [537] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [539] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
@@ -5581,7 +5631,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_runtime_rows";
 
--- [538] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [540] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5590,11 +5640,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [539] no parameters
+-- [541] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_rows" WHERE _published;
 
--- [540] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [542] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5602,7 +5652,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [541] $k = 10, $limit = 20, $cap = 500
+-- [543] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5615,16 +5665,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [542] $limit = 20
+-- [544] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [543] no parameters
+-- [545] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_sdk_assigned_packed")::BIGINT AS assigned;
 
--- [544] $limit = 20
+-- [546] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5645,11 +5695,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [545] no parameters
+-- [547] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [546] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [548] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5658,22 +5708,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [547] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [549] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [548] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [550] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [549] no parameters
+-- [551] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [550] no parameters
+-- [552] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5682,11 +5732,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [551] no parameters
+-- [553] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [552] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [554] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,

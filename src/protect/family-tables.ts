@@ -167,11 +167,13 @@ export async function protectFamily(
         `family ${population}: its tables do not count the same events (${unmatchedFacts} facts of one table have no counterpart in another); give them their own populations`,
       );
     }
+    const rowOrder = group.map((_, n) => `_r${n + 1}`);
     await duck.run(
       sql('pairs', {
         columns: columnsOf(base).join(', '),
-        row_ids: group.map((_, n) => `p${n}._rid`).join(', '),
-        row_columns: group.map((_, n) => `_rows[${n + 1}] AS _r${n + 1}`).join(', '),
+        row_ids: group.map((_, n) => `p${n}._rid AS _r${n + 1}`).join(', '),
+        row_order: rowOrder.join(', '),
+        signed_rows: rowOrder.map((column) => `s.${column}`).join(', '),
         place_joins: group
           .map(
             (_, n) =>
@@ -180,13 +182,16 @@ export async function protectFamily(
           .join('\n    '),
       }),
     );
-    await duck.run(sql('signatures', { row_columns: rowColumns }));
+    await duck.run(sql('signatures', { row_columns: rowColumns, row_order: rowOrder.join(', ') }));
     await duck.run(sql('vectors'), batch);
     const figures = [sql('protected_inner')];
     for (let a = 1; a <= group.length; a++) {
       for (let b = a + 1; b <= group.length; b++)
         figures.push(sql('protected_intersection', { a: String(a), b: String(b) }));
     }
+    await duck.run(sql('small_pairs'), { k });
+    // The batch's largest table, no longer read: freed before the figures are built.
+    await duck.run(sql('drop_family', { drops: 'DROP TABLE family_pairs;' }));
     await duck.run(sql('protected', { figures: figures.join('\n  UNION ALL ') }), { k });
   };
   const secondary: string[] = [];
@@ -229,7 +234,7 @@ export async function protectFamily(
             ...group.map((_, n) => `family_place_${n}`),
             'family_base',
             'family_combinations',
-            'family_pairs',
+            'family_small_pairs',
             'family_cells',
             'family_vectors',
             'family_protected',

@@ -59,36 +59,43 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
 -- The facts of table {{n}} that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table {{n}}: zero when the tables count the same events. (Events,
 -- not only facts, could differ: the daily contribution bound scales each table's facts on its own.)
+-- One grouping of both sides, each key marked with the sides it is on: the same count as a FULL JOIN
+-- of the two sides made distinct, for one hash table instead of three.
 SELECT count(*)::BIGINT AS n
-  FROM (SELECT DISTINCT machine_id, _time, {{columns}}, true AS _in_base FROM family_base) b
-  FULL JOIN (
-    SELECT DISTINCT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, true AS _in_table
-    FROM {{facts}} f
-    JOIN {{time_codes}} t ON t._value = f.{{time}}
-    WHERE t._text >= $from AND t._text < $until AND {{batch_days}}) m USING (machine_id, _time, {{columns}})
-  WHERE b._in_base IS NULL OR m._in_table IS NULL
+  FROM (
+    SELECT bool_or(_in_base) AS _in_base, bool_or(NOT _in_base) AS _in_table
+    FROM (
+      SELECT machine_id, _time, {{columns}}, true AS _in_base FROM family_base
+      UNION ALL
+      SELECT f.machine_id, f.{{time}} AS _time, {{fact_columns}}, false AS _in_base
+      FROM {{facts}} f
+      JOIN {{time_codes}} t ON t._value = f.{{time}}
+      WHERE t._text >= $from AND t._text < $until AND {{batch_days}})
+    GROUP BY machine_id, _time, {{columns}})
+  WHERE NOT (_in_base AND _in_table)
 
 -- name: pairs
--- Every (machine, fact) pair of the batch with its row in each table; pairs of one machine with the
--- same rows in every table (the same signature) are one. Pairs with the same signature form an inner
--- cell; `_idx` numbers a day's inner cells in signature order. The rows are also columns (`_r1` ...:
--- grouping on a column is faster than on a list element).
+-- Every (machine, fact) pair of the batch with its row in each table (`_r1` ...); pairs of one machine
+-- with the same rows in every table (the same signature) are one. Pairs with the same signature form
+-- an inner cell; `_idx` numbers a day's inner cells in signature order. The rows are columns only, not
+-- also a list: the table is the family step's largest, and a list column made it half again as wide.
 CREATE OR REPLACE TEMP TABLE family_pairs AS
   WITH signed AS (
-    SELECT c.*, [{{row_ids}}] AS _rows
+    SELECT c.*, {{row_ids}}
     FROM family_combinations c
     {{place_joins}})
-  SELECT _day, machine_id, _rows, {{row_columns}}, (dense_rank() OVER (PARTITION BY _day ORDER BY _rows) - 1)::INTEGER AS _idx
+  SELECT _day, machine_id, {{row_order}}, (dense_rank() OVER (PARTITION BY _day ORDER BY {{row_order}}) - 1)::INTEGER AS _idx
   FROM (
-    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._rows
+    SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, {{signed_rows}}
     FROM family_base b JOIN signed s USING (_time, {{columns}}))
 
 -- name: signatures
--- The batch's inner cells: each day's signatures (the rows of a pair in every table) with their number
--- and their machines (a pair is one machine's, once per signature).
+-- The batch's inner cells: each day's signatures (the rows of a pair in every table, also as a list)
+-- with their number and their machines (a pair is one machine's, once per signature).
 CREATE OR REPLACE TEMP TABLE family_cells AS
-  SELECT _day, _idx, any_value(_rows) AS _rows, {{row_columns}}, count(*)::BIGINT AS _machines
-  FROM family_pairs GROUP BY _day, _idx
+  SELECT _day, _idx, [{{row_order}}] AS _rows, {{row_order}}, _machines FROM (
+    SELECT _day, _idx, {{row_columns}}, count(*)::BIGINT AS _machines
+    FROM family_pairs GROUP BY _day, _idx)
 
 -- name: vectors
 -- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
@@ -102,6 +109,14 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
     GROUP BY _day, _rid) v USING (_day, _rid)
   WHERE r._day >= $from AND r._day < $until
   ORDER BY r._day, r._rid
+
+-- name: small_pairs
+-- The pairs of the inner cells under $k machines: an intersection can be under k only when each of its
+-- cells is (protected_intersection), so these are the only pairs its machines are counted from, and
+-- far fewer than all (each intersection of two tables scanned every pair before).
+CREATE OR REPLACE TEMP TABLE family_small_pairs AS
+  SELECT p.* FROM family_pairs p
+  JOIN (SELECT _day, _idx FROM family_cells WHERE _machines < $k) c USING (_day, _idx)
 
 -- name: protected_inner
 -- (A fragment of protected.) Inner cells resting on fewer than $k machines.
@@ -124,7 +139,7 @@ SELECT * FROM (
     SELECT _a, _b FROM candidates WHERE _most < $k
     UNION ALL
     SELECT p._r{{a}}, p._r{{b}}
-    FROM family_pairs p JOIN candidates c ON p._r{{a}} = c._a AND p._r{{b}} = c._b AND c._most >= $k
+    FROM family_small_pairs p JOIN candidates c ON p._r{{a}} = c._a AND p._r{{b}} = c._b AND c._most >= $k
     GROUP BY p._r{{a}}, p._r{{b}} HAVING count(DISTINCT p.machine_id) < $k)
   SELECT any_value(c._day) AS _day, 'intersection' AS kind, [f._a, f._b] AS figure_rows,
          list(c._idx ORDER BY c._idx) AS cells
