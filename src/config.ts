@@ -3,7 +3,7 @@ import { PublisherError } from './core/errors.js';
 import { datasetKey, inputManifestKey, privacyReportKey } from './core/keys.js';
 import { parseQuarter } from './core/quarter.js';
 import type { Quarter } from './core/release.js';
-import { machineMemoryLimit } from './engine/memory-budget.js';
+import { isMemorySize, machineMemoryLimit } from './engine/memory-budget.js';
 import { keyProblem } from './publish/store/_keys.js';
 import type { DatasetDefinition } from './query/dataset.js';
 
@@ -109,9 +109,9 @@ const keyTemplate = (value: RawValue, where: string): string => {
   return template;
 };
 const memory = (value: RawValue, where: string): string => {
-  if (typeof value !== 'string' || !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
-    throw invalid('memory-limit', value, where, 'a size such as 4GB or 512MiB');
-  }
+  // The units DuckDB reads, from the one list of them (memoryBytes, engine/memory-budget.ts).
+  const valid = typeof value === 'string' && isMemorySize(value);
+  if (!valid) throw invalid('memory-limit', value, where, 'a size such as 4GB or 512MiB');
   return value.trim();
 };
 

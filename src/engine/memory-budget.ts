@@ -41,7 +41,7 @@ const UNITS: Record<string, number> = {
  */
 export function memoryBytes(size: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(size.trim());
-  const unit = UNITS[match?.[2]?.toLowerCase() ?? ''];
+  const unit = match === null ? undefined : UNITS[(match[2] as string).toLowerCase()];
   if (match === null || unit === undefined) {
     throw new PublisherError(
       'E_CONFIG',
@@ -49,6 +49,16 @@ export function memoryBytes(size: string): number {
     );
   }
   return Math.floor(Number(match[1]) * unit);
+}
+
+/** Whether `size` is a memory size memoryBytes reads. */
+export function isMemorySize(size: string): boolean {
+  try {
+    memoryBytes(size);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** cgroup v2, then v1: the container's memory limit, where a runtime (Kubernetes, Docker, Batch) set one. */

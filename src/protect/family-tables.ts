@@ -198,7 +198,6 @@ export async function protectFamily(
   const days = (await duck.all<{ _day: string }>(sql('days'))).map((row) => row._day);
   let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
   const solver = createFamilySolver(options);
-  let daysOverBudget = 0;
   /** The days handed to the solver, in order; a rejection is handled when its day is awaited. */
   let solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
   let waited = 0; // seconds the main thread waited for the solver: the elimination's share of the step
@@ -252,7 +251,6 @@ export async function protectFamily(
     }
     await collect();
   } finally {
-    daysOverBudget = solver.daysOverBudget;
     await solver.close();
   }
   await duck.run(sql('drop_family', { drops: 'DROP TABLE family_rows;' }));
@@ -275,7 +273,7 @@ export async function protectFamily(
     solverWaitSeconds: Number(waited.toFixed(1)),
     ...(options.memoryBytes === undefined
       ? {}
-      : { solverMemoryMiB: Math.round(options.memoryBytes / 2 ** 20), daysOverSolverMemory: daysOverBudget }),
+      : { solverMemoryMiB: Math.round(options.memoryBytes / 2 ** 20), daysOverSolverMemory: solver.daysOverBudget }),
   });
   return summary;
 }

@@ -65,4 +65,11 @@ describe('memoryBytes: a memory size as DuckDB reads it', () => {
   it.for(['', '4', 'GB', '4 parsecs', '-1GB'])('refuses %j', (size) => {
     expect(() => memoryBytes(size)).toThrow(/expected a size such as 4GB/);
   });
+
+  it('the settings accept exactly the sizes it reads', async () => {
+    expect((await resolveSettings({}, { TP_MEMORY_LIMIT: '1.5 GiB' }, undefined)).memoryLimit).toBe('1.5 GiB');
+    await expect(resolveSettings({}, { TP_MEMORY_LIMIT: '4 parsecs' }, undefined)).rejects.toThrow(
+      /memory-limit.*a size such as 4GB or 512MiB/s,
+    );
+  });
 });

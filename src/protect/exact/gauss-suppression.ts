@@ -94,8 +94,8 @@ export function secondarySuppression(input: SuppressionInput): SuppressionResult
     };
   }
   const label = heavyFirstLabels(order, cells);
-  const vectorOf = (cell: CellVector): SparseVector => indicator(labelsOf(cell));
   const labelsOf = (cell: CellVector): number[] => cell.inner.map(label);
+  const vectorOf = (cell: CellVector): SparseVector => indicator(labelsOf(cell));
 
   const residuals = primaries.map(vectorOf);
   const primariesAt = new Map<number, Set<number>>(); // column -> primaries whose residual is nonzero there
