@@ -21,7 +21,15 @@ import { populationCompanions } from '../src/query/population.js';
 import type { PrivacyReport } from '../src/write/privacy-report.js';
 import { writeBenchQuarter } from '../tools/sample/bench.js';
 import { formatExtras, loggedSeconds, uploadSeconds } from './extras.js';
-import { answerQuestions, capCosts, createBaseline, formatUtility, loadPublished, loadTruth } from './utility.js';
+import {
+  answerQuestions,
+  capCosts,
+  createBaseline,
+  createIdealTables,
+  formatUtility,
+  loadPublished,
+  loadTruth,
+} from './utility.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -258,11 +266,13 @@ async function utility(archive: string, target: string): Promise<string> {
     await loadTruth(duck, archive, '2026-07-01', '2026-09-30');
     const published = await answerQuestions(duck, await loadPublished(duck, target, await listDatasets()));
     const baseline = await answerQuestions(duck, [await createBaseline(duck, K, CAP)]);
+    const ideal = await answerQuestions(duck, await createIdealTables(duck, K));
     const grains = family.map((dataset) => dataset.dimensions.map((dimension) => dimension.column));
     const costs = await capCosts(duck, grains, CAP_CHOICES);
     return [
-      `  utility at k=${K} (attributable: share of the truth's events attributed to exact values; error: largest |share - truth| in pp, daily totals largest relative error of a day):`,
-      formatUtility(published, baseline),
+      `  utility at k=${K} (attributable: share of the truth's events attributed to exact values; error: largest |share - truth| in pp, daily totals largest relative error of a day;`,
+      `  ideal: every cell of at least k machines on its day, at the question's own grain, exact and uncapped: the error the data leaves any daily release):`,
+      formatUtility(published, baseline, ideal),
       `  what each choice of caps removes (raw events, in the family table it removes most from; the run's: per row ${CAP}, daily ${DAILY_CAP ?? 'none'}):`,
       ...costs.map(
         (cost) =>

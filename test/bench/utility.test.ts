@@ -8,6 +8,7 @@ import {
   answerQuestions,
   capCosts,
   createBaseline,
+  createIdealTables,
   loadPublished,
   loadTruth,
   type QuestionResult,
@@ -78,6 +79,22 @@ describe('the utility benchmark', () => {
 
       // Top 10 commands per day: both commands of each day that has them are found (run on 07-01 is not).
       expect(figure(published, 'top 10 commands per day').attributable).toBeCloseTo(2 / 3, 9);
+
+      // The ideal daily tables at k = 3: day x Command holds build on 07-01 (7 machines) and run on 07-02
+      // (3); run on 07-01 (2 machines) is Other. Run's share is 3/12 against the truth's 5/12: the 2/12
+      // no daily table at k can attribute, so below what the published files reach (7/10 - 7/12).
+      const ideal = await answerQuestions(duck, await createIdealTables(duck, 3));
+      expect(figure(ideal, 'Command share per ISO week').attributable).toBeCloseTo(10 / 12, 9);
+      expect(figure(ideal, 'Command share per ISO week').error).toBeCloseTo((100 * 2) / 12, 9);
+      expect(ideal.find((result) => result.question === 'Command share per ISO week')!.table).toBe(
+        'day x Command, ideal',
+      );
+      // Day x SDKVersion: 8.0.100 on 07-01 has 6 machines (a0-a3, b0-b1), 07-02's 3 (r0-r2): 9 of 12
+      // exact, the three one-machine SDKs Other; every share is exact, so no error.
+      expect(figure(ideal, 'SDKVersion share per ISO week').attributable).toBeCloseTo(9 / 12, 9);
+      expect(figure(ideal, 'SDKVersion share per ISO week').error).toBeCloseTo(0, 9);
+      // Every day's total is whole in an ideal table.
+      expect(figure(ideal, 'daily total invocations').error).toBeCloseTo(0, 9);
     } finally {
       duck.close();
     }
