@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ArchiveFile, type InputFile, inputOf, openArchive } from './archive/index.js';
 import { datasetRun, type Settings } from './config.js';
+import { valuesPerBatch } from './core/batches.js';
 import { PublisherError } from './core/errors.js';
 import type { Logger } from './core/log.js';
 import { NO_PROGRESS, type Progress } from './core/progress.js';
@@ -114,8 +115,8 @@ export interface FactsSource {
   daysWithData: number;
   /** Fills the run's DuckDB with what the facts, the protection and the check read; before lock-down. */
   load(duck: Duck): Promise<IngestedEvents>;
-  /** The dataset's facts table, once the DuckDB is locked down. */
-  facts(duck: Duck, dataset: DatasetDefinition): Promise<QueryFacts>;
+  /** The dataset's facts table, once the DuckDB is locked down, its queries in batches of `perBatch` days. */
+  facts(duck: Duck, dataset: DatasetDefinition, perBatch: number): Promise<QueryFacts>;
 }
 
 /** The ingest options of a run's settings; `maxBadShare` unset when the caller judges the share itself. */
@@ -140,7 +141,7 @@ function archiveSource(
     inputs: files.map(inputOf),
     daysWithData: new Set(files.map((file) => file.day)).size,
     load: (duck) => loadEvents(duck, files, quarter, ingestOptionsOf(settings, progress), logger),
-    facts: (duck, dataset) => queryFacts(duck, dataset, quarter, settings.revise),
+    facts: (duck, dataset, perBatch) => queryFacts(duck, dataset, quarter, settings.revise, perBatch),
   };
 }
 
@@ -185,6 +186,8 @@ export async function buildFromFacts(
   const { duck, database } = await openWorkDatabase(settings, workDir);
   try {
     const events = await source.load(duck);
+    // Every stage's batches of days hold about as many events, whatever the quarter's size.
+    const perBatch = valuesPerBatch(events.accepted, source.daysWithData);
     const outDir = join(workDir, 'out');
     const companionsDir = join(workDir, 'companions');
     await mkdir(outDir, { recursive: true });
@@ -194,13 +197,13 @@ export async function buildFromFacts(
     const companions = await populationCompanions(datasets, settings.queriesDir);
     const protectedDatasets: ProtectedDataset[] = [];
     for (const dataset of [...datasets, ...companions]) {
-      const facts = await source.facts(duck, dataset);
+      const facts = await source.facts(duck, dataset, perBatch);
       protectedDatasets.push(
         await protectDataset(
           duck,
           datasetRun(settings, dataset, quarter),
           facts,
-          { keepTables: settings.revise },
+          { keepTables: settings.revise, perBatch },
           logger,
         ),
       );
@@ -211,6 +214,7 @@ export async function buildFromFacts(
     for (const group of linkedGroups(protectedDatasets)) {
       const linked = await protectLinkedRows(duck, group, logger, {
         threads: settings.threads,
+        perBatch,
         ...(settings.memoryLimit === undefined ? {} : { memoryBytes: memoryBytes(settings.memoryLimit) }),
       });
       if (group[0]!.dataset.measure.count === 'events')
@@ -268,8 +272,9 @@ export async function buildShardFacts<T>(
   try {
     const events = await loadEvents(duck, files, quarter, ingestOptionsOf(settings, NO_PROGRESS, false), logger);
     await lockDown(duck, [exportDir]);
+    const perBatch = valuesPerBatch(events.accepted, new Set(files.map((file) => file.day)).size);
     const facts = new Map<DatasetDefinition, QueryFacts>();
-    for (const dataset of datasets) facts.set(dataset, await queryFacts(duck, dataset, quarter));
+    for (const dataset of datasets) facts.set(dataset, await queryFacts(duck, dataset, quarter, false, perBatch));
     return await exchange(duck, events, facts);
   } catch (error) {
     if (error instanceof PublisherError) throw error;

@@ -144,140 +144,10 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_facts" AS SELECT "Timestamp", "machin
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
 -- [34] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [35] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [36] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [37] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [38] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [39] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [40] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [41] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [42] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [43] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [44] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [45] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [46] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", count(*)::BIGINT FROM "ds_cli_usage_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [47] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -286,16 +156,16 @@ INSERT INTO "ds_cli_usage_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [48] no parameters
+-- [35] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_facts" WHERE "Timestamp" IS NULL;
 
--- [49] no parameters
+-- [36] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [50] no parameters
+-- [37] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -313,7 +183,7 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_facts" GROUP BY GROUPING SETS (("Command"), ("Geography"), ("OSFamily"), ("RuntimeID"), ("OSVersion"), ("SDKVersion")))
 WHERE clean <> raw;
 
--- [51] $touched_0 = [" build ","build"]
+-- [38] $touched_0 = [" build ","build"]
 -- facts.sql: regroup_cleaned
 -- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
 -- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
@@ -324,25 +194,25 @@ DELETE FROM "ds_cli_usage_facts" WHERE list_contains($touched_0, "Command");
 INSERT INTO "ds_cli_usage_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [52] $daily_cap = 1000
+-- [39] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [53] no parameters
+-- [40] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [54] no parameters
+-- [41] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [55] no parameters
+-- [42] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_facts";
 
--- [56] $other = "Other"
+-- [43] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -351,7 +221,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [57] $k = 10
+-- [44] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -369,7 +239,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_vm" AS
 INSERT INTO "ds_cli_usage_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [58] $level = 1
+-- [45] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -380,20 +250,20 @@ INSERT INTO "ds_cli_usage_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [59] no parameters
+-- [46] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_0_values";
 
--- [60] no parameters
+-- [47] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_0_values"; DROP TABLE "ds_cli_usage_label_0_vm";
 
--- [61] no parameters
+-- [48] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_0" GROUP BY _level ORDER BY _level;
 
--- [62] $other = "Other"
+-- [49] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -402,7 +272,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [63] $k = 10
+-- [50] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -420,7 +290,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_vm" AS
 INSERT INTO "ds_cli_usage_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [64] $k = 10, $level = 1
+-- [51] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -435,7 +305,7 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [65] $level = 2
+-- [52] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -446,20 +316,20 @@ INSERT INTO "ds_cli_usage_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [66] no parameters
+-- [53] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_1_values";
 
--- [67] no parameters
+-- [54] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_1_values"; DROP TABLE "ds_cli_usage_label_1_vm";
 
--- [68] no parameters
+-- [55] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_1" GROUP BY _level ORDER BY _level;
 
--- [69] $other = "Other"
+-- [56] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -468,7 +338,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [70] $k = 10
+-- [57] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -486,7 +356,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_vm" AS
 INSERT INTO "ds_cli_usage_label_2"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_2_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [71] $level = 1
+-- [58] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -497,20 +367,20 @@ INSERT INTO "ds_cli_usage_label_2"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [72] no parameters
+-- [59] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_2_values";
 
--- [73] no parameters
+-- [60] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_2_values"; DROP TABLE "ds_cli_usage_label_2_vm";
 
--- [74] no parameters
+-- [61] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_2" GROUP BY _level ORDER BY _level;
 
--- [75] $other = "Other"
+-- [62] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -519,7 +389,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [76] $k = 10
+-- [63] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -537,7 +407,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_vm" AS
 INSERT INTO "ds_cli_usage_label_3"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_3_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [77] $k = 10, $level = 1
+-- [64] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -552,7 +422,7 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [78] $level = 2
+-- [65] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -563,20 +433,20 @@ INSERT INTO "ds_cli_usage_label_3"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [79] no parameters
+-- [66] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_3_values";
 
--- [80] no parameters
+-- [67] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_3_values"; DROP TABLE "ds_cli_usage_label_3_vm";
 
--- [81] no parameters
+-- [68] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_3" GROUP BY _level ORDER BY _level;
 
--- [82] $other = "Other"
+-- [69] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -585,7 +455,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [83] $k = 10
+-- [70] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -603,7 +473,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_vm" AS
 INSERT INTO "ds_cli_usage_label_4"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_4_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [84] $k = 10, $level = 1
+-- [71] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -618,7 +488,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [85] $k = 10, $level = 2
+-- [72] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -633,7 +503,7 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [86] $level = 3
+-- [73] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -644,20 +514,20 @@ INSERT INTO "ds_cli_usage_label_4"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [87] no parameters
+-- [74] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_4_values";
 
--- [88] no parameters
+-- [75] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_4_values"; DROP TABLE "ds_cli_usage_label_4_vm";
 
--- [89] no parameters
+-- [76] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_4" GROUP BY _level ORDER BY _level;
 
--- [90] $other = "Other"
+-- [77] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -666,7 +536,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_facts") GROUP BY ALL;
 
--- [91] $k = 10
+-- [78] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -684,7 +554,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_vm" AS
 INSERT INTO "ds_cli_usage_label_5"
   SELECT _value, _value, 0 FROM "ds_cli_usage_label_5_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [92] $k = 10, $level = 1
+-- [79] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -699,7 +569,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [93] $k = 10, $level = 2
+-- [80] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -714,7 +584,7 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [94] $level = 3
+-- [81] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -725,27 +595,27 @@ INSERT INTO "ds_cli_usage_label_5"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [95] no parameters
+-- [82] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_label_5_values";
 
--- [96] no parameters
+-- [83] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_label_5_values"; DROP TABLE "ds_cli_usage_label_5_vm";
 
--- [97] no parameters
+-- [84] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_label_5" GROUP BY _level ORDER BY _level;
 
--- [98] no parameters
+-- [85] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_facts");
 
--- [99] $other = "Other"
+-- [86] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -755,7 +625,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_0" l JOIN "ds_cli_usage_label_0_codes" c ON c._text = l._label;
 
--- [100] $other = "Other"
+-- [87] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -765,7 +635,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_1" l JOIN "ds_cli_usage_label_1_codes" c ON c._text = l._label;
 
--- [101] $other = "Other"
+-- [88] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -775,7 +645,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_2" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_2" l JOIN "ds_cli_usage_label_2_codes" c ON c._text = l._label;
 
--- [102] $other = "Other"
+-- [89] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -785,7 +655,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_3" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_3" l JOIN "ds_cli_usage_label_3_codes" c ON c._text = l._label;
 
--- [103] $other = "Other"
+-- [90] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -795,7 +665,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_4" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_4" l JOIN "ds_cli_usage_label_4_codes" c ON c._text = l._label;
 
--- [104] $other = "Other"
+-- [91] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -805,39 +675,39 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_label_5" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_label_5" l JOIN "ds_cli_usage_label_5_codes" c ON c._text = l._label;
 
--- [105] no parameters
+-- [92] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_5_codes";
 
--- [106] no parameters
+-- [93] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_4_codes";
 
--- [107] no parameters
+-- [94] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_3_codes";
 
--- [108] no parameters
+-- [95] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_2_codes";
 
--- [109] no parameters
+-- [96] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_1_codes";
 
--- [110] no parameters
+-- [97] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_label_0_codes";
 
--- [111] no parameters
+-- [98] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [112] no parameters
+-- [99] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [113] $k = 10, $cap = 500, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
+-- [100] $k = 10, $cap = 500, $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $name_0 = "SDKVersion", $mask_0 = "254", $name_1 = "OSVersion", $mask_1 = "253", $name_2 = "RuntimeID", $mask_2 = "251", $name_3 = "Command", $mask_3 = "159", $name_4 = "Geography", $mask_4 = "239", $name_5 = "OSFamily", $mask_5 = "247", $first_code = 0, $last_code = 1
 -- cells.sql: remainder_order
 -- What each dimension keeps when it is rolled first (remainderOrder in cells.ts), over one batch of time
 -- codes ($first_code .. $last_code; rows never span two times, so the quarter's figure is the sum over
@@ -925,7 +795,7 @@ SELECT $name_5::VARCHAR AS _dimension, coalesce(sum(u._value), 0)::BIGINT AS _ke
     SELECT _key & $mask_5::BIGINT FROM under_pairs GROUP BY 1 HAVING count(DISTINCT machine_id) >= $k)
 ORDER BY _dimension;
 
--- [114] no parameters
+-- [101] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -936,11 +806,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", r."OSFamily", r."RuntimeID", r."OSVersion", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
--- [115] no parameters
+-- [102] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
 
--- [116] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
+-- [103] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -1067,7 +937,7 @@ counted6 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [117] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $cap = 500
+-- [104] $k = 10, $low_key = "0", $high_key = "255", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $field_mask_2 = "1", $field_mask_3 = "1", $field_mask_4 = "1", $field_mask_5 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1084,7 +954,7 @@ INSERT INTO "ds_cli_usage_rows"
   JOIN "ds_cli_usage_label_4_codes" d5 ON d5._code = ((r._key >> $shift_4) & $field_mask_4::BIGINT) /* OSVersion */
   JOIN "ds_cli_usage_label_5_codes" d6 ON d6._code = ((r._key >> $shift_5) & $field_mask_5::BIGINT) /* SDKVersion */;
 
--- [118] no parameters
+-- [105] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_commands_query" AS -- cli-usage-commands: the events of cli-usage (same filter, same machines) counted by Command and OSFamily only.
@@ -1101,156 +971,26 @@ FROM events e
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [119] no parameters
+-- [106] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_commands_query";
 
--- [120] no parameters
+-- [107] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_commands_query" LIMIT 0;
 
--- [121] no parameters
+-- [108] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_commands_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [122] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [123] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [124] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [125] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [126] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [127] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [128] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [129] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [130] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [131] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [132] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [133] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [134] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_commands_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_commands_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [135] no parameters
+-- [109] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -1259,16 +999,16 @@ INSERT INTO "ds_cli_usage_commands_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [136] no parameters
+-- [110] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_facts" WHERE "Timestamp" IS NULL;
 
--- [137] no parameters
+-- [111] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_commands_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [138] no parameters
+-- [112] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -1282,7 +1022,7 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_commands_facts" GROUP BY GROUPING SETS (("Command"), ("OSFamily")))
 WHERE clean <> raw;
 
--- [139] $touched_0 = [" build ","build"]
+-- [113] $touched_0 = [" build ","build"]
 -- facts.sql: regroup_cleaned
 -- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
 -- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
@@ -1293,25 +1033,25 @@ DELETE FROM "ds_cli_usage_commands_facts" WHERE list_contains($touched_0, "Comma
 INSERT INTO "ds_cli_usage_commands_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [140] $daily_cap = 1000
+-- [114] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_commands_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [141] no parameters
+-- [115] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [142] no parameters
+-- [116] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [143] no parameters
+-- [117] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_commands_facts";
 
--- [144] $other = "Other"
+-- [118] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -1320,7 +1060,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_commands_facts") GROUP BY ALL;
 
--- [145] $k = 10
+-- [119] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -1338,7 +1078,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_vm" AS
 INSERT INTO "ds_cli_usage_commands_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_commands_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [146] $level = 1
+-- [120] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -1349,20 +1089,20 @@ INSERT INTO "ds_cli_usage_commands_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [147] no parameters
+-- [121] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_commands_label_0_values";
 
--- [148] no parameters
+-- [122] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_commands_label_0_values"; DROP TABLE "ds_cli_usage_commands_label_0_vm";
 
--- [149] no parameters
+-- [123] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_commands_label_0" GROUP BY _level ORDER BY _level;
 
--- [150] $other = "Other"
+-- [124] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -1371,7 +1111,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_commands_facts") GROUP BY ALL;
 
--- [151] $k = 10
+-- [125] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -1389,7 +1129,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_vm" AS
 INSERT INTO "ds_cli_usage_commands_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_commands_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [152] $level = 1
+-- [126] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -1400,27 +1140,27 @@ INSERT INTO "ds_cli_usage_commands_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [153] no parameters
+-- [127] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_commands_label_1_values";
 
--- [154] no parameters
+-- [128] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_commands_label_1_values"; DROP TABLE "ds_cli_usage_commands_label_1_vm";
 
--- [155] no parameters
+-- [129] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_commands_label_1" GROUP BY _level ORDER BY _level;
 
--- [156] no parameters
+-- [130] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_commands_facts");
 
--- [157] $other = "Other"
+-- [131] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1430,7 +1170,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_commands_label_0" l JOIN "ds_cli_usage_commands_label_0_codes" c ON c._text = l._label;
 
--- [158] $other = "Other"
+-- [132] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1440,19 +1180,19 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_commands_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_commands_label_1" l JOIN "ds_cli_usage_commands_label_1_codes" c ON c._text = l._label;
 
--- [159] no parameters
+-- [133] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_label_1_codes";
 
--- [160] no parameters
+-- [134] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_label_0_codes";
 
--- [161] no parameters
+-- [135] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_commands_time_codes";
 
--- [162] no parameters
+-- [136] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -1463,11 +1203,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_commands_assigned" AS
   SELECT r."Timestamp", r."Command", r."OSFamily", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_commands_assigned_packed" a JOIN "ds_cli_usage_commands_rows" r USING (_key);
 
--- [163] no parameters
+-- [137] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_time_codes";
 
--- [164] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
+-- [138] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -1530,7 +1270,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [165] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
+-- [139] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -1543,7 +1283,7 @@ INSERT INTO "ds_cli_usage_commands_rows"
   JOIN "ds_cli_usage_commands_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* Command */
   JOIN "ds_cli_usage_commands_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* OSFamily */;
 
--- [166] no parameters
+-- [140] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_query" AS -- cli-usage-geography: the events of cli-usage (same filter, same machines) counted by Geography and Command only.
@@ -1562,156 +1302,26 @@ LEFT JOIN prefix_geo g USING (ip_prefix)
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [167] no parameters
+-- [141] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_geography_query";
 
--- [168] no parameters
+-- [142] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", 0::BIGINT AS _events FROM "ds_cli_usage_geography_query" LIMIT 0;
 
--- [169] no parameters
+-- [143] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_geography_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [170] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [171] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [172] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [173] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [174] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [175] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [176] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [177] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [178] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [179] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [180] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [181] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [182] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("Command" AS VARCHAR), 'Unknown') AS "Command", count(*)::BIGINT FROM "ds_cli_usage_geography_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [183] no parameters
+-- [144] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -1720,16 +1330,16 @@ INSERT INTO "ds_cli_usage_geography_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [184] no parameters
+-- [145] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_facts" WHERE "Timestamp" IS NULL;
 
--- [185] no parameters
+-- [146] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_geography_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [186] no parameters
+-- [147] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -1743,7 +1353,7 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_geography_facts" GROUP BY GROUPING SETS (("Command"), ("Geography")))
 WHERE clean <> raw;
 
--- [187] $touched_0 = [" build ","build"]
+-- [148] $touched_0 = [" build ","build"]
 -- facts.sql: regroup_cleaned
 -- The facts holding a value that changes, or the value it changes to, are normalised and regrouped, so
 -- facts stay distinct over their columns. $touched_<n> lists the raw and clean values of dimension n.
@@ -1754,25 +1364,25 @@ DELETE FROM "ds_cli_usage_geography_facts" WHERE list_contains($touched_0, "Comm
 INSERT INTO "ds_cli_usage_geography_facts" BY NAME SELECT * FROM _cleaned;
 DROP TABLE _cleaned;
 
--- [188] $daily_cap = 1000
+-- [149] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_geography_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [189] no parameters
+-- [150] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [190] no parameters
+-- [151] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [191] no parameters
+-- [152] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_geography_facts";
 
--- [192] $other = "Other"
+-- [153] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -1781,7 +1391,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Command" FROM "ds_cli_usage_geography_facts") GROUP BY ALL;
 
--- [193] $k = 10
+-- [154] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -1799,7 +1409,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_vm" AS
 INSERT INTO "ds_cli_usage_geography_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_geography_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [194] $level = 1
+-- [155] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -1810,20 +1420,20 @@ INSERT INTO "ds_cli_usage_geography_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [195] no parameters
+-- [156] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_label_0_values";
 
--- [196] no parameters
+-- [157] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_geography_label_0_values"; DROP TABLE "ds_cli_usage_geography_label_0_vm";
 
--- [197] no parameters
+-- [158] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_geography_label_0" GROUP BY _level ORDER BY _level;
 
--- [198] $other = "Other"
+-- [159] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -1832,7 +1442,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_geography_facts") GROUP BY ALL;
 
--- [199] $k = 10
+-- [160] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -1850,7 +1460,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_vm" AS
 INSERT INTO "ds_cli_usage_geography_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_geography_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [200] $k = 10, $level = 1
+-- [161] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -1865,7 +1475,7 @@ INSERT INTO "ds_cli_usage_geography_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [201] $level = 2
+-- [162] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -1876,27 +1486,27 @@ INSERT INTO "ds_cli_usage_geography_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [202] no parameters
+-- [163] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_label_1_values";
 
--- [203] no parameters
+-- [164] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_geography_label_1_values"; DROP TABLE "ds_cli_usage_geography_label_1_vm";
 
--- [204] no parameters
+-- [165] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_geography_label_1" GROUP BY _level ORDER BY _level;
 
--- [205] no parameters
+-- [166] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_geography_facts");
 
--- [206] $other = "Other"
+-- [167] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1906,7 +1516,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_label_0" l JOIN "ds_cli_usage_geography_label_0_codes" c ON c._text = l._label;
 
--- [207] $other = "Other"
+-- [168] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -1916,19 +1526,19 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_label_1" l JOIN "ds_cli_usage_geography_label_1_codes" c ON c._text = l._label;
 
--- [208] no parameters
+-- [169] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_label_1_codes";
 
--- [209] no parameters
+-- [170] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_label_0_codes";
 
--- [210] no parameters
+-- [171] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_time_codes";
 
--- [211] no parameters
+-- [172] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -1939,11 +1549,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_assigned" AS
   SELECT r."Timestamp", r."Command", r."Geography", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_geography_assigned_packed" a JOIN "ds_cli_usage_geography_rows" r USING (_key);
 
--- [212] no parameters
+-- [173] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_time_codes";
 
--- [213] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "9", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
+-- [174] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "9", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -2006,7 +1616,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [214] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
+-- [175] $k = 10, $low_key = "0", $high_key = "15", $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "3", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2019,7 +1629,7 @@ INSERT INTO "ds_cli_usage_geography_rows"
   JOIN "ds_cli_usage_geography_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* Command */
   JOIN "ds_cli_usage_geography_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Geography */;
 
--- [215] no parameters
+-- [176] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_os_query" AS -- cli-usage-geography-os: the events of cli-usage (same filter, same machines) counted by Geography and OSFamily only.
@@ -2038,156 +1648,26 @@ LEFT JOIN prefix_geo g USING (ip_prefix)
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [216] no parameters
+-- [177] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_geography_os_query";
 
--- [217] no parameters
+-- [178] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_geography_os_query" LIMIT 0;
 
--- [218] no parameters
+-- [179] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_geography_os_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [219] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [220] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [221] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [222] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [223] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [224] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [225] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [226] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [227] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [228] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [229] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [230] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [231] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_geography_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("Geography" AS VARCHAR), 'Unknown') AS "Geography", "continent", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_geography_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [232] no parameters
+-- [180] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -2196,16 +1676,16 @@ INSERT INTO "ds_cli_usage_geography_os_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [233] no parameters
+-- [181] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_facts" WHERE "Timestamp" IS NULL;
 
--- [234] no parameters
+-- [182] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_geography_os_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [235] no parameters
+-- [183] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -2219,25 +1699,25 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_geography_os_facts" GROUP BY GROUPING SETS (("OSFamily"), ("Geography")))
 WHERE clean <> raw;
 
--- [236] $daily_cap = 1000
+-- [184] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_geography_os_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [237] no parameters
+-- [185] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [238] no parameters
+-- [186] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [239] no parameters
+-- [187] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_geography_os_facts";
 
--- [240] $other = "Other"
+-- [188] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -2246,7 +1726,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_geography_os_facts") GROUP BY ALL;
 
--- [241] $k = 10
+-- [189] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -2264,7 +1744,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_vm" AS
 INSERT INTO "ds_cli_usage_geography_os_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_geography_os_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [242] $level = 1
+-- [190] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -2275,20 +1755,20 @@ INSERT INTO "ds_cli_usage_geography_os_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [243] no parameters
+-- [191] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_0_values";
 
--- [244] no parameters
+-- [192] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_geography_os_label_0_values"; DROP TABLE "ds_cli_usage_geography_os_label_0_vm";
 
--- [245] no parameters
+-- [193] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_geography_os_label_0" GROUP BY _level ORDER BY _level;
 
--- [246] $other = "Other"
+-- [194] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -2297,7 +1777,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "Geography", "continent" FROM "ds_cli_usage_geography_os_facts") GROUP BY ALL;
 
--- [247] $k = 10
+-- [195] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -2315,7 +1795,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_vm" AS
 INSERT INTO "ds_cli_usage_geography_os_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_geography_os_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [248] $k = 10, $level = 1
+-- [196] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -2330,7 +1810,7 @@ INSERT INTO "ds_cli_usage_geography_os_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [249] $level = 2
+-- [197] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -2341,27 +1821,27 @@ INSERT INTO "ds_cli_usage_geography_os_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [250] no parameters
+-- [198] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_1_values";
 
--- [251] no parameters
+-- [199] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_geography_os_label_1_values"; DROP TABLE "ds_cli_usage_geography_os_label_1_vm";
 
--- [252] no parameters
+-- [200] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_geography_os_label_1" GROUP BY _level ORDER BY _level;
 
--- [253] no parameters
+-- [201] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_geography_os_facts");
 
--- [254] $other = "Other"
+-- [202] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -2371,7 +1851,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_os_label_0" l JOIN "ds_cli_usage_geography_os_label_0_codes" c ON c._text = l._label;
 
--- [255] $other = "Other"
+-- [203] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -2381,19 +1861,19 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_geography_os_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_geography_os_label_1" l JOIN "ds_cli_usage_geography_os_label_1_codes" c ON c._text = l._label;
 
--- [256] no parameters
+-- [204] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_1_codes";
 
--- [257] no parameters
+-- [205] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_label_0_codes";
 
--- [258] no parameters
+-- [206] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_geography_os_time_codes";
 
--- [259] no parameters
+-- [207] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -2404,11 +1884,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_os_assigned" AS
   SELECT r."Timestamp", r."OSFamily", r."Geography", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_geography_os_assigned_packed" a JOIN "ds_cli_usage_geography_os_rows" r USING (_key);
 
--- [260] no parameters
+-- [208] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_time_codes";
 
--- [261] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- [209] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -2471,7 +1951,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [262] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
+-- [210] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2484,7 +1964,7 @@ INSERT INTO "ds_cli_usage_geography_os_rows"
   JOIN "ds_cli_usage_geography_os_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
   JOIN "ds_cli_usage_geography_os_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* Geography */;
 
--- [263] no parameters
+-- [211] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_os_query" AS -- cli-usage-os: the events of cli-usage (same filter, same machines) counted by OSFamily and OSVersion only.
@@ -2501,156 +1981,26 @@ FROM events e
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [264] no parameters
+-- [212] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_os_query";
 
--- [265] no parameters
+-- [213] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", 0::BIGINT AS _events FROM "ds_cli_usage_os_query" LIMIT 0;
 
--- [266] no parameters
+-- [214] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_os_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [267] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [268] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [269] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [270] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [271] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [272] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [273] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [274] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [275] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [276] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [277] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [278] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [279] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_os_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", coalesce(CAST("OSVersion" AS VARCHAR), 'Unknown') AS "OSVersion", count(*)::BIGINT FROM "ds_cli_usage_os_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [280] no parameters
+-- [215] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -2659,16 +2009,16 @@ INSERT INTO "ds_cli_usage_os_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [281] no parameters
+-- [216] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_facts" WHERE "Timestamp" IS NULL;
 
--- [282] no parameters
+-- [217] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_os_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [283] no parameters
+-- [218] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -2682,25 +2032,25 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_os_facts" GROUP BY GROUPING SETS (("OSFamily"), ("OSVersion")))
 WHERE clean <> raw;
 
--- [284] $daily_cap = 1000
+-- [219] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_os_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [285] no parameters
+-- [220] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [286] no parameters
+-- [221] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [287] no parameters
+-- [222] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_os_facts";
 
--- [288] $other = "Other"
+-- [223] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -2709,7 +2059,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_os_facts") GROUP BY ALL;
 
--- [289] $k = 10
+-- [224] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -2727,7 +2077,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_vm" AS
 INSERT INTO "ds_cli_usage_os_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_os_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [290] $level = 1
+-- [225] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -2738,20 +2088,20 @@ INSERT INTO "ds_cli_usage_os_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [291] no parameters
+-- [226] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_os_label_0_values";
 
--- [292] no parameters
+-- [227] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_os_label_0_values"; DROP TABLE "ds_cli_usage_os_label_0_vm";
 
--- [293] no parameters
+-- [228] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_os_label_0" GROUP BY _level ORDER BY _level;
 
--- [294] $other = "Other"
+-- [229] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -2760,7 +2110,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSVersion" FROM "ds_cli_usage_os_facts") GROUP BY ALL;
 
--- [295] $k = 10
+-- [230] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -2778,7 +2128,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_vm" AS
 INSERT INTO "ds_cli_usage_os_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_os_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [296] $k = 10, $level = 1
+-- [231] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -2793,7 +2143,7 @@ INSERT INTO "ds_cli_usage_os_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [297] $k = 10, $level = 2
+-- [232] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -2808,7 +2158,7 @@ INSERT INTO "ds_cli_usage_os_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [298] $level = 3
+-- [233] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -2819,27 +2169,27 @@ INSERT INTO "ds_cli_usage_os_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [299] no parameters
+-- [234] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_os_label_1_values";
 
--- [300] no parameters
+-- [235] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_os_label_1_values"; DROP TABLE "ds_cli_usage_os_label_1_vm";
 
--- [301] no parameters
+-- [236] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_os_label_1" GROUP BY _level ORDER BY _level;
 
--- [302] no parameters
+-- [237] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_os_facts");
 
--- [303] $other = "Other"
+-- [238] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -2849,7 +2199,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_os_label_0" l JOIN "ds_cli_usage_os_label_0_codes" c ON c._text = l._label;
 
--- [304] $other = "Other"
+-- [239] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -2859,19 +2209,19 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_os_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_os_label_1" l JOIN "ds_cli_usage_os_label_1_codes" c ON c._text = l._label;
 
--- [305] no parameters
+-- [240] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_label_1_codes";
 
--- [306] no parameters
+-- [241] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_label_0_codes";
 
--- [307] no parameters
+-- [242] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_os_time_codes";
 
--- [308] no parameters
+-- [243] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -2882,11 +2232,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_os_assigned" AS
   SELECT r."Timestamp", r."OSFamily", r."OSVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_os_assigned_packed" a JOIN "ds_cli_usage_os_rows" r USING (_key);
 
--- [309] no parameters
+-- [244] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_time_codes";
 
--- [310] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- [245] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -2949,7 +2299,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [311] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
+-- [246] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -2962,7 +2312,7 @@ INSERT INTO "ds_cli_usage_os_rows"
   JOIN "ds_cli_usage_os_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
   JOIN "ds_cli_usage_os_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* OSVersion */;
 
--- [312] no parameters
+-- [247] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_runtime_query" AS -- cli-usage-runtime: the events of cli-usage (same filter, same machines) counted by RuntimeID only.
@@ -2978,156 +2328,26 @@ FROM events e
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [313] no parameters
+-- [248] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_runtime_query";
 
--- [314] no parameters
+-- [249] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", 0::BIGINT AS _events FROM "ds_cli_usage_runtime_query" LIMIT 0;
 
--- [315] no parameters
+-- [250] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_runtime_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [316] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [317] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [318] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [319] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [320] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [321] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [322] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [323] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [324] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [325] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [326] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [327] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [328] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_runtime_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("RuntimeID" AS VARCHAR), 'Unknown') AS "RuntimeID", count(*)::BIGINT FROM "ds_cli_usage_runtime_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [329] no parameters
+-- [251] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -3136,16 +2356,16 @@ INSERT INTO "ds_cli_usage_runtime_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [330] no parameters
+-- [252] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_facts" WHERE "Timestamp" IS NULL;
 
--- [331] no parameters
+-- [253] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_runtime_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [332] no parameters
+-- [254] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -3158,25 +2378,25 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_runtime_facts" GROUP BY GROUPING SETS (("RuntimeID")))
 WHERE clean <> raw;
 
--- [333] $daily_cap = 1000
+-- [255] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_runtime_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [334] no parameters
+-- [256] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [335] no parameters
+-- [257] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [336] no parameters
+-- [258] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_runtime_facts";
 
--- [337] $other = "Other"
+-- [259] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -3185,7 +2405,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "RuntimeID" FROM "ds_cli_usage_runtime_facts") GROUP BY ALL;
 
--- [338] $k = 10
+-- [260] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -3203,7 +2423,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_vm" AS
 INSERT INTO "ds_cli_usage_runtime_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_runtime_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [339] $k = 10, $level = 1
+-- [261] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -3218,7 +2438,7 @@ INSERT INTO "ds_cli_usage_runtime_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [340] $level = 2
+-- [262] $level = 2
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -3229,27 +2449,27 @@ INSERT INTO "ds_cli_usage_runtime_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [341] no parameters
+-- [263] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_runtime_label_0_values";
 
--- [342] no parameters
+-- [264] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_runtime_label_0_values"; DROP TABLE "ds_cli_usage_runtime_label_0_vm";
 
--- [343] no parameters
+-- [265] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_runtime_label_0" GROUP BY _level ORDER BY _level;
 
--- [344] no parameters
+-- [266] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_runtime_facts");
 
--- [345] $other = "Other"
+-- [267] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -3259,15 +2479,15 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_runtime_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_runtime_label_0" l JOIN "ds_cli_usage_runtime_label_0_codes" c ON c._text = l._label;
 
--- [346] no parameters
+-- [268] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_runtime_label_0_codes";
 
--- [347] no parameters
+-- [269] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_runtime_time_codes";
 
--- [348] no parameters
+-- [270] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -3278,11 +2498,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_runtime_assigned" AS
   SELECT r."Timestamp", r."RuntimeID", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_runtime_assigned_packed" a JOIN "ds_cli_usage_runtime_rows" r USING (_key);
 
--- [349] no parameters
+-- [271] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_time_codes";
 
--- [350] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "2", $shift_time = 1, $shift_0 = 0
+-- [272] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "2", $shift_time = 1, $shift_0 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -3329,7 +2549,7 @@ counted1 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [351] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $shift_0 = 0, $field_mask_time = "1", $field_mask_0 = "1", $cap = 500
+-- [273] $k = 10, $low_key = "0", $high_key = "3", $shift_time = 1, $shift_0 = 0, $field_mask_time = "1", $field_mask_0 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3341,7 +2561,7 @@ INSERT INTO "ds_cli_usage_runtime_rows"
   JOIN "ds_cli_usage_runtime_time_codes" d0 ON d0._code = ((r._key >> $shift_time) & $field_mask_time::BIGINT) /* Timestamp */
   JOIN "ds_cli_usage_runtime_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* RuntimeID */;
 
--- [352] no parameters
+-- [274] no parameters
 -- facts.sql: query_view
 -- The dataset's query.sql as a view. A view cannot hold a bound parameter, and the query has none.
 CREATE OR REPLACE TEMP VIEW "ds_cli_usage_sdk_query" AS -- cli-usage-sdk: the events of cli-usage (same filter, same machines) counted by SDKVersion and OSFamily only.
@@ -3358,156 +2578,26 @@ FROM events e
 WHERE e.event = 'command'
   AND e.environment = 'production';
 
--- [353] no parameters
+-- [275] no parameters
 -- facts.sql: describe_query
 DESCRIBE SELECT * FROM "ds_cli_usage_sdk_query";
 
--- [354] no parameters
+-- [276] no parameters
 -- facts.sql: create_facts
 -- Empty, with the columns and types of the batches inserted below.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_facts" AS SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", 0::BIGINT AS _events FROM "ds_cli_usage_sdk_query" LIMIT 0;
 
--- [355] no parameters
+-- [277] no parameters
 -- facts.sql: insert_facts_days
 -- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
 -- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
 -- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
 INSERT INTO "ds_cli_usage_sdk_facts"
   SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-07-07'
+  WHERE "Timestamp" BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [356] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-08' AND DATE '2026-07-14'
-  GROUP BY ALL;
-
--- [357] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-15' AND DATE '2026-07-21'
-  GROUP BY ALL;
-
--- [358] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-22' AND DATE '2026-07-28'
-  GROUP BY ALL;
-
--- [359] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-07-29' AND DATE '2026-08-04'
-  GROUP BY ALL;
-
--- [360] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-05' AND DATE '2026-08-11'
-  GROUP BY ALL;
-
--- [361] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-12' AND DATE '2026-08-18'
-  GROUP BY ALL;
-
--- [362] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-19' AND DATE '2026-08-25'
-  GROUP BY ALL;
-
--- [363] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-08-26' AND DATE '2026-09-01'
-  GROUP BY ALL;
-
--- [364] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-02' AND DATE '2026-09-08'
-  GROUP BY ALL;
-
--- [365] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-09' AND DATE '2026-09-15'
-  GROUP BY ALL;
-
--- [366] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-16' AND DATE '2026-09-22'
-  GROUP BY ALL;
-
--- [367] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-23' AND DATE '2026-09-29'
-  GROUP BY ALL;
-
--- [368] no parameters
--- facts.sql: insert_facts_days
--- One batch of days of a DATE time column: a range on the column's own type, so DuckDB skips the row
--- groups of other days. The days are DATE literals rendered by facts.ts, not parameters: measured on
--- 10M events (runs alternated on one database), bound days made these batches 20-40% slower.
-INSERT INTO "ds_cli_usage_sdk_facts"
-  SELECT "Timestamp", "machine_id", coalesce(CAST("SDKVersion" AS VARCHAR), 'Unknown') AS "SDKVersion", coalesce(CAST("OSFamily" AS VARCHAR), 'Unknown') AS "OSFamily", count(*)::BIGINT FROM "ds_cli_usage_sdk_query"
-  WHERE "Timestamp" BETWEEN DATE '2026-09-30' AND DATE '2026-09-30'
-  GROUP BY ALL;
-
--- [369] no parameters
+-- [278] no parameters
 -- facts.sql: insert_facts_outside_days
 -- The last batch of a DATE time column: rows without a time (refused just after) and days outside the
 -- quarter (literals, as above).
@@ -3516,16 +2606,16 @@ INSERT INTO "ds_cli_usage_sdk_facts"
   WHERE "Timestamp" IS NULL OR "Timestamp" NOT BETWEEN DATE '2026-07-01' AND DATE '2026-09-30'
   GROUP BY ALL;
 
--- [370] no parameters
+-- [279] no parameters
 -- facts.sql: count_untimed
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_facts" WHERE "Timestamp" IS NULL;
 
--- [371] no parameters
+-- [280] no parameters
 -- contract.sql: foreign_machines
 -- Machine ids of the facts that are no machine of the archive.
 SELECT count(*)::BIGINT AS n FROM (SELECT DISTINCT machine_id FROM "ds_cli_usage_sdk_facts") ANTI JOIN "archive_machines" USING (machine_id);
 
--- [372] no parameters
+-- [281] no parameters
 -- facts.sql: unclean_values
 -- Every dimension's distinct values in one scan: one grouping set per column, in which the other columns
 -- are NULL (facts never hold a NULL dimension); the set's GROUPING_ID says which column a value is of.
@@ -3539,25 +2629,25 @@ SELECT position, raw, (CASE WHEN left(coalesce(nullif(trim(replace((CASE WHEN re
   FROM "ds_cli_usage_sdk_facts" GROUP BY GROUPING SETS (("OSFamily"), ("SDKVersion")))
 WHERE clean <> raw;
 
--- [373] $daily_cap = 1000
+-- [282] $daily_cap = 1000
 -- contribution.sql: over_bound
 -- The (day, machine) pairs over the bound, with their total.
 CREATE OR REPLACE TEMP TABLE "_over_daily_bound" AS
   SELECT "Timestamp" AS _time, machine_id, sum(_events) AS _total FROM "ds_cli_usage_sdk_facts" GROUP BY ALL HAVING sum(_events) > $daily_cap;
 
--- [374] no parameters
+-- [283] no parameters
 -- contribution.sql: count_over
 SELECT count(*)::BIGINT AS n FROM "_over_daily_bound";
 
--- [375] no parameters
+-- [284] no parameters
 -- contribution.sql: drop_over
 DROP TABLE "_over_daily_bound";
 
--- [376] no parameters
+-- [285] no parameters
 -- labels.sql: fact_columns
 DESCRIBE "ds_cli_usage_sdk_facts";
 
--- [377] $other = "Other"
+-- [286] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -3566,7 +2656,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "OSFamily" FROM "ds_cli_usage_sdk_facts") GROUP BY ALL;
 
--- [378] $k = 10
+-- [287] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -3584,7 +2674,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_vm" AS
 INSERT INTO "ds_cli_usage_sdk_label_0"
   SELECT _value, _value, 0 FROM "ds_cli_usage_sdk_label_0_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [379] $level = 1
+-- [288] $level = 1
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -3595,20 +2685,20 @@ INSERT INTO "ds_cli_usage_sdk_label_0"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [380] no parameters
+-- [289] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_sdk_label_0_values";
 
--- [381] no parameters
+-- [290] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_sdk_label_0_values"; DROP TABLE "ds_cli_usage_sdk_label_0_vm";
 
--- [382] no parameters
+-- [291] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_sdk_label_0" GROUP BY _level ORDER BY _level;
 
--- [383] $other = "Other"
+-- [292] $other = "Other"
 -- labels.sql: label_values
 -- Every value of the dimension (within its scope) with its label at each ladder level, computed once per
 -- distinct combination of the columns the ladder reads, not once per fact.
@@ -3617,7 +2707,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_values" AS
          count(*) AS _combinations
   FROM (SELECT DISTINCT "SDKVersion" FROM "ds_cli_usage_sdk_facts") GROUP BY ALL;
 
--- [384] $k = 10
+-- [293] $k = 10
 -- labels.sql: level_zero
 -- Level 0 is exact but counted in two cheap passes. A sample of the facts can only hold fewer machines
 -- than all of them, so a value with k machines in a tenth of the facts keeps its label; the machines of
@@ -3635,7 +2725,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_vm" AS
 INSERT INTO "ds_cli_usage_sdk_label_1"
   SELECT _value, _value, 0 FROM "ds_cli_usage_sdk_label_1_vm" GROUP BY ALL HAVING count(*) >= $k;
 
--- [385] $k = 10, $level = 1
+-- [294] $k = 10, $level = 1
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -3650,7 +2740,7 @@ INSERT INTO "ds_cli_usage_sdk_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l1);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [386] $k = 10, $level = 2
+-- [295] $k = 10, $level = 2
 -- labels.sql: ladder_level
 -- Ladder level $level: the values still without a label climb together; a level label with k machines
 -- (counted over the values that climbed to it) is theirs.
@@ -3665,7 +2755,7 @@ INSERT INTO "ds_cli_usage_sdk_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l2);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [387] $level = 3
+-- [296] $level = 3
 -- labels.sql: other_level
 -- The last level, "Other", takes whatever is left; the rows it makes are judged later (cells.sql).
 CREATE OR REPLACE TEMP TABLE unresolved AS
@@ -3676,27 +2766,27 @@ INSERT INTO "ds_cli_usage_sdk_label_1"
   FROM unresolved u SEMI JOIN passing p USING (l3);
 DROP TABLE unresolved; DROP TABLE passing;
 
--- [388] no parameters
+-- [297] no parameters
 -- labels.sql: largest_combinations
 SELECT max(_combinations)::BIGINT AS n FROM "ds_cli_usage_sdk_label_1_values";
 
--- [389] no parameters
+-- [298] no parameters
 -- labels.sql: drop_work_tables
 DROP TABLE "ds_cli_usage_sdk_label_1_values"; DROP TABLE "ds_cli_usage_sdk_label_1_vm";
 
--- [390] no parameters
+-- [299] no parameters
 -- labels.sql: level_stats
 SELECT _level AS level, count(*)::BIGINT AS values, count(DISTINCT _label)::BIGINT AS labels
 FROM "ds_cli_usage_sdk_label_1" GROUP BY _level ORDER BY _level;
 
--- [391] no parameters
+-- [300] no parameters
 -- cells.sql: time_codes
 -- Every value of the time column gets a code in its order: batches are ranges of codes.
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_time_codes" AS
   SELECT (row_number() OVER (ORDER BY _value) - 1)::BIGINT AS _code, _value, _value::VARCHAR AS _text
   FROM (SELECT DISTINCT "Timestamp" AS _value FROM "ds_cli_usage_sdk_facts");
 
--- [392] $other = "Other"
+-- [301] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -3706,7 +2796,7 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_0" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_sdk_label_0" l JOIN "ds_cli_usage_sdk_label_0_codes" c ON c._text = l._label;
 
--- [393] $other = "Other"
+-- [302] $other = "Other"
 -- cells.sql: label_codes
 -- Every label of a dimension gets a code: 0 for "Other", 1... for the others in order. A label several
 -- values share (`_shared`) is where facts can meet in one pair.
@@ -3716,19 +2806,19 @@ CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1_codes" AS
 CREATE OR REPLACE TEMP TABLE "ds_cli_usage_sdk_label_1" AS
   SELECT l.*, c._code, count(*) OVER (PARTITION BY c._code) > 1 AS _shared FROM "ds_cli_usage_sdk_label_1" l JOIN "ds_cli_usage_sdk_label_1_codes" c ON c._text = l._label;
 
--- [394] no parameters
+-- [303] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_label_1_codes";
 
--- [395] no parameters
+-- [304] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_label_0_codes";
 
--- [396] no parameters
+-- [305] no parameters
 -- cells.sql: largest_code
 SELECT max(_code)::BIGINT AS n FROM "ds_cli_usage_sdk_time_codes";
 
--- [397] no parameters
+-- [306] no parameters
 -- cells.sql: cell_tables
 -- The packed record (which machine's events went into which row, by key), the rows, and the record with
 -- the row's key spelled out. TEMP  keeps the record out of the database file unless a revision
@@ -3739,11 +2829,11 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_sdk_assigned" AS
   SELECT r."Timestamp", r."OSFamily", r."SDKVersion", a.machine_id, a._events, a._stage::INTEGER AS _stage
   FROM "ds_cli_usage_sdk_assigned_packed" a JOIN "ds_cli_usage_sdk_rows" r USING (_key);
 
--- [398] no parameters
+-- [307] no parameters
 -- cells.sql: count_time_codes
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_time_codes";
 
--- [399] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
+-- [308] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair
@@ -3806,7 +2896,7 @@ counted2 AS MATERIALIZED (
   UNION ALL
   SELECT _key, machine_id, sum(_events)::BIGINT, max(_stage)::TINYINT FROM settled WHERE _key IN (SELECT _key FROM merged) GROUP BY ALL;
 
--- [400] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
+-- [309] $k = 10, $low_key = "0", $high_key = "7", $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $field_mask_time = "1", $field_mask_0 = "1", $field_mask_1 = "1", $cap = 500
 -- cells.sql: batch_rows
 -- The batch's rows from its pairs, found by their key range ($low_key .. $high_key: time takes the top
 -- bits and batches are inserted in order), each key's fields decoded back to text.
@@ -3819,7 +2909,7 @@ INSERT INTO "ds_cli_usage_sdk_rows"
   JOIN "ds_cli_usage_sdk_label_0_codes" d1 ON d1._code = ((r._key >> $shift_0) & $field_mask_0::BIGINT) /* OSFamily */
   JOIN "ds_cli_usage_sdk_label_1_codes" d2 ON d2._code = ((r._key >> $shift_1) & $field_mask_1::BIGINT) /* SDKVersion */;
 
--- [401] $dataset_0 = "cli-usage", $dataset_1 = "cli-usage-commands", $dataset_2 = "cli-usage-geography", $dataset_3 = "cli-usage-geography-os", $dataset_4 = "cli-usage-os", $dataset_5 = "cli-usage-runtime", $dataset_6 = "cli-usage-sdk"
+-- [310] $dataset_0 = "cli-usage", $dataset_1 = "cli-usage-commands", $dataset_2 = "cli-usage-geography", $dataset_3 = "cli-usage-geography-os", $dataset_4 = "cli-usage-os", $dataset_5 = "cli-usage-runtime", $dataset_6 = "cli-usage-sdk"
 -- family.sql: row_ids
 -- Every row of the family, with its integer id.
 CREATE OR REPLACE TEMP TABLE family_rows AS
@@ -3860,15 +2950,15 @@ SELECT 6 AS _n, _key::HUGEINT AS _key, $dataset_6 || ':' || json_array("Timestam
        _value AS value, _published AS published
   FROM "ds_cli_usage_sdk_rows");
 
--- [402] no parameters
+-- [311] no parameters
 -- family.sql: time_type
 SELECT typeof(_value) AS type FROM "ds_cli_usage_time_codes" LIMIT 1;
 
--- [403] no parameters
+-- [312] no parameters
 -- family.sql: days
 SELECT DISTINCT _day FROM family_rows ORDER BY _day;
 
--- [404] $from = "", $until = "￿"
+-- [313] $from = "", $until = "￿"
 -- family.sql: base_facts
 -- The batch's facts of the base table (the one holding every dimension of the family), by machine, day
 -- and the family's dimensions: the family's finest (machine, fact) pairs. Only the days of one batch
@@ -3880,13 +2970,13 @@ CREATE OR REPLACE TEMP TABLE family_base AS
   JOIN "ds_cli_usage_time_codes" t ON t._value = f."Timestamp"
   WHERE t._text >= $from AND t._text < $until AND true;
 
--- [405] no parameters
+-- [314] no parameters
 -- family.sql: base_combinations
 -- The distinct values of the base facts, without the machine: what each table's rows are looked up for.
 CREATE OR REPLACE TEMP TABLE family_combinations AS
   SELECT DISTINCT _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM family_base;
 
--- [406] $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128"
+-- [315] $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128"
 -- family.sql: place_rows
 -- Each value combination of table 0 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -3922,7 +3012,7 @@ CREATE OR REPLACE TEMP TABLE family_place_0 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 0 AND r._key = p._key;
 
--- [407] no parameters
+-- [316] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -3930,7 +3020,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_0 GROUP BY _time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion");
 
--- [408] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8"
+-- [317] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "14", $step2_mask = "8"
 -- family.sql: place_rows
 -- Each value combination of table 1 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -3954,7 +3044,7 @@ CREATE OR REPLACE TEMP TABLE family_place_1 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 1 AND r._key = p._key;
 
--- [409] no parameters
+-- [318] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -3962,7 +3052,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_1 GROUP BY _time, "Command", "OSFamily");
 
--- [410] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8"
+-- [319] $shift_time = 3, $shift_0 = 1, $shift_1 = 0, $step1_mask = "9", $step2_mask = "8"
 -- family.sql: place_rows
 -- Each value combination of table 2 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -3986,7 +3076,7 @@ CREATE OR REPLACE TEMP TABLE family_place_2 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 2 AND r._key = p._key;
 
--- [411] no parameters
+-- [320] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -3994,7 +3084,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_2 GROUP BY _time, "Command", "Geography");
 
--- [412] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- [321] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
 -- family.sql: place_rows
 -- Each value combination of table 3 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -4018,7 +3108,7 @@ CREATE OR REPLACE TEMP TABLE family_place_3 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 3 AND r._key = p._key;
 
--- [413] no parameters
+-- [322] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -4026,7 +3116,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_3 GROUP BY _time, "OSFamily", "Geography");
 
--- [414] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- [323] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
 -- family.sql: place_rows
 -- Each value combination of table 4 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -4050,7 +3140,7 @@ CREATE OR REPLACE TEMP TABLE family_place_4 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 4 AND r._key = p._key;
 
--- [415] no parameters
+-- [324] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -4058,7 +3148,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_4 GROUP BY _time, "OSFamily", "OSVersion");
 
--- [416] $shift_time = 1, $shift_0 = 0, $step1_mask = "2"
+-- [325] $shift_time = 1, $shift_0 = 0, $step1_mask = "2"
 -- family.sql: place_rows
 -- Each value combination of table 5 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -4079,7 +3169,7 @@ CREATE OR REPLACE TEMP TABLE family_place_5 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 5 AND r._key = p._key;
 
--- [417] no parameters
+-- [326] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -4087,7 +3177,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_5 GROUP BY _time, "RuntimeID");
 
--- [418] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
+-- [327] $shift_time = 2, $shift_0 = 1, $shift_1 = 0, $step1_mask = "5", $step2_mask = "4"
 -- family.sql: place_rows
 -- Each value combination of table 6 among the batch's facts with the row its facts ended in. A fact's
 -- row depends on its values only: its chain of keys is its labelled key (packed as the cell stage packs
@@ -4111,7 +3201,7 @@ CREATE OR REPLACE TEMP TABLE family_place_6 AS
   SELECT p.* EXCLUDE (_key), r._rid
   FROM placed p LEFT JOIN family_rows r ON r._n = 6 AND r._key = p._key;
 
--- [419] no parameters
+-- [328] no parameters
 -- family.sql: count_placed
 -- Every combination placed, each in one row: the combinations, those placed, and their placements (a
 -- combination in two rows counts twice there).
@@ -4119,7 +3209,7 @@ SELECT count(*)::BIGINT AS facts, count(*) FILTER (WHERE _placements > 0)::BIGIN
        coalesce(sum(_placements), 0)::BIGINT AS rows
   FROM (SELECT count(_rid) AS _placements FROM family_place_6 GROUP BY _time, "OSFamily", "SDKVersion");
 
--- [420] $from = "", $until = "￿"
+-- [329] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 1 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 1: zero when the tables count the same events. (Events,
@@ -4139,7 +3229,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "Command", "OSFamily")
   WHERE NOT (_in_base AND _in_table);
 
--- [421] $from = "", $until = "￿"
+-- [330] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 2 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 2: zero when the tables count the same events. (Events,
@@ -4159,7 +3249,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "Command", "Geography")
   WHERE NOT (_in_base AND _in_table);
 
--- [422] $from = "", $until = "￿"
+-- [331] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 3 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 3: zero when the tables count the same events. (Events,
@@ -4179,7 +3269,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "OSFamily", "Geography")
   WHERE NOT (_in_base AND _in_table);
 
--- [423] $from = "", $until = "￿"
+-- [332] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 4 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 4: zero when the tables count the same events. (Events,
@@ -4199,7 +3289,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "OSFamily", "OSVersion")
   WHERE NOT (_in_base AND _in_table);
 
--- [424] $from = "", $until = "￿"
+-- [333] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 5 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 5: zero when the tables count the same events. (Events,
@@ -4219,7 +3309,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "RuntimeID")
   WHERE NOT (_in_base AND _in_table);
 
--- [425] $from = "", $until = "￿"
+-- [334] $from = "", $until = "￿"
 -- family.sql: unmatched_facts
 -- The facts of table 6 that are not the projection of a base fact onto its dimensions, and the
 -- projections that are not facts of table 6: zero when the tables count the same events. (Events,
@@ -4239,7 +3329,7 @@ SELECT count(*)::BIGINT AS n
     GROUP BY machine_id, _time, "OSFamily", "SDKVersion")
   WHERE NOT (_in_base AND _in_table);
 
--- [426] no parameters
+-- [335] no parameters
 -- family.sql: pairs
 -- Every (machine, fact) pair of the batch with its row in each table (`_r1` ...); pairs of one machine
 -- with the same rows in every table (the same signature) are one. Pairs with the same signature form
@@ -4261,7 +3351,7 @@ CREATE OR REPLACE TEMP TABLE family_pairs AS
     SELECT DISTINCT b._time::VARCHAR AS _day, b.machine_id, s._r1, s._r2, s._r3, s._r4, s._r5, s._r6, s._r7
     FROM family_base b JOIN signed s USING (_time, "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion"));
 
--- [427] no parameters
+-- [336] no parameters
 -- family.sql: signatures
 -- The batch's inner cells: each day's signatures (the rows of a pair in every table, also as a list)
 -- with their number and their machines (a pair is one machine's, once per signature).
@@ -4270,7 +3360,7 @@ CREATE OR REPLACE TEMP TABLE family_cells AS
     SELECT _day, _idx, any_value(_r1) AS _r1, any_value(_r2) AS _r2, any_value(_r3) AS _r3, any_value(_r4) AS _r4, any_value(_r5) AS _r5, any_value(_r6) AS _r6, any_value(_r7) AS _r7, count(*)::BIGINT AS _machines
     FROM family_pairs GROUP BY _day, _idx);
 
--- [428] $from = "", $until = "￿"
+-- [337] $from = "", $until = "￿"
 -- family.sql: vectors
 -- Each row of the batch's days as the sorted list of the inner cells it sums, ordered by day so that
 -- one day's slice is read without a scan of the others.
@@ -4284,7 +3374,7 @@ CREATE OR REPLACE TEMP TABLE family_vectors AS
   WHERE r._day >= $from AND r._day < $until
   ORDER BY r._day, r._rid;
 
--- [429] $k = 10
+-- [338] $k = 10
 -- family.sql: small_pairs
 -- The pairs of the inner cells under $k machines: an intersection can be under k only when each of its
 -- cells is (protected_intersection), so these are the only pairs its machines are counted from, and
@@ -4293,11 +3383,11 @@ CREATE OR REPLACE TEMP TABLE family_small_pairs AS
   SELECT p.* FROM family_pairs p
   JOIN (SELECT _day, _idx FROM family_cells WHERE _machines < $k) c USING (_day, _idx);
 
--- [430] no parameters
+-- [339] no parameters
 -- family.sql: drop_family
 DROP TABLE family_pairs;
 
--- [431] $k = 10
+-- [340] $k = 10
 -- family.sql: protected
 -- Every figure under k a difference could aim at, by day: each inner cell and each pairwise
 -- intersection of rows of two tables. Figures are named by the rows they intersect, never by a count.
@@ -4791,97 +3881,97 @@ SELECT * FROM (
   GROUP BY f._a, f._b))
   ORDER BY _day;
 
--- [432] $day = "2026-07-01"
+-- [341] $day = "2026-07-01"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [433] $day = "2026-07-01"
+-- [342] $day = "2026-07-01"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
 
--- [434] $day = "2026-07-15"
+-- [343] $day = "2026-07-15"
 -- family.sql: day_vectors
 SELECT _rid, id, value, published, cells FROM family_vectors WHERE _day = $day ORDER BY _rid;
 
--- [435] $day = "2026-07-15"
+-- [344] $day = "2026-07-15"
 -- family.sql: day_protected
 SELECT kind, figure_rows, cells FROM family_protected WHERE _day = $day;
 
--- [436] no parameters
+-- [345] no parameters
 -- family.sql: drop_family
 DROP TABLE family_place_0; DROP TABLE family_place_1; DROP TABLE family_place_2; DROP TABLE family_place_3; DROP TABLE family_place_4; DROP TABLE family_place_5; DROP TABLE family_place_6; DROP TABLE family_base; DROP TABLE family_combinations; DROP TABLE family_small_pairs; DROP TABLE family_cells; DROP TABLE family_vectors; DROP TABLE family_protected;
 
--- [437] no parameters
+-- [346] no parameters
 -- family.sql: drop_family
 DROP TABLE family_rows;
 
--- [438] no parameters
+-- [347] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [439] no parameters
+-- [348] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [440] no parameters
+-- [349] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [441] no parameters
+-- [350] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_commands_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "OSFamily")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [442] no parameters
+-- [351] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [443] no parameters
+-- [352] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_geography_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "Command", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [444] no parameters
+-- [353] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [445] no parameters
+-- [354] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_geography_os_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "Geography")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [446] no parameters
+-- [355] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [447] no parameters
+-- [356] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_os_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "OSVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [448] no parameters
+-- [357] no parameters
 -- linked.sql: secondary_keys
 -- The row keys of one dataset to suppress against differencing, appended after this statement.
 CREATE OR REPLACE TEMP TABLE linked_secondary (row_key VARCHAR);
 
--- [449] no parameters
+-- [358] no parameters
 -- linked.sql: suppress_secondary
 UPDATE "ds_cli_usage_sdk_rows" SET _published = false, _secondary = true
 WHERE json_array("Timestamp", "OSFamily", "SDKVersion")::VARCHAR IN (SELECT row_key FROM linked_secondary);
 DROP TABLE linked_secondary;
 
--- [450] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [359] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -4890,11 +3980,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [451] no parameters
+-- [360] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_rows" WHERE _published;
 
--- [452] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [361] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -4902,7 +3992,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [453] $k = 10, $limit = 20, $cap = 500
+-- [362] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -4915,16 +4005,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [454] $limit = 20
+-- [363] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [455] no parameters
+-- [364] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_assigned_packed")::BIGINT AS assigned;
 
--- [456] $limit = 20
+-- [365] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -4945,11 +4035,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [457] no parameters
+-- [366] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [458] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [367] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID", CAST("OSVersion" AS VARCHAR) AS "OSVersion", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -4958,22 +4048,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography", "OSFamily", "RuntimeID", "OSVersion", "SDKVersion" FROM "ds_cli_usage_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC, "OSFamily" ASC, "RuntimeID" ASC, "OSVersion" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [459] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
+-- [368] $path = "<work>/build/out/cli-usage-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR', 'RuntimeID': 'VARCHAR', 'OSVersion': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [460] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
+-- [369] $path = "<work>/build/out/cli-usage-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [461] no parameters
+-- [370] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [462] no parameters
+-- [371] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -4982,11 +4072,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [463] no parameters
+-- [372] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [464] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [373] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_facts")::BIGINT AS events,
@@ -5006,7 +4096,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_rows";
 
--- [465] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [374] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5015,11 +4105,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [466] no parameters
+-- [375] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_rows" WHERE _published;
 
--- [467] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [376] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5027,7 +4117,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [468] $k = 10, $limit = 20, $cap = 500
+-- [377] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5040,16 +4130,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [469] $limit = 20
+-- [378] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "OSFamily", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [470] no parameters
+-- [379] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_commands_assigned_packed")::BIGINT AS assigned;
 
--- [471] $limit = 20
+-- [380] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5070,11 +4160,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [472] no parameters
+-- [381] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [473] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [382] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5083,22 +4173,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "OSFamily" FROM "ds_cli_usage_commands_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "OSFamily" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [474] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
+-- [383] $path = "<work>/build/companions/cli-usage-commands-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [475] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
+-- [384] $path = "<work>/build/companions/cli-usage-commands-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [476] no parameters
+-- [385] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [477] no parameters
+-- [386] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5107,11 +4197,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [478] no parameters
+-- [387] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [479] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [388] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_commands_facts")::BIGINT AS events,
@@ -5131,7 +4221,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_commands_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_commands_rows";
 
--- [480] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [389] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5140,11 +4230,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [481] no parameters
+-- [390] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_rows" WHERE _published;
 
--- [482] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [391] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5152,7 +4242,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [483] $k = 10, $limit = 20, $cap = 500
+-- [392] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5165,16 +4255,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [484] $limit = 20
+-- [393] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "Command", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [485] no parameters
+-- [394] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_assigned_packed")::BIGINT AS assigned;
 
--- [486] $limit = 20
+-- [395] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5195,11 +4285,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [487] no parameters
+-- [396] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [488] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [397] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Command" AS VARCHAR) AS "Command", CAST("Geography" AS VARCHAR) AS "Geography": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5208,22 +4298,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Command", "Geography" FROM "ds_cli_usage_geography_rows" WHERE _published) ORDER BY "Timestamp" ASC, "Command" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [489] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
+-- [398] $path = "<work>/build/companions/cli-usage-geography-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Command': 'VARCHAR', 'Geography': 'VARCHAR'});
 
--- [490] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
+-- [399] $path = "<work>/build/companions/cli-usage-geography-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [491] no parameters
+-- [400] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [492] no parameters
+-- [401] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5232,11 +4322,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [493] no parameters
+-- [402] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [494] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [403] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_facts")::BIGINT AS events,
@@ -5256,7 +4346,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_rows";
 
--- [495] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [404] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5265,11 +4355,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [496] no parameters
+-- [405] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_rows" WHERE _published;
 
--- [497] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [406] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5277,7 +4367,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [498] $k = 10, $limit = 20, $cap = 500
+-- [407] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5290,16 +4380,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [499] $limit = 20
+-- [408] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "Geography", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [500] no parameters
+-- [409] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_geography_os_assigned_packed")::BIGINT AS assigned;
 
--- [501] $limit = 20
+-- [410] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5320,11 +4410,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [502] no parameters
+-- [411] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [503] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [412] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("Geography" AS VARCHAR) AS "Geography", CAST("OSFamily" AS VARCHAR) AS "OSFamily": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5333,22 +4423,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "Geography", "OSFamily" FROM "ds_cli_usage_geography_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "Geography" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [504] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
+-- [413] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'Geography': 'VARCHAR', 'OSFamily': 'VARCHAR'});
 
--- [505] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
+-- [414] $path = "<work>/build/companions/cli-usage-geography-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [506] no parameters
+-- [415] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [507] no parameters
+-- [416] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5357,11 +4447,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [508] no parameters
+-- [417] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [509] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [418] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_geography_os_facts")::BIGINT AS events,
@@ -5381,7 +4471,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_geography_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_geography_os_rows";
 
--- [510] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [419] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5390,11 +4480,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [511] no parameters
+-- [420] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_rows" WHERE _published;
 
--- [512] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [421] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5402,7 +4492,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [513] $k = 10, $limit = 20, $cap = 500
+-- [422] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5415,16 +4505,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [514] $limit = 20
+-- [423] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "OSVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [515] no parameters
+-- [424] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_os_assigned_packed")::BIGINT AS assigned;
 
--- [516] $limit = 20
+-- [425] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5445,11 +4535,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [517] no parameters
+-- [426] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [518] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [427] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("OSVersion" AS VARCHAR) AS "OSVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5458,22 +4548,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "OSVersion" FROM "ds_cli_usage_os_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "OSVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [519] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
+-- [428] $path = "<work>/build/companions/cli-usage-os-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'OSVersion': 'VARCHAR'});
 
--- [520] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
+-- [429] $path = "<work>/build/companions/cli-usage-os-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [521] no parameters
+-- [430] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [522] no parameters
+-- [431] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5482,11 +4572,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [523] no parameters
+-- [432] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [524] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [433] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_os_facts")::BIGINT AS events,
@@ -5506,7 +4596,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_os_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_os_rows";
 
--- [525] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [434] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5515,11 +4605,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [526] no parameters
+-- [435] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_rows" WHERE _published;
 
--- [527] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [436] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5527,7 +4617,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'RuntimeID': 'VARCHAR'});
 
--- [528] $k = 10, $limit = 20, $cap = 500
+-- [437] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5540,16 +4630,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [529] $limit = 20
+-- [438] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "RuntimeID", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [530] no parameters
+-- [439] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_runtime_assigned_packed")::BIGINT AS assigned;
 
--- [531] $limit = 20
+-- [440] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5570,11 +4660,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [532] no parameters
+-- [441] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [533] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [442] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("RuntimeID" AS VARCHAR) AS "RuntimeID": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5583,22 +4673,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "RuntimeID" FROM "ds_cli_usage_runtime_rows" WHERE _published) ORDER BY "Timestamp" ASC, "RuntimeID" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [534] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
+-- [443] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'RuntimeID': 'VARCHAR'});
 
--- [535] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
+-- [444] $path = "<work>/build/companions/cli-usage-runtime-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [536] no parameters
+-- [445] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [537] no parameters
+-- [446] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5607,11 +4697,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [538] no parameters
+-- [447] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [539] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [448] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_runtime_facts")::BIGINT AS events,
@@ -5631,7 +4721,7 @@ SELECT
   (SELECT max(removed) FROM (SELECT sum(_events - least(_events, $cap::BIGINT)) AS removed FROM "ds_cli_usage_runtime_assigned_packed" GROUP BY machine_id))::BIGINT AS largest_removed
 FROM "ds_cli_usage_runtime_rows";
 
--- [540] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [449] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- tsv.sql: copy_tsv
 -- The rows sorted so that a rerun over the same archive writes the same bytes. COPY's options are
 -- literals: DuckDB takes no parameters there.
@@ -5640,11 +4730,11 @@ COPY (SELECT * FROM (-- tsv.sql: published_rows
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT csv, DELIMITER E'\t', HEADER true, QUOTE '', ESCAPE '', NULLSTR '');
 
--- [541] no parameters
+-- [450] no parameters
 -- tsv.sql: count_published
 SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_rows" WHERE _published;
 
--- [542] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [451] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- check.sql: load_file
 -- The file as published: every column text, nothing inferred. The column list is part of the read's
 -- options, which take no parameters.
@@ -5652,7 +4742,7 @@ CREATE OR REPLACE TEMP TABLE check_file AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'VARCHAR', 'Occurrences': 'VARCHAR', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [543] $k = 10, $limit = 20, $cap = 500
+-- [452] $k = 10, $limit = 20, $cap = 500
 -- check.sql: rows_against_record
 -- Every file row must exist in the record, rest on k machines and carry the value the record gives.
 -- Counted on the packed key first (integers), then spelled out: a key spelled twice would give a file
@@ -5665,16 +4755,16 @@ LEFT JOIN (
 WHERE r._machines IS NULL OR r._machines < $k OR r._value::VARCHAR <> f."Occurrences"
 LIMIT $limit;
 
--- [544] $limit = 20
+-- [453] $limit = 20
 -- check.sql: duplicate_keys
 SELECT "Timestamp", "OSFamily", "SDKVersion", count(*) AS copies FROM check_file GROUP BY ALL HAVING count(*) > 1 LIMIT $limit;
 
--- [545] no parameters
+-- [454] no parameters
 -- check.sql: partition_totals
 -- Every fact ended in exactly one row: nothing counted twice, nothing lost.
 SELECT (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS facts, (SELECT sum(_events) FROM "ds_cli_usage_sdk_assigned_packed")::BIGINT AS assigned;
 
--- [546] $limit = 20
+-- [455] $limit = 20
 -- check.sql: identifier_leaks
 -- The published cells are few: each is looked up among the identifiers, not the other way round.
 -- Machines are held by the hash of their id: a cell whose hash is a machine's is that id. A value some
@@ -5695,11 +4785,11 @@ WHERE cell NOT IN (SELECT "command" FROM events WHERE "command" IN (SELECT cell 
   AND cell NOT IN (SELECT "product_version" FROM events WHERE "product_version" IN (SELECT cell FROM identifiers))
 LIMIT $limit;
 
--- [547] no parameters
+-- [456] no parameters
 -- check.sql: drop_file
 DROP TABLE check_file;
 
--- [548] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [457] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: copy_parquet
 -- One fixed schema per dataset (CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIGINT) AS "Occurrences", CAST("OSFamily" AS VARCHAR) AS "OSFamily", CAST("SDKVersion" AS VARCHAR) AS "SDKVersion": every column cast to its declared type), zstd, fixed row
 -- groups; sorted like the TSV so that a rerun writes the same bytes.
@@ -5708,22 +4798,22 @@ COPY (SELECT CAST("Timestamp" AS DATE) AS "Timestamp", CAST("Occurrences" AS BIG
 SELECT "Timestamp", _value AS "Occurrences", "OSFamily", "SDKVersion" FROM "ds_cli_usage_sdk_rows" WHERE _published) ORDER BY "Timestamp" ASC, "OSFamily" ASC, "SDKVersion" ASC) TO $path
   (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880);
 
--- [549] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
+-- [458] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.tsv"
 -- formats.sql: load_tsv_typed
 -- The canonical TSV read back with the same types as the copies.
 CREATE OR REPLACE TEMP TABLE copy_check_tsv AS
   SELECT * FROM read_csv($path, delim = E'\t', header = true, quote = '', escape = '',
                          auto_detect = false, columns = {'Timestamp': 'DATE', 'Occurrences': 'BIGINT', 'OSFamily': 'VARCHAR', 'SDKVersion': 'VARCHAR'});
 
--- [550] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
+-- [459] $path = "<work>/build/companions/cli-usage-sdk-2026-q3.parquet"
 -- formats.sql: load_parquet
 CREATE OR REPLACE TEMP TABLE copy_check_copy AS SELECT * FROM read_parquet($path);
 
--- [551] no parameters
+-- [460] no parameters
 -- formats.sql: parquet_schema
 SELECT column_name, column_type FROM (DESCRIBE copy_check_copy);
 
--- [552] no parameters
+-- [461] no parameters
 -- formats.sql: compare_copy
 -- Same count, and no row of either side missing from the other (duplicates counted).
 SELECT
@@ -5732,11 +4822,11 @@ SELECT
   (SELECT count(*) FROM (SELECT * FROM copy_check_tsv EXCEPT ALL SELECT * FROM copy_check_copy))::BIGINT AS only_tsv,
   (SELECT count(*) FROM (SELECT * FROM copy_check_copy EXCEPT ALL SELECT * FROM copy_check_tsv))::BIGINT AS only_copy;
 
--- [553] no parameters
+-- [462] no parameters
 -- formats.sql: drop_check
 DROP TABLE IF EXISTS copy_check_tsv; DROP TABLE IF EXISTS copy_check_copy;
 
--- [554] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
+-- [463] $counts_events = true, $cap = 500, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2
 -- protect.sql: protection_stats
 SELECT
   (SELECT sum(_events) FROM "ds_cli_usage_sdk_facts")::BIGINT AS events,

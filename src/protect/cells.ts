@@ -128,10 +128,10 @@ export function labelRowsIdentifyFacts(
   return factColumns.every((column) => pinned.has(column));
 }
 
-/** Batches of time codes, in order: `[first, last]` inclusive. */
-export async function timeBatches(duck: Duck, layout: KeyLayout): Promise<Array<[number, number]>> {
+/** Batches of `perBatch` time codes, in order: `[first, last]` inclusive. */
+export async function timeBatches(duck: Duck, layout: KeyLayout, perBatch: number): Promise<Array<[number, number]>> {
   const [row] = await duck.all<{ n: string }>(sql('count_time_codes', { time_codes: id(layout.timeCodes) }));
-  return batchRanges(Number(row?.n ?? 0));
+  return batchRanges(Number(row?.n ?? 0), perBatch);
 }
 
 /** A key field's name in parameters (`$shift_time`, `$shift_0`) and comments. */
@@ -367,6 +367,7 @@ export async function remainderOrder(
   layout: KeyLayout,
   k: number,
   cap: number,
+  perBatch: number,
 ): Promise<RemainderChoice[]> {
   const listed = dataset.remainderByData ?? [];
   const all = [layout.time, ...layout.dimensions].reduce((bits, field) => bits | fieldBits(field), 0n);
@@ -390,7 +391,7 @@ export async function remainderOrder(
   });
   // Summed over the batches of the cell stage: the figures are per row, and rows are per time value.
   const kept = new Map(listed.map((column) => [column, 0]));
-  for (const [first, last] of await timeBatches(duck, layout)) {
+  for (const [first, last] of await timeBatches(duck, layout, perBatch)) {
     const rows = await duck.all<{ _dimension: string; _kept: string }>(text, {
       ...params,
       first_code: first,

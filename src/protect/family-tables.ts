@@ -4,7 +4,7 @@
 // only), checks that every table counts exactly the facts of the base, then protects the family day by
 // day and withholds the rows each day's elimination picks. The statements are in family.sql.
 
-import { batchRanges } from '../core/batches.js';
+import { batchRanges, DEFAULT_VALUES_PER_BATCH } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import type { Logger } from '../core/log.js';
 import { type Duck, quotedIdentifier as id, quotedString, type SqlParams } from '../engine/duck.js';
@@ -24,6 +24,15 @@ export interface FamilyProtection {
   /** The largest day's problem: rows of the family and its inner cells. */
   largestDay: { day: string; rows: number; innerCells: number; primaries: number };
   secondary: number;
+}
+
+export interface FamilyOptions {
+  /** The solver's workers at most (the run's --threads; default the machine's cores). */
+  threads?: number;
+  /** What the days solved at once may hold (the run's memory limit; default no bound). */
+  memoryBytes?: number;
+  /** Days per batch of the family's statements (valuesPerBatch in core/batches.ts; default a week). */
+  perBatch?: number;
 }
 
 const dimensionsOf = (result: ProtectedDataset) => result.dataset.dimensions.map((dimension) => dimension.column);
@@ -85,11 +94,7 @@ export async function protectFamily(
   group: readonly ProtectedDataset[],
   population: string,
   logger: Logger,
-  /**
-   * `threads`: the solver's workers at most (the run's --threads; default the machine's cores);
-   * `memoryBytes`: what the days solved at once may hold (the run's memory limit; default no bound).
-   */
-  options: { threads?: number; memoryBytes?: number } = {},
+  options: FamilyOptions = {},
 ): Promise<FamilyProtection> {
   const base = familyBase(group);
   const names = Object.fromEntries(group.map((result, n) => [`dataset_${n}`, result.dataset.name]));
@@ -199,25 +204,28 @@ export async function protectFamily(
   let largestDay = { day: '', rows: 0, innerCells: 0, primaries: 0 };
   const solver = createFamilySolver(options);
   /** The days handed to the solver, in order; a rejection is handled when its day is awaited. */
-  let solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
+  const solving: Array<{ day: string; result: Promise<FamilyDayResult> }> = [];
   let waited = 0; // seconds the main thread waited for the solver: the elimination's share of the step
-  const collect = async () => {
+  /** Awaits the oldest days handed out, in day order, until at most `pending` are still out. */
+  const collect = async (pending = 0) => {
     const started = performance.now();
-    for (const { day, result } of solving) {
+    while (solving.length > pending) {
+      const { day, result } = solving.shift()!;
       const solved = await result;
       secondary.push(...solved.secondary);
       if (solved.rows * solved.innerCells > largestDay.rows * largestDay.innerCells) {
         largestDay = { day, rows: solved.rows, innerCells: solved.innerCells, primaries: solved.primaries };
       }
     }
-    solving = [];
     waited += (performance.now() - started) / 1000;
   };
   try {
-    // A week at a time: the facts' chains of a whole 10M quarter do not fit in the default memory limit.
-    // The batches cover every day, rows or not, so a fact in no row is still found by the count. The
-    // solver works on one week's days while DuckDB builds the next; only two weeks are held at once.
-    const ranges: Array<[number, number]> = days.length > 0 ? batchRanges(days.length) : [[0, -1]];
+    // A batch of days at a time (a week of the 10M quarter): the facts' chains of a whole 10M quarter do
+    // not fit in the default memory limit. The batches cover every day, rows or not, so a fact in no row
+    // is still found by the count. The solver works on the days handed out while DuckDB builds the next
+    // batch; at most a week of days (or one batch, if larger) is out at once, so the main thread holds
+    // that and the batch being read, and batches of one day still keep every worker busy.
+    const ranges: Array<[number, number]> = days.length > 0 ? batchRanges(days.length, options.perBatch) : [[0, -1]];
     for (const [position, [first, last]] of ranges.entries()) {
       const next = ranges[position + 1];
       const batch = {
@@ -242,12 +250,12 @@ export async function protectFamily(
             .join(' '),
         }),
       );
-      await collect();
-      solving = problems.map(({ day, problem }) => {
+      await collect(Math.max(0, DEFAULT_VALUES_PER_BATCH - problems.length));
+      for (const { day, problem } of problems) {
         const result = solver.solve(problem);
         result.catch(() => {}); // awaited in collect(), in day order
-        return { day, result };
-      });
+        solving.push({ day, result });
+      }
     }
     await collect();
   } finally {

@@ -17,7 +17,7 @@ import { sqlTemplates } from '../engine/sql.js';
 import { groupByPopulation, populationOf } from '../query/population.js';
 import { findDerivableCells } from './exact/disclosure-audit.js';
 import { type SuppressionCell, secondarySuppression } from './exact/gauss-suppression.js';
-import { protectFamily } from './family-tables.js';
+import { type FamilyOptions, protectFamily } from './family-tables.js';
 import type { ProtectedDataset } from './protect.js';
 import { rowKeySql, withholdSecondary } from './withhold.js';
 
@@ -52,7 +52,7 @@ export async function protectLinkedRows(
   duck: Duck,
   group: readonly ProtectedDataset[],
   logger: Logger,
-  options: { threads?: number; memoryBytes?: number } = {},
+  options: FamilyOptions = {},
 ): Promise<LinkedProtection> {
   if (group[0]!.dataset.measure.count === 'events') {
     const family = await protectFamily(duck, group, populationOf(group[0]!.dataset)!, logger, options);

@@ -3,6 +3,7 @@
 // secondary suppression for datasets that count the same machines many times. The statistics' statement
 // is in protect.sql.
 import type { DatasetRun } from '../config.js';
+import { DEFAULT_VALUES_PER_BATCH } from '../core/batches.js';
 import type { Logger } from '../core/log.js';
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { sqlTemplates } from '../engine/sql.js';
@@ -38,6 +39,8 @@ export interface ProtectionOptions {
   keepTables?: boolean;
   /** Row keys up to this many bits travel as BIGINT, longer ones as HUGEINT (default 63; tests set 0). */
   narrowKeyBits?: number;
+  /** Days per batch of the cell stage (valuesPerBatch in core/batches.ts; default a week). */
+  perBatch?: number;
 }
 
 export interface ProtectedDataset {
@@ -68,17 +71,18 @@ export async function protectDataset(
   logger: Logger,
 ): Promise<ProtectedDataset> {
   const { k, cap } = run;
+  const perBatch = options.perBatch ?? DEFAULT_VALUES_PER_BATCH;
   let dataset = run.dataset;
   const dailyBound = await boundDailyContribution(duck, run, facts);
   const tables = datasetTables(dataset.name);
   const labels = await chooseLabels(duck, dataset, facts.table, tables, k);
   const layout = await createKeyLayout(duck, dataset, facts.table, labels, tables, options.narrowKeyBits);
   const order = dataset.remainderByData
-    ? await remainderOrder(duck, dataset, facts.table, labels, layout, k, cap)
+    ? await remainderOrder(duck, dataset, facts.table, labels, layout, k, cap, perBatch)
     : null;
   if (order) dataset = { ...dataset, remainder: oneAtATimeSteps(order) };
   await createCellTables(duck, dataset, tables, layout, options.keepTables);
-  const batches = await timeBatches(duck, layout);
+  const batches = await timeBatches(duck, layout, perBatch);
   const identified = labelRowsIdentifyFacts(dataset, facts.columns, labels);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts.table, labels, layout, tables, batch, k, cap, identified);

@@ -3,7 +3,7 @@
 // will be published. It checks the query's contract: the columns the dataset declares, a time on
 // every row. The statements are in facts.sql; this module renders the per-column lists.
 
-import { batchRanges } from '../core/batches.js';
+import { batchRanges, DEFAULT_VALUES_PER_BATCH } from '../core/batches.js';
 import { PublisherError } from '../core/errors.js';
 import { formatQuarter, quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
@@ -44,6 +44,8 @@ export async function queryFacts(
   dataset: DatasetDefinition,
   quarter: Quarter,
   keep = false,
+  /** Days per batch of the facts' queries (valuesPerBatch in core/batches.ts). */
+  perBatch = DEFAULT_VALUES_PER_BATCH,
 ): Promise<QueryFacts> {
   const tables = datasetTables(dataset.name);
   const facts = id(tables.facts);
@@ -68,7 +70,7 @@ export async function queryFacts(
     await duck.run(sql('create_facts', { ...fill, temporary: keep ? '' : 'TEMP ' }));
     const time = id(dataset.timeColumn);
     const timeType = columns.find((column) => column.column_name === dataset.timeColumn)!.column_type;
-    for (const batch of await timeBatches(duck, view, time, timeType, quarter)) {
+    for (const batch of await timeBatches(duck, view, time, timeType, quarter, perBatch)) {
       await duck.run(sql(batch.statement, { ...fill, time, ...batch.fills }), batch.params);
     }
     const [untimed] = await duck.all<{ n: string }>(sql('count_untimed', { facts, time }));
@@ -166,13 +168,14 @@ async function timeBatches(
   time: string,
   type: string,
   quarter: Quarter,
+  perBatch: number,
 ): Promise<TimeBatch[]> {
   if (type === 'DATE') {
     const days = quarterDays(quarter);
     // Literals, not parameters: a bound day made the batches slower (facts.sql says by how much).
     const day = (index: number) => `DATE ${quotedString(days[index]!)}`;
     return [
-      ...batchRanges(days.length).map(([first, last]) => ({
+      ...batchRanges(days.length, perBatch).map(([first, last]) => ({
         statement: 'insert_facts_days' as const,
         fills: { first_day: day(first), last_day: day(last) },
       })),
@@ -184,7 +187,7 @@ async function timeBatches(
   }
   const values = await duck.all<{ text: string; type: string }>(sql('time_values', { view, time }));
   return [
-    ...batchRanges(values.length).map(([first, last]) => ({
+    ...batchRanges(values.length, perBatch).map(([first, last]) => ({
       statement: 'insert_facts_values' as const,
       // Every value of one column has the column's type.
       fills: { time_type: values[first]!.type },

@@ -197,8 +197,8 @@ function shardsSource(
       await createReleaseTable(duck, quarter);
       return { ...events, excludedNonProductionMachines: Number(machines?.n ?? 0) };
     },
-    facts: async (duck, dataset) => {
-      if (!isDaily(dataset)) return queryFacts(duck, dataset, quarter, settings.revise);
+    facts: async (duck, dataset, perBatch) => {
+      if (!isDaily(dataset)) return queryFacts(duck, dataset, quarter, settings.revise, perBatch);
       const table = datasetTables(dataset.name).facts;
       const columns = await duck.all<{ column_name: string }>(`DESCRIBE ${id(table)}`);
       return { table, columns: columns.map((column) => column.column_name).filter((name) => name !== '_events') };

@@ -109,17 +109,20 @@ export function parseTsv(tsv: string): Array<Record<string, string>> {
 export async function queryAndProtect(
   duck: Duck,
   dataset: DatasetDefinition,
-  parameters: { k: number; cap: number; narrowKeyBits?: number },
+  parameters: { k: number; cap: number; narrowKeyBits?: number; perBatch?: number },
   logger: Logger,
   quarter = Q3,
 ): Promise<ProtectedDataset> {
-  const facts = await queryFacts(duck, dataset, quarter);
+  const facts = await queryFacts(duck, dataset, quarter, false, parameters.perBatch);
   const run = { dataset, quarter, k: parameters.k, cap: parameters.cap };
   return protectDataset(
     duck,
     run,
     facts,
-    parameters.narrowKeyBits === undefined ? {} : { narrowKeyBits: parameters.narrowKeyBits },
+    {
+      ...(parameters.narrowKeyBits === undefined ? {} : { narrowKeyBits: parameters.narrowKeyBits }),
+      ...(parameters.perBatch === undefined ? {} : { perBatch: parameters.perBatch }),
+    },
     logger,
   );
 }

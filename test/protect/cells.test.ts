@@ -55,7 +55,7 @@ describe('the cell stage', () => {
     labels = await chooseLabels(duck, dataset, 'facts', tables, K);
     layout = await createKeyLayout(duck, dataset, 'facts', labels, tables);
     await createCellTables(duck, dataset, tables, layout);
-    for (const batch of await timeBatches(duck, layout)) {
+    for (const batch of await timeBatches(duck, layout, 7)) {
       await buildBatch(duck, dataset, 'facts', labels, layout, tables, batch, K, 100);
     }
   });
