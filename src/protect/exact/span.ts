@@ -318,18 +318,16 @@ export class EchelonBasis {
           const before = w[index] as number;
           const after = before - factor * (values[n] as number);
           w[index] = after;
-          if (before === 0) {
-            if (after !== 0) {
-              const at = index >>> 5;
-              nonzero[at] = (nonzero[at] as number) | (1 << (index & 31));
-              if (seen[index] === 0) {
-                seen[index] = 1;
-                touched.push(index);
-              }
+          if (before === 0 && after !== 0) {
+            const at = index >>> 5;
+            nonzero[at] = (nonzero[at] as number) | (1 << (index & 31));
+            if (seen[index] === 0) {
+              seen[index] = 1;
+              touched.push(index);
             }
-          } else if (Math.abs(after) > FAST_LIMIT) {
-            exact = false;
           }
+          // A fill-in as much as a changed entry: a packed row holds its entries in 32 bits.
+          if (Math.abs(after) > FAST_LIMIT) exact = false;
         }
         if (!exact) {
           break scan;

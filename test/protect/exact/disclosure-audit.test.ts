@@ -157,6 +157,24 @@ describe('EchelonBasis (fraction-free, sparse)', () => {
     );
   });
 
+  it('a fill-in past 2^26 leaves the fast path: (2, 2^25) then (2^25, 0) give the row e1, not a wrapped 32-bit entry', () => {
+    // Found by the property above (seed 777047008): eliminating e0 from (2^25, 0) with the row (1, 2^24)
+    // fills column 1 with -2^49, which a packed row's 32-bit entry wrapped to 0, leaving a row without
+    // its pivot; the reduction must redo itself on BigInt.
+    const basis = new EchelonBasis();
+    expect(
+      basis.insert(
+        new Map([
+          [0, 2n],
+          [1, 2n ** 25n],
+        ]),
+      ),
+    ).toBe(true);
+    expect(basis.insert(new Map([[0, 2n ** 25n]]))).toBe(true);
+    expect([...basis.row(1)!]).toEqual([[1, 1n]]);
+    expect(basis.contains(new Map([[1, -(2n ** 26n) - 1n]]))).toBe(true);
+  });
+
   it('needs a non-unit pivot: 2·e0 + e1 and e0 − e1 span e0 and e1 over the rationals', () => {
     const basis = new EchelonBasis();
     basis.insert(
