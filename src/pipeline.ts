@@ -139,7 +139,7 @@ function archiveSource(
 ): FactsSource {
   return {
     inputs: files.map(inputOf),
-    daysWithData: new Set(files.map((file) => file.day)).size,
+    daysWithData: daysWithData(files),
     load: (duck) => loadEvents(duck, files, quarter, ingestOptionsOf(settings, progress), logger),
     facts: (duck, dataset, perBatch) => queryFacts(duck, dataset, quarter, settings.revise, perBatch),
   };
@@ -272,7 +272,7 @@ export async function buildShardFacts<T>(
   try {
     const events = await loadEvents(duck, files, quarter, ingestOptionsOf(settings, NO_PROGRESS, false), logger);
     await lockDown(duck, [exportDir]);
-    const perBatch = valuesPerBatch(events.accepted, new Set(files.map((file) => file.day)).size);
+    const perBatch = valuesPerBatch(events.accepted, daysWithData(files));
     const facts = new Map<DatasetDefinition, QueryFacts>();
     for (const dataset of datasets) facts.set(dataset, await queryFacts(duck, dataset, quarter, false, perBatch));
     return await exchange(duck, events, facts);
@@ -282,6 +282,11 @@ export async function buildShardFacts<T>(
   } finally {
     duck.close();
   }
+}
+
+/** Days with at least one of the files. */
+function daysWithData(files: readonly ArchiveFile[]): number {
+  return new Set(files.map((file) => file.day)).size;
 }
 
 /** The archive files of a manifest; a manifest file that is gone or changed size is an error, not a late event. */
