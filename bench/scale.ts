@@ -1,8 +1,9 @@
 /**
  * npm run bench:scale: one Parquet quarter published by a single process and by `publish --workers N`
- * (plan, N shard processes, merge), each into a fresh local target: wall time and peak RSS of every
- * process (DuckDB's native memory included: each reports process.resourceUsage().maxRSS), and the
- * merge step's time as a share of the single-process run.
+ * (plan, N shard processes, labels, N shard --cells processes, merge), each into a fresh local target:
+ * wall time and peak RSS of every process (DuckDB's native memory included: each reports
+ * process.resourceUsage().maxRSS), the serial steps' time (labels, merge) as a share of the
+ * single-process run, and whether both runs published the same bytes (their SHA256SUMS).
  *
  * BENCH_SCALE_ARCHIVE=/work/bench-data/archive-parquet-10000000 npm run bench:scale   (default: the 50M quarter)
  * BENCH_SCALE_WORKERS=4          workers of the sharded run (default 2)
@@ -10,7 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ShardedSummary } from '../src/shard/workers.js';
 
@@ -59,20 +60,28 @@ const single = publish(await fresh('scale-single'));
 const sharded = publish(await fresh('scale-sharded'), '--workers', String(WORKERS));
 const { shards, steps } = sharded.summary as ShardedSummary;
 
+const { labelsMaxRssMiB } = sharded.summary as ShardedSummary;
 const rows: Array<[string, string, string]> = [
   ['single process: publish', single.seconds.toFixed(1), single.maxRssMiB.toFixed(0)],
   [`--workers ${WORKERS}: whole run`, sharded.seconds.toFixed(1), ''],
   [
-    '  plan + merge (the parent process)',
-    (steps.planSeconds + steps.mergeSeconds).toFixed(1),
+    '  plan + labels + merge (the parent process)',
+    (steps.planSeconds + steps.labelsSeconds + steps.mergeSeconds).toFixed(1),
     sharded.maxRssMiB.toFixed(0),
   ],
   ['  plan', steps.planSeconds.toFixed(1), ''],
-  ['  shards (in parallel)', steps.shardsSeconds.toFixed(1), ''],
+  ['  shards: facts (in parallel)', steps.shardsSeconds.toFixed(1), ''],
   ...shards.map((shard): [string, string, string] => [
     `    shard ${shard.index} (${shard.firstDay} to ${shard.lastDay}, ${shard.files} files)`,
     shard.seconds.toFixed(1),
     shard.maxRssMiB.toFixed(0),
+  ]),
+  ['  labels', steps.labelsSeconds.toFixed(1), labelsMaxRssMiB.toFixed(0)],
+  ['  shards: cells (in parallel)', steps.cellsSeconds.toFixed(1), ''],
+  ...shards.map((shard): [string, string, string] => [
+    `    shard ${shard.index} --cells`,
+    shard.cells.seconds.toFixed(1),
+    shard.cells.maxRssMiB.toFixed(0),
   ]),
   ['  merge', steps.mergeSeconds.toFixed(1), ''],
 ];
@@ -81,8 +90,15 @@ console.log(`\n| ${'step'.padEnd(width)} | wall s | peak RSS MiB |`);
 console.log(`| ${'-'.repeat(width)} | ------ | ------------ |`);
 for (const [name, seconds, rss] of rows)
   console.log(`| ${name.padEnd(width)} | ${seconds.padStart(6)} | ${rss.padStart(12)} |`);
+const share = (seconds: number) => `${((100 * seconds) / single.seconds).toFixed(1)}%`;
 console.log(
-  `\nmerge step: ${((100 * steps.mergeSeconds) / single.seconds).toFixed(1)}% of the single-process time; sharded run ${(sharded.seconds / single.seconds).toFixed(2)}x the single process`,
+  `\nmerge step: ${share(steps.mergeSeconds)} of the single-process time (labels and merge, the serial steps: ${share(steps.labelsSeconds + steps.mergeSeconds)}); sharded run ${(sharded.seconds / single.seconds).toFixed(2)}x the single process`,
+);
+const sums = async (name: string) => readFile(join(root, name, 'SHA256SUMS'), 'utf8');
+console.log(
+  (await sums('scale-single')) === (await sums('scale-sharded'))
+    ? 'same bytes: both runs published the same SHA256SUMS'
+    : 'DIFFERENT OUTPUT: the runs published different SHA256SUMS',
 );
 await rm(join(root, 'scale-single'), { recursive: true, force: true });
 await rm(join(root, 'scale-sharded'), { recursive: true, force: true });

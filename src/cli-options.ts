@@ -112,6 +112,17 @@ export const SHARD_OPTIONS = {
     value: 'I',
     help: "the shard to run, 0 to N-1 of the run's plan (default: JOB_COMPLETION_INDEX, then AWS_BATCH_JOB_ARRAY_INDEX)",
   },
+  cells: {
+    type: 'boolean',
+    help: "step 4: build and protect the shard's days with the labels step's decisions (default: step 2, its facts)",
+  },
+  ...LOGGING,
+} as const satisfies OptionTable;
+
+export const LABELS_OPTIONS = {
+  ...COMMON,
+  ...BUILD,
+  ...RUN_ID,
   ...LOGGING,
 } as const satisfies OptionTable;
 
@@ -159,13 +170,19 @@ export const COMMANDS = {
     options: PLAN_OPTIONS,
   },
   shard: {
-    summary: "Sharded run, step 2: one shard's facts (--index I of the plan) as Parquet in the staging folder.",
-    usage: 'telemetry-publisher shard --run-id ID --index I [options]',
+    summary:
+      "Sharded run, step 2: one shard's facts (--index I of the plan) as Parquet in the staging folder; step 4 (--cells): its days' protected rows.",
+    usage: 'telemetry-publisher shard [--cells] --run-id ID --index I [options]',
     options: SHARD_OPTIONS,
+  },
+  labels: {
+    summary: "Sharded run, step 3: decide the quarter's labels from every shard's facts, for the shards' --cells step.",
+    usage: 'telemetry-publisher labels --run-id ID [options]',
+    options: LABELS_OPTIONS,
   },
   merge: {
     summary:
-      "Sharded run, step 3: verify every shard's output, then protect, check, write and publish as publish does.",
+      "Sharded run, step 5: verify every shard's output, then write, check and publish as publish does (without steps 3 and 4 it protects the whole quarter itself).",
     usage: 'telemetry-publisher merge --run-id ID [options]',
     options: MERGE_OPTIONS,
   },

@@ -9,6 +9,7 @@ import {
   type CommandName,
   commandHelp,
   globalHelp,
+  LABELS_OPTIONS,
   MERGE_OPTIONS,
   type OptionTable,
   PLAN_OPTIONS,
@@ -22,7 +23,9 @@ import { createLogger, LOG_FORMATS, type LogFormat, type Logger } from './core/l
 import { terminalOf } from './core/progress.js';
 import { parseQuarter } from './core/quarter.js';
 import { runPublish } from './publish/publish.js';
+import { runShardCells } from './shard/cells.js';
 import { shardIndexFrom } from './shard/index-from-env.js';
+import { runLabels } from './shard/labels.js';
 import { runMerge } from './shard/merge.js';
 import { MAX_SHARDS, newRunId, runPlan } from './shard/plan.js';
 import { runShard } from './shard/shard.js';
@@ -160,11 +163,26 @@ export async function main(
         // A Kubernetes Indexed Job and an AWS Batch array job hand each copy its index in the environment.
         const index = shardIndexFrom(values.index, process.env);
         const settings = await commandSettings(values);
-        const summary = await runShard(settings, runId, index, { logger, now: new Date() });
+        const run = values.cells ? runShardCells : runShard;
+        const summary = await run(settings, runId, index, { logger, now: new Date() });
         stdout.write(
           values.json
             ? `${JSON.stringify(summary, null, 2)}\n`
             : `shard ${summary.index} of run ${summary.runId} (${summary.firstDay} to ${summary.lastDay}): ${summary.files} files, ${summary.eventsRead} events read, ${summary.written.length} files written\n`,
+        );
+        return 0;
+      }
+      case 'labels': {
+        const values = parseFlags(rest, LABELS_OPTIONS);
+        if (values.help) return help(stdout, command);
+        useFormat(values['log-format']);
+        const runId = required(values['run-id'], '--run-id ID', 'labels');
+        const settings = await commandSettings(values);
+        const summary = await runLabels(settings, runId, { logger, now: new Date() });
+        stdout.write(
+          values.json
+            ? `${JSON.stringify(summary, null, 2)}\n`
+            : `labels of run ${summary.runId} decided for ${summary.datasets.length} daily dataset(s): ${summary.files} files written\n`,
         );
         return 0;
       }

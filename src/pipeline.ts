@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ArchiveFile, type InputFile, inputOf, openArchive } from './archive/index.js';
-import { datasetRun, type Settings } from './config.js';
+import { type DatasetRun, datasetRun, type Settings } from './config.js';
 import { valuesPerBatch } from './core/batches.js';
 import { PublisherError } from './core/errors.js';
 import type { Logger } from './core/log.js';
@@ -14,13 +14,21 @@ import { type Duck, openDuck } from './engine/duck.js';
 import { memoryBytes } from './engine/memory-budget.js';
 import { resourceError } from './engine/resources.js';
 import { lockDown } from './engine/sandbox.js';
+import { datasetTables } from './engine/tables.js';
 import { type IngestedEvents, type IngestOptions, ingestEvents } from './ingest/index.js';
+import { boundDailyContribution, type DailyBoundStats } from './protect/contribution.js';
 import { linkedGroups, protectLinkedRows } from './protect/linked.js';
-import { type ProtectedDataset, protectDataset } from './protect/protect.js';
+import {
+  decideProtection,
+  type ProtectedDataset,
+  type ProtectionDecisions,
+  type ProtectionOptions,
+  protectDataset,
+} from './protect/protect.js';
 import { createArchiveMachines } from './query/contract.js';
 import type { DatasetDefinition } from './query/dataset.js';
 import { createReleaseTable, type QueryFacts, queryFacts } from './query/facts.js';
-import { populationCompanions } from './query/population.js';
+import { populationCompanions, populationOf } from './query/population.js';
 import { type BuiltDataset, writeDataset } from './write/index.js';
 
 export type { BuiltDataset } from './write/index.js';
@@ -117,6 +125,24 @@ export interface FactsSource {
   load(duck: Duck): Promise<IngestedEvents>;
   /** The dataset's facts table, once the DuckDB is locked down, its queries in batches of `perBatch` days. */
   facts(duck: Duck, dataset: DatasetDefinition, perBatch: number): Promise<QueryFacts>;
+  /**
+   * The dataset protected from its facts by the source's own means (a sharded run's shards built its
+   * rows and protected its family), or undefined to protect it here.
+   */
+  protect?(
+    duck: Duck,
+    run: DatasetRun,
+    facts: QueryFacts,
+    options: ProtectionOptions,
+    logger: Logger,
+  ): Promise<ProtectedDataset | undefined>;
+  /** Whether the datasets `protect` returned were protected as families too (by a sharded run's shards). */
+  protectsFamilies?: boolean;
+  /**
+   * What the daily contribution bound removed from the dataset's facts, when they come bounded already
+   * (a sharded run's shards bound their days); undefined to bound them here.
+   */
+  dailyBound?(duck: Duck, dataset: DatasetDefinition): Promise<DailyBoundStats | undefined>;
 }
 
 /** The ingest options of a run's settings; `maxBadShare` unset when the caller judges the share itself. */
@@ -182,74 +208,134 @@ export async function buildFromFacts(
   source: FactsSource,
   progress: Progress = NO_PROGRESS,
 ): Promise<BuiltRelease> {
+  const outDir = join(workDir, 'out');
+  const companionsDir = join(workDir, 'companions');
+  return withWorkDatabase(
+    settings,
+    workDir,
+    source,
+    [outDir, companionsDir],
+    'building the datasets',
+    async ({ duck, database, events, perBatch }) => {
+      const companions = await populationCompanions(datasets, settings.queriesDir);
+      const { protectedDatasets, familyOf } = await protectAll(
+        duck,
+        settings,
+        logger,
+        quarter,
+        [...datasets, ...companions],
+        source,
+        perBatch,
+        progress,
+      );
+      const inputs = source.inputs;
+      const built: BuiltDataset[] = [];
+      const builtCompanions: BuiltDataset[] = [];
+      for (const [index, result] of protectedDatasets.entries()) {
+        const companion = index >= datasets.length;
+        const outFolder = companion ? companionsDir : outDir;
+        const family = familyOf.get(result.dataset.name);
+        const target = { keyTemplate: settings.keyTemplate, quarter, outDir: outFolder, inputs, family };
+        (companion ? builtCompanions : built).push(await writeDataset(duck, result, target, logger));
+      }
+      for (const companion of companions) {
+        logger.info('built for the linked protection of its population, not published by this run', {
+          dataset: companion.name,
+        });
+      }
+      return {
+        quarter,
+        inputs,
+        database,
+        outDir,
+        datasets: built,
+        companions: builtCompanions,
+        events: { ...events, daysWithoutData: quarterDays(quarter).length - source.daysWithData },
+      };
+    },
+  );
+}
+
+/** What a step of a build holds once its source is loaded and DuckDB is locked down. */
+interface LoadedBuild {
+  duck: Duck;
+  database: string;
+  events: IngestedEvents;
+  /** Days per batch of every stage: about as many events, whatever the quarter's size. */
+  perBatch: number;
+}
+
+/**
+ * Opens the run's DuckDB in `workDir`, loads the source, locks DuckDB down to `writable` and runs
+ * `build`; an error DuckDB raised (memory, disk) is reported as one of `stage`.
+ */
+async function withWorkDatabase<T>(
+  settings: Settings,
+  workDir: string,
+  source: Pick<FactsSource, 'load' | 'daysWithData'>,
+  writable: readonly string[],
+  stage: string,
+  build: (loaded: LoadedBuild) => Promise<T>,
+): Promise<T> {
   await mkdir(workDir, { recursive: true });
+  for (const dir of writable) await mkdir(dir, { recursive: true });
   const { duck, database } = await openWorkDatabase(settings, workDir);
   try {
     const events = await source.load(duck);
-    // Every stage's batches of days hold about as many events, whatever the quarter's size.
     const perBatch = valuesPerBatch(events.accepted, source.daysWithData);
-    const outDir = join(workDir, 'out');
-    const companionsDir = join(workDir, 'companions');
-    await mkdir(outDir, { recursive: true });
-    await mkdir(companionsDir, { recursive: true });
     // Every file the run reads was read; from here on DuckDB touches the folders it writes alone.
-    await lockDown(duck, [outDir, companionsDir]);
-    const companions = await populationCompanions(datasets, settings.queriesDir);
-    const protectedDatasets: ProtectedDataset[] = [];
-    for (const dataset of [...datasets, ...companions]) {
-      const facts = await source.facts(duck, dataset, perBatch);
-      protectedDatasets.push(
-        await protectDataset(
-          duck,
-          datasetRun(settings, dataset, quarter),
-          facts,
-          { keepTables: settings.revise, perBatch },
-          logger,
-        ),
-      );
-      progress.add('datasets');
-    }
-    // Event tables protected as a family: their reports say so and withhold their suppressed totals.
-    const familyOf = new Map<string, string>();
-    for (const group of linkedGroups(protectedDatasets)) {
-      const linked = await protectLinkedRows(duck, group, logger, {
+    await lockDown(duck, writable);
+    return await build({ duck, database, events, perBatch });
+  } catch (error) {
+    if (error instanceof PublisherError) throw error;
+    throw (await resourceError(duck, error, stage)) ?? error;
+  } finally {
+    duck.close();
+  }
+}
+
+/**
+ * Every dataset's facts protected (by the source where it protected them elsewhere, as a sharded run's
+ * shards do), then the families of a population protected together. Returns the datasets in order,
+ * and the population of each event table protected as a family: its report says so.
+ */
+async function protectAll(
+  duck: Duck,
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  source: FactsSource,
+  perBatch: number,
+  progress: Progress,
+): Promise<{ protectedDatasets: ProtectedDataset[]; familyOf: Map<string, string> }> {
+  const protectedDatasets: ProtectedDataset[] = [];
+  const protectedElsewhere = new Set<string>();
+  for (const dataset of datasets) {
+    const facts = await source.facts(duck, dataset, perBatch);
+    const run = datasetRun(settings, dataset, quarter);
+    const dailyBound = await source.dailyBound?.(duck, dataset);
+    const options = { keepTables: settings.revise, perBatch, ...(dailyBound ? { dailyBound } : {}) };
+    const elsewhere = await source.protect?.(duck, run, facts, options, logger);
+    if (elsewhere) protectedElsewhere.add(dataset.name);
+    protectedDatasets.push(elsewhere ?? (await protectDataset(duck, run, facts, options, logger)));
+    progress.add('datasets');
+  }
+  const familyOf = new Map<string, string>();
+  for (const group of linkedGroups(protectedDatasets)) {
+    const names = group.map((result) => result.dataset.name);
+    const eventFamily = group[0]!.dataset.measure.count === 'events';
+    // A family protected where its rows were built (a sharded run's shards, day by day) is not protected again.
+    if (!(source.protectsFamilies && names.every((name) => protectedElsewhere.has(name)))) {
+      await protectLinkedRows(duck, group, logger, {
         threads: settings.threads,
         perBatch,
         ...(settings.memoryLimit === undefined ? {} : { memoryBytes: memoryBytes(settings.memoryLimit) }),
       });
-      if (group[0]!.dataset.measure.count === 'events')
-        for (const name of linked.datasets) familyOf.set(name, linked.population);
     }
-    const inputs = source.inputs;
-    const built: BuiltDataset[] = [];
-    const builtCompanions: BuiltDataset[] = [];
-    for (const [index, result] of protectedDatasets.entries()) {
-      const companion = index >= datasets.length;
-      const outFolder = companion ? companionsDir : outDir;
-      const family = familyOf.get(result.dataset.name);
-      const target = { keyTemplate: settings.keyTemplate, quarter, outDir: outFolder, inputs, family };
-      (companion ? builtCompanions : built).push(await writeDataset(duck, result, target, logger));
-    }
-    for (const companion of companions) {
-      logger.info('built for the linked protection of its population, not published by this run', {
-        dataset: companion.name,
-      });
-    }
-    return {
-      quarter,
-      inputs,
-      database,
-      outDir,
-      datasets: built,
-      companions: builtCompanions,
-      events: { ...events, daysWithoutData: quarterDays(quarter).length - source.daysWithData },
-    };
-  } catch (error) {
-    if (error instanceof PublisherError) throw error;
-    throw (await resourceError(duck, error, 'building the datasets')) ?? error;
-  } finally {
-    duck.close();
+    if (eventFamily) for (const name of names) familyOf.set(name, populationOf(group[0]!.dataset)!);
   }
+  return { protectedDatasets, familyOf };
 }
 
 /**
@@ -267,21 +353,93 @@ export async function buildShardFacts<T>(
   exportDir: string,
   exchange: (duck: Duck, events: IngestedEvents, facts: ReadonlyMap<DatasetDefinition, QueryFacts>) => Promise<T>,
 ): Promise<T> {
-  await mkdir(exportDir, { recursive: true });
-  const { duck } = await openWorkDatabase(settings, workDir);
-  try {
-    const events = await loadEvents(duck, files, quarter, ingestOptionsOf(settings, NO_PROGRESS, false), logger);
-    await lockDown(duck, [exportDir]);
-    const perBatch = valuesPerBatch(events.accepted, daysWithData(files));
-    const facts = new Map<DatasetDefinition, QueryFacts>();
-    for (const dataset of datasets) facts.set(dataset, await queryFacts(duck, dataset, quarter, false, perBatch));
-    return await exchange(duck, events, facts);
-  } catch (error) {
-    if (error instanceof PublisherError) throw error;
-    throw (await resourceError(duck, error, "building the shard's facts")) ?? error;
-  } finally {
-    duck.close();
-  }
+  const source = {
+    daysWithData: daysWithData(files),
+    load: (duck: Duck) => loadEvents(duck, files, quarter, ingestOptionsOf(settings, NO_PROGRESS, false), logger),
+  };
+  return withWorkDatabase(
+    settings,
+    workDir,
+    source,
+    [exportDir],
+    "building the shard's facts",
+    async ({ duck, events, perBatch }) => {
+      const facts = new Map<DatasetDefinition, QueryFacts>();
+      for (const dataset of datasets) {
+        const queried = await queryFacts(duck, dataset, quarter, false, perBatch);
+        // The bound is per machine and day, so a shard bounds its own days; what it removed from each
+        // machine goes to the merge, which adds the shards' up for the quarter's report.
+        const run = datasetRun(settings, dataset, quarter);
+        await boundDailyContribution(duck, run, queried, datasetTables(dataset.name).boundRemoved);
+        facts.set(dataset, queried);
+      }
+      return exchange(duck, events, facts);
+    },
+  );
+}
+
+/**
+ * The labels step of a sharded run: from every daily dataset's facts of the whole quarter (the shards',
+ * bounded), the quarter-wide decisions of its protection; `exchange` hands them on.
+ */
+export async function decideFromFacts<T>(
+  settings: Settings,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  workDir: string,
+  source: FactsSource,
+  exportDir: string,
+  exchange: (
+    duck: Duck,
+    decided: ReadonlyArray<{ dataset: DatasetDefinition; decisions: ProtectionDecisions }>,
+  ) => Promise<T>,
+): Promise<T> {
+  return withWorkDatabase(settings, workDir, source, [exportDir], 'deciding the labels', async ({ duck, perBatch }) => {
+    const decided: Array<{ dataset: DatasetDefinition; decisions: ProtectionDecisions }> = [];
+    for (const dataset of datasets) {
+      // The shards' facts come bounded (buildShardFacts).
+      const facts = await source.facts(duck, dataset, perBatch);
+      const run = datasetRun(settings, dataset, quarter);
+      decided.push({ dataset, decisions: await decideProtection(duck, run, facts, { perBatch }) });
+    }
+    return exchange(duck, decided);
+  });
+}
+
+/**
+ * The cells step of a sharded run's shard: its days' facts (loaded by `source` with the quarter's
+ * decisions) protected as a single run protects them, families included; `exchange` hands the rows on.
+ */
+export async function buildShardCells<T>(
+  settings: Settings,
+  logger: Logger,
+  quarter: Quarter,
+  datasets: readonly DatasetDefinition[],
+  workDir: string,
+  source: FactsSource,
+  exportDir: string,
+  exchange: (duck: Duck, protectedDatasets: readonly ProtectedDataset[]) => Promise<T>,
+): Promise<T> {
+  return withWorkDatabase(
+    settings,
+    workDir,
+    source,
+    [exportDir],
+    "protecting the shard's days",
+    async ({ duck, perBatch }) => {
+      const { protectedDatasets } = await protectAll(
+        duck,
+        settings,
+        logger,
+        quarter,
+        datasets,
+        source,
+        perBatch,
+        NO_PROGRESS,
+      );
+      return exchange(duck, protectedDatasets);
+    },
+  );
 }
 
 /** Days with at least one of the files. */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Runs one quarter on Kubernetes: plan, then the shards, then the merge, each a Job started only when
-# the one before it is Complete (Kubernetes has no dependencies between Jobs). A Job that fails stops
+# Runs one quarter on Kubernetes: plan, the shards' facts, the labels, the shards' cells, then the
+# merge, each a Job started only when the one before it is Complete (Kubernetes has no dependencies between Jobs). A Job that fails stops
 # the run; rerun this script to start again: every step is idempotent, and a Job's name is reused, so
 # the old Job is deleted first.
 #   NAMESPACE=usage deploy/kubernetes/run.sh
@@ -20,7 +20,7 @@ wait_for() { # job name: Complete -> return 0, Failed -> exit 1
 }
 
 kubectl -n "$ns" apply -f "$here/settings.yaml"
-for step in plan shards merge; do
+for step in plan shards labels cells merge; do
   kubectl -n "$ns" delete job "telemetry-publisher-$step" --ignore-not-found --wait=true
   kubectl -n "$ns" apply -f "$here/$step-job.yaml"
   wait_for "telemetry-publisher-$step"

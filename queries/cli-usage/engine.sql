@@ -807,8 +807,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_assigned" AS
   FROM "ds_cli_usage_assigned_packed" a JOIN "ds_cli_usage_rows" r USING (_key);
 
 -- [102] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_facts");
 
 -- [103] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "159", $step2_mask = "143", $step3_mask = "135", $step4_mask = "133", $step5_mask = "129", $step6_mask = "128", $shift_time = 7, $shift_0 = 5, $shift_1 = 4, $shift_2 = 3, $shift_3 = 2, $shift_4 = 1, $shift_5 = 0
 -- cells.sql: batch_pairs
@@ -1204,8 +1206,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_commands_assigned" AS
   FROM "ds_cli_usage_commands_assigned_packed" a JOIN "ds_cli_usage_commands_rows" r USING (_key);
 
 -- [137] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_commands_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_commands_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_commands_facts");
 
 -- [138] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
@@ -1550,8 +1554,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_assigned" AS
   FROM "ds_cli_usage_geography_assigned_packed" a JOIN "ds_cli_usage_geography_rows" r USING (_key);
 
 -- [173] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_geography_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_geography_facts");
 
 -- [174] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "9", $step2_mask = "8", $shift_time = 3, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
@@ -1885,8 +1891,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_geography_os_assigned" AS
   FROM "ds_cli_usage_geography_os_assigned_packed" a JOIN "ds_cli_usage_geography_os_rows" r USING (_key);
 
 -- [208] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_geography_os_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_geography_os_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_geography_os_facts");
 
 -- [209] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
@@ -2233,8 +2241,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_os_assigned" AS
   FROM "ds_cli_usage_os_assigned_packed" a JOIN "ds_cli_usage_os_rows" r USING (_key);
 
 -- [244] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_os_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_os_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_os_facts");
 
 -- [245] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs
@@ -2499,8 +2509,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_runtime_assigned" AS
   FROM "ds_cli_usage_runtime_assigned_packed" a JOIN "ds_cli_usage_runtime_rows" r USING (_key);
 
 -- [271] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_runtime_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_runtime_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_runtime_facts");
 
 -- [272] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "2", $shift_time = 1, $shift_0 = 0
 -- cells.sql: batch_pairs
@@ -2830,8 +2842,10 @@ CREATE OR REPLACE TEMP VIEW "ds_cli_usage_sdk_assigned" AS
   FROM "ds_cli_usage_sdk_assigned_packed" a JOIN "ds_cli_usage_sdk_rows" r USING (_key);
 
 -- [307] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_cli_usage_sdk_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_cli_usage_sdk_time_codes" WHERE _value IN (SELECT DISTINCT "Timestamp" FROM "ds_cli_usage_sdk_facts");
 
 -- [308] $first_code = 0, $last_code = 1, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "5", $step2_mask = "4", $shift_time = 2, $shift_0 = 1, $shift_1 = 0
 -- cells.sql: batch_pairs

@@ -440,8 +440,10 @@ CREATE OR REPLACE TEMP VIEW "ds_feature_usage_assigned" AS
   FROM "ds_feature_usage_assigned_packed" a JOIN "ds_feature_usage_rows" r USING (_key);
 
 -- [77] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_feature_usage_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_feature_usage_time_codes" WHERE _value IN (SELECT DISTINCT "Quarter" FROM "ds_feature_usage_facts");
 
 -- [78] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "14", $shift_time = 3, $shift_0 = 2, $shift_1 = 1, $shift_2 = 0
 -- cells.sql: batch_pairs
@@ -1111,8 +1113,10 @@ CREATE OR REPLACE TEMP VIEW "ds_installations_assigned" AS
   FROM "ds_installations_assigned_packed" a JOIN "ds_installations_rows" r USING (_key);
 
 -- [153] no parameters
--- cells.sql: count_time_codes
-SELECT count(*)::BIGINT AS n FROM "ds_installations_time_codes";
+-- cells.sql: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM "ds_installations_time_codes" WHERE _value IN (SELECT DISTINCT "Quarter" FROM "ds_installations_facts");
 
 -- [154] $first_code = 0, $last_code = 0, $k = 10, $stage_detail = 0, $stage_generalised = 1, $stage_remainder = 2, $step1_mask = "252", $step2_mask = "240", $step3_mask = "224", $step4_mask = "192", $shift_time = 7, $shift_0 = 6, $shift_1 = 5, $shift_2 = 4, $shift_3 = 3, $shift_4 = 2, $shift_5 = 1, $shift_6 = 0
 -- cells.sql: batch_pairs

@@ -22,6 +22,8 @@ export interface DatasetTables {
   assigned: string;
   /** `(scope..., _value, _label, _level, _code, _shared)`: the quarter-wide label of each value of dimension `index`. */
   label(index: number): string;
+  /** `(machine_id, removed)`: what the daily contribution bound removed from each machine (a shard's, or all shards'). */
+  boundRemoved: string;
 }
 
 export function datasetTables(datasetName: string): DatasetTables {
@@ -35,6 +37,7 @@ export function datasetTables(datasetName: string): DatasetTables {
     packed: `${prefix}_assigned_packed`,
     assigned: `${prefix}_assigned`,
     label: (index) => `${prefix}_label_${index}`,
+    boundRemoved: `${prefix}_bound_removed`,
   };
 }
 

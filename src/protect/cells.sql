@@ -35,6 +35,11 @@ CREATE OR REPLACE {{temporary}}VIEW {{assigned}} AS
 -- name: count_time_codes
 SELECT count(*)::BIGINT AS n FROM {{time_codes}}
 
+-- name: fact_time_codes
+-- The first and last codes of the time values the facts hold: a shard's facts hold some days of the quarter.
+SELECT min(_code)::BIGINT AS first, max(_code)::BIGINT AS last
+FROM {{time_codes}} WHERE _value IN (SELECT DISTINCT {{time}} FROM {{facts}})
+
 -- name: batch_pairs
 -- One batch of time codes ($first_code .. $last_code), from facts to every (key, machine) pair in its final
 -- row. `labelled`: the facts with their quarter-wide labels as one key. `pairs0`: facts can share a pair

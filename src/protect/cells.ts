@@ -129,9 +129,23 @@ export function labelRowsIdentifyFacts(
 }
 
 /** Batches of `perBatch` time codes, in order: `[first, last]` inclusive. */
-export async function timeBatches(duck: Duck, layout: KeyLayout, perBatch: number): Promise<Array<[number, number]>> {
-  const [row] = await duck.all<{ n: string }>(sql('count_time_codes', { time_codes: id(layout.timeCodes) }));
-  return batchRanges(Number(row?.n ?? 0), perBatch);
+export async function timeBatches(
+  duck: Duck,
+  layout: KeyLayout,
+  perBatch: number,
+  /** Only the codes from the first to the last these facts hold (a shard's days of the quarter's codes). */
+  facts?: string,
+): Promise<Array<[number, number]>> {
+  if (facts === undefined) {
+    const [row] = await duck.all<{ n: string }>(sql('count_time_codes', { time_codes: id(layout.timeCodes) }));
+    return batchRanges(Number(row?.n ?? 0), perBatch);
+  }
+  const [row] = await duck.all<{ first: string | null; last: string | null }>(
+    sql('fact_time_codes', { time_codes: id(layout.timeCodes), facts: id(facts), time: id(layout.time.column) }),
+  );
+  if (row?.first == null || row.last == null) return [];
+  const first = Number(row.first);
+  return batchRanges(Number(row.last) - first + 1, perBatch).map(([a, b]) => [a + first, b + first]);
 }
 
 /** A key field's name in parameters (`$shift_time`, `$shift_0`) and comments. */

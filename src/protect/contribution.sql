@@ -19,6 +19,21 @@ SELECT count(*)::BIGINT AS machines, max(removed)::BIGINT AS largest FROM (
   FROM {{facts}} f JOIN {{over}} o ON o._time = f.{{time}} AND o.machine_id = f.machine_id
   GROUP BY f.machine_id)
 
+-- name: removed_by_machine
+-- What the bound removes from each machine it touches (before the facts are scaled), for a shard to hand on.
+CREATE OR REPLACE TEMP TABLE {{removed}} AS
+  SELECT f.machine_id::UBIGINT AS machine_id, sum(f._events - (f._events * $daily_cap) // o._total)::BIGINT AS removed
+  FROM {{facts}} f JOIN {{over}} o ON o._time = f.{{time}} AND o.machine_id = f.machine_id
+  GROUP BY f.machine_id
+
+-- name: no_removed
+CREATE OR REPLACE TEMP TABLE {{removed}} (machine_id UBIGINT, removed BIGINT)
+
+-- name: removed_stats
+-- The quarter's bound figures from every shard's removed table: a machine's total over all its days.
+SELECT sum(removed)::BIGINT AS events, count(*)::BIGINT AS machines, max(removed)::BIGINT AS largest FROM (
+  SELECT machine_id, sum(removed) AS removed FROM {{removed}} GROUP BY machine_id)
+
 -- name: scale_facts
 UPDATE {{facts}} f SET _events = (f._events * $daily_cap) // o._total
 FROM {{over}} o WHERE o._time = f.{{time}} AND o.machine_id = f.machine_id;

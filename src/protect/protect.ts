@@ -41,6 +41,11 @@ export interface ProtectionOptions {
   narrowKeyBits?: number;
   /** Days per batch of the cell stage (valuesPerBatch in core/batches.ts; default a week). */
   perBatch?: number;
+  /**
+   * The facts are bounded already (by a sharded run's shards, day by day), and this is what the bound
+   * removed over the quarter; unset, the facts are bounded here.
+   */
+  dailyBound?: DailyBoundStats;
 }
 
 export interface ProtectedDataset {
@@ -59,6 +64,16 @@ export interface ProtectedDataset {
   dailyBound: DailyBoundStats;
 }
 
+/** What a dataset's protection decides over the whole quarter, before any row is built. */
+export interface ProtectionDecisions {
+  /** The remainder steps in force (chosen from the data where the dataset asks for that). */
+  remainder: string[][];
+  /** The order chosen from the data, with what each dimension kept; null for fixed steps. */
+  remainderOrder: RemainderChoice[] | null;
+  labels: DimensionLabels[];
+  layout: KeyLayout;
+}
+
 /**
  * Protects the query's facts: choose quarter-wide labels (a small pass over distinct values), then
  * build rows batch by batch.
@@ -70,23 +85,86 @@ export async function protectDataset(
   options: ProtectionOptions,
   logger: Logger,
 ): Promise<ProtectedDataset> {
-  const { k, cap } = run;
-  const perBatch = options.perBatch ?? DEFAULT_VALUES_PER_BATCH;
-  let dataset = run.dataset;
-  const dailyBound = await boundDailyContribution(duck, run, facts);
+  const dailyBound = options.dailyBound ?? (await boundDailyContribution(duck, run, facts));
+  const decisions = await decideProtection(duck, run, facts, options);
+  return buildProtectedRows(duck, run, facts, decisions, dailyBound, options, logger);
+}
+
+/**
+ * The quarter-wide part of the protection, on facts already bounded: the labels, the key layout and
+ * the remainder order. They leave their tables (labels, codes) in the database; a sharded run hands
+ * them on to the shards (shard/labels.ts), which build their days' rows with the same decisions.
+ */
+export async function decideProtection(
+  duck: Duck,
+  run: DatasetRun,
+  facts: QueryFacts,
+  options: ProtectionOptions,
+): Promise<ProtectionDecisions> {
+  const { k, cap, dataset } = run;
   const tables = datasetTables(dataset.name);
   const labels = await chooseLabels(duck, dataset, facts.table, tables, k);
   const layout = await createKeyLayout(duck, dataset, facts.table, labels, tables, options.narrowKeyBits);
   const order = dataset.remainderByData
-    ? await remainderOrder(duck, dataset, facts.table, labels, layout, k, cap, perBatch)
+    ? await remainderOrder(
+        duck,
+        dataset,
+        facts.table,
+        labels,
+        layout,
+        k,
+        cap,
+        options.perBatch ?? DEFAULT_VALUES_PER_BATCH,
+      )
     : null;
-  if (order) dataset = { ...dataset, remainder: oneAtATimeSteps(order) };
+  return { remainder: order ? oneAtATimeSteps(order) : dataset.remainder, remainderOrder: order, labels, layout };
+}
+
+/** The dataset with the decisions' remainder steps, and what its protection's report and later stages read. */
+export function protectedDataset(
+  run: DatasetRun,
+  facts: QueryFacts,
+  decisions: ProtectionDecisions,
+  dailyBound: DailyBoundStats,
+  batches: number,
+): ProtectedDataset {
+  const dataset = { ...run.dataset, remainder: decisions.remainder };
+  const dailyCap = dataset.measure.count === 'events' ? (run.dailyCap ?? null) : null;
+  return {
+    dataset,
+    remainderOrder: decisions.remainderOrder,
+    parameters: { k: run.k, cap: run.cap, dailyCap },
+    facts: facts.table,
+    labels: decisions.labels,
+    layout: decisions.layout,
+    tables: datasetTables(dataset.name),
+    batches,
+    dailyBound,
+  };
+}
+
+/** Builds the rows of every day the (bounded) facts hold, batch by batch, under the quarter's decisions. */
+export async function buildProtectedRows(
+  duck: Duck,
+  run: DatasetRun,
+  facts: QueryFacts,
+  decisions: ProtectionDecisions,
+  dailyBound: DailyBoundStats,
+  options: ProtectionOptions,
+  logger: Logger,
+): Promise<ProtectedDataset> {
+  const { k, cap } = run;
+  const perBatch = options.perBatch ?? DEFAULT_VALUES_PER_BATCH;
+  const { labels, layout } = decisions;
+  const dataset = { ...run.dataset, remainder: decisions.remainder };
+  const tables = datasetTables(dataset.name);
   await createCellTables(duck, dataset, tables, layout, options.keepTables);
-  const batches = await timeBatches(duck, layout, perBatch);
+  const batches = await timeBatches(duck, layout, perBatch, facts.table);
   const identified = labelRowsIdentifyFacts(dataset, facts.columns, labels);
   for (const batch of batches) {
     await buildBatch(duck, dataset, facts.table, labels, layout, tables, batch, k, cap, identified);
   }
+  const order = decisions.remainderOrder;
   logger.info('protected dataset', {
     dataset: dataset.name,
     k,
@@ -94,18 +172,7 @@ export async function protectDataset(
     batches: batches.length,
     ...(order ? { remainderOrder: order.map((choice) => choice.column).join(',') } : {}),
   });
-  const dailyCap = dataset.measure.count === 'events' ? (run.dailyCap ?? null) : null;
-  return {
-    dataset,
-    remainderOrder: order,
-    parameters: { k, cap, dailyCap },
-    facts: facts.table,
-    labels,
-    layout,
-    tables,
-    batches: batches.length,
-    dailyBound,
-  };
+  return protectedDataset(run, facts, decisions, dailyBound, batches.length);
 }
 
 export interface ProtectionStats {

@@ -5,6 +5,7 @@ import { dayFolder } from '../archive/files.js';
 import { PublisherError } from '../core/errors.js';
 import { sha256Hex } from '../core/hash.js';
 import type { IngestedEvents, WorstFile } from '../ingest/index.js';
+import type { ProtectionDecisions } from '../protect/protect.js';
 import type { Store } from '../publish/store/index.js';
 
 /** The target's folder (or prefix) of sharded runs' exchange files; the catalog never lists it. */
@@ -27,6 +28,11 @@ export const planKey = (runId: string): string => `${stagingPrefix(runId)}plan.j
 export const shardPrefix = (runId: string, index: number): string =>
   `${stagingPrefix(runId)}shard-${String(index).padStart(4, '0')}/`;
 export const manifestKey = (runId: string, index: number): string => `${shardPrefix(runId, index)}manifest.json`;
+/** The labels step's folder: the quarter-wide decisions every shard's cells step builds its days with. */
+export const labelsPrefix = (runId: string): string => `${stagingPrefix(runId)}labels/`;
+export const labelsKey = (runId: string): string => `${labelsPrefix(runId)}labels.json`;
+/** A shard's cells step: its days' protected rows, beside its facts. */
+export const cellsKey = (runId: string, index: number): string => `${shardPrefix(runId, index)}cells.json`;
 
 /** An archive file of the plan: what the shard reads and the merge lists in the input manifest. */
 export interface PlannedFile {
@@ -65,6 +71,8 @@ export interface PlanSettings {
 
 export const PLAN_FORMAT = 'telemetry-publisher/shard-plan';
 export const MANIFEST_FORMAT = 'telemetry-publisher/shard-output';
+export const LABELS_FORMAT = 'telemetry-publisher/shard-labels';
+export const CELLS_FORMAT = 'telemetry-publisher/shard-cells';
 
 export interface ShardPlan {
   format: typeof PLAN_FORMAT;
@@ -75,15 +83,23 @@ export interface ShardPlan {
   shards: PlannedShard[];
 }
 
-/** What a shard's output file holds. */
-export type ExchangeKind = 'facts' | 'events' | 'machines' | 'values';
+/**
+ * What an exchange file holds: a shard's facts step hands on facts (bounded), what the daily bound
+ * removed from each machine, events, machines and values; the
+ * labels step a decision table (labels, codes); a shard's cells step its days' rows and packed record.
+ */
+export type ExchangeKind = 'facts' | 'bound' | 'events' | 'machines' | 'values' | 'decision' | 'rows' | 'packed';
 
 export interface ExchangeFile {
   /** Name under the shard's folder. */
   name: string;
   kind: ExchangeKind;
-  /** The dataset of a facts file. */
+  /** The dataset of a facts, decision, rows or packed file. */
   dataset?: string;
+  /** The DuckDB table a decision file is loaded as. */
+  table?: string;
+  /** `[column, DuckDB type]` of a file loaded with its types (shard/tables.ts). */
+  columns?: Array<[string, string]>;
   rows: number;
   bytes: number;
   sha256: string;
@@ -102,6 +118,30 @@ export interface ShardManifest {
   events: ShardEvents;
   /** The shard's files with the most rejected events (the merge names the quarter's worst). */
   worstFiles: WorstFile[];
+  files: ExchangeFile[];
+}
+
+/** The labels step's output: every daily dataset's quarter-wide decisions, and the facts they were made from. */
+export interface LabelsManifest {
+  format: typeof LABELS_FORMAT;
+  version: 1;
+  runId: string;
+  planSha256: string;
+  /** sha256 of each shard's manifest.json the decisions were made from, by shard index. */
+  shardManifests: string[];
+  datasets: Array<{ dataset: string; decisions: ProtectionDecisions }>;
+  files: ExchangeFile[];
+}
+
+/** A shard's cells step output: its days' rows and packed record of every daily dataset. */
+export interface CellsManifest {
+  format: typeof CELLS_FORMAT;
+  version: 1;
+  runId: string;
+  index: number;
+  planSha256: string;
+  /** sha256 of the labels.json the rows were built with. */
+  labelsSha256: string;
   files: ExchangeFile[];
 }
 

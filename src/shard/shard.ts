@@ -7,35 +7,30 @@ import type { ArchiveFile } from '../archive/index.js';
 import { inputOf } from '../archive/index.js';
 import type { Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
-import { fileDigest } from '../core/hash.js';
-import { formatQuarter, parseQuarter, quarterDays } from '../core/quarter.js';
+import { quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
 import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.js';
+import { datasetTables } from '../engine/tables.js';
 import { type IngestedEvents, worstFiles } from '../ingest/index.js';
 import { archiveFiles, buildShardFacts } from '../pipeline.js';
 import { type RunContext, tempRoot, WORK_DIR_PREFIX } from '../publish/publish.js';
-import { openStore } from '../publish/store/index.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
 import { PUBLISHED_EVENT_FIELDS } from '../write/check.js';
 import {
-  assertSamePlan,
-  checkRunId,
-  type ExchangeFile,
   type ExchangeKind,
   JSON_OPTIONS,
   MANIFEST_FORMAT,
   manifestKey,
-  PARQUET_OPTIONS,
   type PlannedShard,
-  planKey,
   plannedPath,
-  readPlan,
   type ShardManifest,
   shardPrefix,
 } from './exchange.js';
-import { isDaily, planSettings, runDatasets } from './plan.js';
+import { closeRun, openRun, plannedShard } from './outputs.js';
+import { isDaily } from './plan.js';
+import { type ExportedFile, exportTable, putExported } from './tables.js';
 
 export interface ShardSummary {
   runId: string;
@@ -58,25 +53,9 @@ export async function runShard(
 ): Promise<ShardSummary> {
   const started = performance.now();
   const { logger } = context;
-  checkRunId(runId);
-  const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
-  const { plan, sha256: planSha256 } = await readPlan(target, runId);
-  const quarter = parseQuarter(plan.quarter);
-  const datasets = await runDatasets({ ...settings, quarter });
-  assertSamePlan(
-    plan,
-    settings.quarter ? formatQuarter(settings.quarter) : plan.quarter,
-    await planSettings(settings, datasets),
-    target.describe(planKey(runId)),
-  );
-  const shard = plan.shards[index];
-  if (!Number.isSafeInteger(index) || !shard || shard.index !== index) {
-    throw new PublisherError(
-      'E_USAGE',
-      `--index must be a shard of the plan, 0 to ${plan.shards.length - 1} (run "${runId}" has ${plan.shards.length} shards), got ${index}`,
-    );
-  }
-  const all = [...datasets.named, ...datasets.companions];
+  const run = await openRun(settings, runId, logger);
+  const { target, plan, planSha256, quarter, all } = run;
+  const shard = plannedShard(plan, index);
   const daily = all.filter(isDaily);
   const wholeQuarter = all.some((dataset) => !isDaily(dataset));
   const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
@@ -99,16 +78,13 @@ export async function runShard(
       exportDir,
       (duck, events, facts) => exportShard(duck, exportDir, events, facts, wholeQuarter),
     );
-    const written: ShardSummary['written'] = [];
-    const described: ExchangeFile[] = [];
-    for (const file of exported.files) {
-      const path = join(exportDir, file.name);
-      const digest = await fileDigest(path);
-      const key = `${shardPrefix(runId, index)}${file.name}`;
-      await target.putFile(key, path, PARQUET_OPTIONS);
-      described.push({ ...file, ...digest });
-      written.push({ key, rows: file.rows, ...digest });
-    }
+    const described = await putExported(target, shardPrefix(runId, index), exportDir, exported.files);
+    const written = described.map((file) => ({
+      key: `${shardPrefix(runId, index)}${file.name}`,
+      rows: file.rows,
+      bytes: file.bytes,
+      sha256: file.sha256,
+    }));
     const manifest: ShardManifest = {
       format: MANIFEST_FORMAT,
       version: 1,
@@ -135,7 +111,7 @@ export async function runShard(
     };
   } finally {
     await removeWorkDir(workDir);
-    (target as { destroy?: () => void }).destroy?.();
+    closeRun(run);
   }
 }
 
@@ -162,7 +138,7 @@ function plannedFiles(listed: readonly ArchiveFile[], shard: PlannedShard, archi
 interface ExportedShard {
   events: ShardManifest['events'];
   worstFiles: ShardManifest['worstFiles'];
-  files: Array<{ name: string; kind: ExchangeKind; dataset?: string; rows: number }>;
+  files: ExportedFile[];
 }
 
 async function exportShard(
@@ -172,17 +148,13 @@ async function exportShard(
   facts: ReadonlyMap<DatasetDefinition, QueryFacts>,
   wholeQuarter: boolean,
 ): Promise<ExportedShard> {
-  const files: ExportedShard['files'] = [];
+  const files: ExportedFile[] = [];
   const copy = async (name: string, kind: ExchangeKind, select: string, dataset?: string) => {
-    const path = join(exportDir, name);
-    await duck.run(`COPY (${select}) TO ${quotedString(path)} (FORMAT parquet)`);
-    const [row] = await duck.all<{ rows: string }>(
-      `SELECT sum(num_rows)::BIGINT AS rows FROM parquet_file_metadata(${quotedString(path)})`,
-    );
-    files.push({ name, kind, ...(dataset ? { dataset } : {}), rows: Number(row?.rows ?? 0) });
+    files.push(await exportTable(duck, exportDir, name, kind, select, dataset ? { dataset } : {}));
   };
   for (const [dataset, result] of facts) {
-    await copy(`facts-${dataset.name}.parquet`, 'facts', `SELECT * FROM ${id(result.table)}`, dataset.name);
+    await copy(`facts-${dataset.name}.parquet`, 'facts', result.table, dataset.name);
+    await copy(`bound-${dataset.name}.parquet`, 'bound', datasetTables(dataset.name).boundRemoved, dataset.name);
   }
   // Machines seen only outside production: a machine may be in several shards, so the merge counts them.
   await copy(

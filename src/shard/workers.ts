@@ -1,6 +1,6 @@
 // `publish --workers N`: the local runner of a sharded run. It runs the steps a cluster runs (plan, one
-// `shard` process per shard, merge) with N child processes of this same CLI, so the path the cluster
-// takes is the path the tests take. The staging area is removed whether the run succeeds or fails.
+// `shard` process per shard, labels, one `shard --cells` process per shard, merge) with N child
+// processes of this same CLI, so the path the cluster takes is the path the tests take. The staging area is removed whether the run succeeds or fails.
 import { spawn } from 'node:child_process';
 import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { formatQuarter } from '../core/quarter.js';
 import { quarterToPublish, type RunContext, type RunSummary } from '../publish/publish.js';
 import { openStore } from '../publish/store/index.js';
 import { stagingPrefix } from './exchange.js';
+import { runLabels } from './labels.js';
 import { runMerge } from './merge.js';
 import { newRunId, runPlan } from './plan.js';
 import type { ShardSummary } from './shard.js';
@@ -19,9 +20,22 @@ const CLI_ENTRY = fileURLToPath(new URL('../../bin/telemetry-publisher.js', impo
 
 export interface ShardedSummary extends RunSummary {
   runId: string;
-  shards: Array<Pick<ShardSummary, 'index' | 'firstDay' | 'lastDay' | 'files' | 'seconds' | 'maxRssMiB'>>;
+  shards: Array<
+    Pick<ShardSummary, 'index' | 'firstDay' | 'lastDay' | 'files' | 'seconds' | 'maxRssMiB'> & {
+      /** The shard's cells step (`shard --cells`): its days protected. */
+      cells: Pick<ShardSummary, 'seconds' | 'maxRssMiB'>;
+    }
+  >;
   /** Wall time of each step, for the benchmark (bench/scale.ts). */
-  steps: { planSeconds: number; shardsSeconds: number; mergeSeconds: number };
+  steps: {
+    planSeconds: number;
+    shardsSeconds: number;
+    labelsSeconds: number;
+    cellsSeconds: number;
+    mergeSeconds: number;
+  };
+  /** The labels step's peak resident memory (it runs in this process, before the merge). */
+  labelsMaxRssMiB: number;
 }
 
 export async function runWorkers(settings: Settings, workers: number, context: RunContext): Promise<ShardedSummary> {
@@ -30,10 +44,11 @@ export async function runWorkers(settings: Settings, workers: number, context: R
   const quarter = quarterToPublish(settings, context.now);
   const pinned = { ...settings, quarter };
   const target = openStore(settings.target, { forcePathStyle: settings.s3ForcePathStyle, logger });
-  const clock = { start: performance.now(), planned: 0, sharded: 0 };
+  const marks: number[] = [performance.now()];
+  const mark = () => marks.push(performance.now());
   try {
     const { plan } = await runPlan(pinned, workers, runId, context, target);
-    clock.planned = performance.now();
+    mark();
     // Every shard at once: a shard is one day range, and N is what the operator chose for this host.
     const children = shareOfHost(pinned, plan.shards.length);
     logger.info('starting the shard processes', {
@@ -42,29 +57,34 @@ export async function runWorkers(settings: Settings, workers: number, context: R
       threads: children.threads,
       memoryLimit: children.memoryLimit,
     });
-    const results = await Promise.allSettled(
-      plan.shards.map((shard) => runShardChild(children, runId, shard.index, context)),
-    );
-    const failed = results.findIndex((result) => result.status === 'rejected');
-    if (failed >= 0) throw (results[failed] as PromiseRejectedResult).reason;
-    const shards = results.map((result) => (result as PromiseFulfilledResult<ShardSummary>).value);
-    clock.sharded = performance.now();
+    const facts = await runShardChildren(children, runId, plan.shards.length, false, context);
+    mark();
+    const labels = await runLabels(pinned, runId, context);
+    mark();
+    const cells = await runShardChildren(children, runId, plan.shards.length, true, context);
+    mark();
     const summary = await runMerge(pinned, runId, context);
+    mark();
+    const seconds = (step: number) => (marks[step + 1]! - marks[step]!) / 1000;
     return {
       ...summary,
       runId,
       steps: {
-        planSeconds: (clock.planned - clock.start) / 1000,
-        shardsSeconds: (clock.sharded - clock.planned) / 1000,
-        mergeSeconds: (performance.now() - clock.sharded) / 1000,
+        planSeconds: seconds(0),
+        shardsSeconds: seconds(1),
+        labelsSeconds: seconds(2),
+        cellsSeconds: seconds(3),
+        mergeSeconds: seconds(4),
       },
-      shards: shards.map(({ index, firstDay, lastDay, files, seconds, maxRssMiB }) => ({
+      labelsMaxRssMiB: labels.maxRssMiB,
+      shards: facts.map(({ index, firstDay, lastDay, files, seconds, maxRssMiB }, position) => ({
         index,
         firstDay,
         lastDay,
         files,
         seconds,
         maxRssMiB,
+        cells: { seconds: cells[position]!.seconds, maxRssMiB: cells[position]!.maxRssMiB },
       })),
     };
   } finally {
@@ -72,6 +92,22 @@ export async function runWorkers(settings: Settings, workers: number, context: R
     for (const object of await target.list(stagingPrefix(runId))) await target.delete(object.key);
     (target as { destroy?: () => void }).destroy?.();
   }
+}
+
+/** Every shard's step (facts, or with `cells` its days protected) as a child process at once; the first failure fails the run. */
+async function runShardChildren(
+  settings: Settings,
+  runId: string,
+  shards: number,
+  cells: boolean,
+  context: RunContext,
+): Promise<ShardSummary[]> {
+  const results = await Promise.allSettled(
+    Array.from({ length: shards }, (_, index) => runShardChild(settings, runId, index, cells, context)),
+  );
+  const failed = results.findIndex((result) => result.status === 'rejected');
+  if (failed >= 0) throw (results[failed] as PromiseRejectedResult).reason;
+  return results.map((result) => (result as PromiseFulfilledResult<ShardSummary>).value);
 }
 
 /**
@@ -85,11 +121,12 @@ export function shareOfHost(settings: Settings, processes: number): Settings {
 }
 
 /** The flags that give a child exactly this run's settings (flags win over TP_* and the config file). */
-export function shardArgs(settings: Settings, runId: string, index: number): string[] {
+export function shardArgs(settings: Settings, runId: string, index: number, cells = false): string[] {
   const optional = (flag: string, value: string | number | undefined): string[] =>
     value === undefined ? [] : [flag, String(value)];
   return [
     'shard',
+    ...(cells ? ['--cells'] : []),
     ...['--run-id', runId, '--index', String(index)],
     ...['--archive', settings.archive, '--target', settings.target],
     ...(settings.quarter ? ['--quarter', formatQuarter(settings.quarter)] : []),
@@ -108,9 +145,15 @@ export function shardArgs(settings: Settings, runId: string, index: number): str
 }
 
 /** One `shard` child; its log lines are relayed through this run's logger, tagged with the shard. */
-function runShardChild(settings: Settings, runId: string, index: number, context: RunContext): Promise<ShardSummary> {
+function runShardChild(
+  settings: Settings,
+  runId: string,
+  index: number,
+  cells: boolean,
+  context: RunContext,
+): Promise<ShardSummary> {
   const { logger } = context;
-  const child = spawn(process.execPath, [CLI_ENTRY, ...shardArgs(settings, runId, index)], {
+  const child = spawn(process.execPath, [CLI_ENTRY, ...shardArgs(settings, runId, index, cells)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -32,4 +32,10 @@ export function batchFile(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(DEPLOY, 'aws-batch', name), 'utf8')) as Record<string, unknown>;
 }
 
-export const BATCH_SUBMISSIONS = ['submit-plan.json', 'submit-shards.json', 'submit-merge.json'] as const;
+export const BATCH_SUBMISSIONS = [
+  'submit-plan.json',
+  'submit-shards.json',
+  'submit-labels.json',
+  'submit-cells.json',
+  'submit-merge.json',
+] as const;

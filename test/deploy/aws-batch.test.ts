@@ -2,6 +2,9 @@
 // ships (the schemas its client serialises RegisterJobDefinition and SubmitJob requests with): every
 // key a member, every value of its type, required members present, enum values the SDK's. Once
 // checked, the files are typed as the SDK's command inputs for the invariants below.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ArrayJobDependency,
   JobDefinitionType,
@@ -14,7 +17,7 @@ import {
   SubmitJobRequest$,
 } from '@aws-sdk/client-batch';
 import { describe, expect, it } from 'vitest';
-import { BATCH_SUBMISSIONS, batchFile } from './_manifests.js';
+import { BATCH_SUBMISSIONS, batchFile, DEPLOY } from './_manifests.js';
 import { type EnumMembers, shapeProblems } from './_smithy-shape.js';
 
 const ENUMS: EnumMembers = {
@@ -52,26 +55,50 @@ describe('deploy/aws-batch against the AWS SDK Batch model', () => {
   });
 });
 
-describe('deploy/aws-batch runs plan, then the array of shards, then the merge', () => {
-  it('the shards are an array job as large as the plan cuts, after the plan', () => {
-    const shards = submission('submit-shards.json');
+describe('deploy/aws-batch runs plan, the array of shards, the labels, the array of cells, then the merge', () => {
+  it('both arrays are as large as the plan cuts, the shards after the plan', () => {
     const command = submission('submit-plan.json').containerOverrides?.command ?? [];
     expect(command[0]).toBe('plan');
-    expect(shards.arrayProperties?.size).toBe(Number(command[command.indexOf('--shards') + 1]));
+    const shards = submission('submit-shards.json');
+    const cells = submission('submit-cells.json');
+    for (const array of [shards, cells])
+      expect(array.arrayProperties?.size).toBe(Number(command[command.indexOf('--shards') + 1]));
     // AWS Batch gives each child AWS_BATCH_JOB_ARRAY_INDEX, which `shard` reads: no --index flag.
     expect(shards.containerOverrides?.command).toEqual(['shard', '--run-id', '2026-q3']);
+    expect(cells.containerOverrides?.command).toEqual(['shard', '--cells', '--run-id', '2026-q3']);
     expect(shards.dependsOn).toEqual([{ jobId: 'PLAN_JOB_ID' }]);
   });
 
-  it('the merge is one job waiting for the whole array: a dependency on its id without a type', () => {
-    const merge = submission('submit-merge.json');
-    expect(merge.arrayProperties).toBeUndefined();
-    // N_TO_N would need the merge to be an array job itself; SEQUENTIAL chains children of one array.
-    expect(merge.dependsOn).toEqual([{ jobId: 'SHARDS_JOB_ID' }]);
-    expect(merge.containerOverrides?.command).toEqual(['merge', '--run-id', '2026-q3']);
-    // The merge protects the whole quarter's family: 2.75 GB peak on a 50M quarter (docs/scale.md).
-    const memory = merge.containerOverrides?.resourceRequirements?.find((each) => each.type === 'MEMORY')?.value;
-    expect(Number(memory)).toBeGreaterThanOrEqual(3072);
+  it.each([
+    ['submit-labels.json', 'SHARDS_JOB_ID', ['labels', '--run-id', '2026-q3']],
+    ['submit-merge.json', 'CELLS_JOB_ID', ['merge', '--run-id', '2026-q3']],
+  ] as const)(
+    '%s is one job waiting for the whole array before it: a dependency on its id without a type',
+    (name, array, args) => {
+      const job = submission(name);
+      expect(job.arrayProperties).toBeUndefined();
+      // N_TO_N would need this job to be an array job itself; SEQUENTIAL chains children of one array.
+      expect(job.dependsOn).toEqual([{ jobId: array }]);
+      expect(job.containerOverrides?.command).toEqual(args);
+      // The labels step holds the whole quarter's facts; the merge, run without steps 3 and 4, protects
+      // the whole quarter's family: 2.75 GB peak on a 50M quarter (docs/scale.md).
+      const memory = job.containerOverrides?.resourceRequirements?.find((each) => each.type === 'MEMORY')?.value;
+      expect(Number(memory)).toBeGreaterThanOrEqual(3072);
+    },
+  );
+
+  it('the cells array waits for the labels, and submit.sh chains every id to the next step', () => {
+    expect(submission('submit-cells.json').dependsOn).toEqual([{ jobId: 'LABELS_JOB_ID' }]);
+    const script = readFileSync(join(DEPLOY, 'aws-batch', 'submit.sh'), 'utf8');
+    for (const [step, before] of [
+      ['shards', 'plan'],
+      ['labels', 'shards'],
+      ['cells', 'labels'],
+      ['merge', 'cells'],
+    ])
+      expect(script).toContain(
+        `${step}=$(submit "$(jq --arg id "$${before}" '.dependsOn[0].jobId = $id' "$here/submit-${step}.json")")`,
+      );
   });
 
   it('every step runs the one definition, with the same quarter', () => {

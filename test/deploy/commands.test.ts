@@ -51,12 +51,18 @@ describe('the command lines in deploy/ are real CLI commands and flags', () => {
     expect(() => parseArgs({ args: rest, options: options!, allowPositionals: false, strict: true })).not.toThrow();
   });
 
-  it('plan, shard and merge of each engine name one run id (shard and merge need it)', () => {
+  it('plan, shard, labels, shard --cells and merge of each engine name one run id (all but the plan need it)', () => {
     for (const engine of ['kubernetes/', 'aws-batch/']) {
       const steps = lines.filter(
-        ([file, argv]) => file.startsWith(engine) && ['plan', 'shard', 'merge'].includes(argv[0]!),
+        ([file, argv]) => file.startsWith(engine) && ['plan', 'shard', 'labels', 'merge'].includes(argv[0]!),
       );
-      expect(steps.map(([, argv]) => argv[0]).sort()).toEqual(['merge', 'plan', 'shard']);
+      expect(steps.map(([, argv]) => argv.slice(0, argv[1] === '--cells' ? 2 : 1).join(' ')).sort()).toEqual([
+        'labels',
+        'merge',
+        'plan',
+        'shard',
+        'shard --cells',
+      ]);
       const ids = steps.map(([, argv]) => argv[argv.indexOf('--run-id') + 1]);
       expect(
         ids.every((runId) => runId !== undefined && runId === ids[0]),

@@ -3,12 +3,14 @@
 // fields, types, enum values such as completionMode and restartPolicy), and a round trip through
 // @kubernetes/client-node's typed models (generated from the same spec) must give the object back
 // whole, so a misspelt or unknown field, which the schema alone lets through, is caught too.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
 import { Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap, Secret } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings, SETTING_VARIABLES } from '../../src/config.js';
-import { type KubernetesObject, kubernetesObjects } from './_manifests.js';
+import { DEPLOY, type KubernetesObject, kubernetesObjects } from './_manifests.js';
 
 const MODELS = {
   'batch/v1 Job': { model: Job, type: 'V1Job' },
@@ -37,9 +39,11 @@ const mebibytes = (quantity: string | number | undefined): number => {
 };
 
 describe('deploy/kubernetes against the Kubernetes API schema', () => {
-  it('holds the settings, the plan, the shards and the merge', () => {
+  it('holds the settings, the plan, the shards, the labels, the shards cells and the merge', () => {
     expect(objects.map((object) => `${object.kind}/${object.metadata.name}`).sort()).toEqual([
       'ConfigMap/telemetry-publisher-settings',
+      'Job/telemetry-publisher-cells',
+      'Job/telemetry-publisher-labels',
       'Job/telemetry-publisher-merge',
       'Job/telemetry-publisher-plan',
       'Job/telemetry-publisher-shards',
@@ -70,23 +74,32 @@ describe('deploy/kubernetes against the Kubernetes API schema', () => {
 });
 
 describe('deploy/kubernetes runs the job as the issue and the image require', () => {
-  it('the shards are an Indexed Job with one pod per shard, retried per index', () => {
-    const spec = job('shards').spec!;
+  it.each([
+    ['shards', ['shard', '--run-id', '2026-q3']],
+    ['cells', ['shard', '--cells', '--run-id', '2026-q3']],
+  ])('the %s are an Indexed Job with one pod per shard, retried per index', (name, args) => {
+    const spec = job(name).spec!;
     expect(spec.completionMode).toBe('Indexed');
     expect(spec.parallelism).toBe(spec.completions);
     expect(spec.backoffLimitPerIndex).toBeGreaterThan(0);
     expect(spec.maxFailedIndexes).toBe(0);
     // The shard reads JOB_COMPLETION_INDEX, which Kubernetes sets in Indexed mode: no --index flag.
-    expect(container('shards').args).toEqual(['shard', '--run-id', '2026-q3']);
+    expect(container(name).args).toEqual(args);
   });
 
-  it('the plan cuts as many shards as the shards Job runs', () => {
+  it('the plan cuts as many shards as both shard Jobs run', () => {
     const args = container('plan').args!;
     expect(args.slice(0, 1)).toEqual(['plan']);
     expect(Number(args[args.indexOf('--shards') + 1])).toBe(job('shards').spec!.completions);
+    expect(job('cells').spec!.completions).toBe(job('shards').spec!.completions);
   });
 
-  it.each(['plan', 'shards', 'merge'])(
+  it('run.sh starts the five Jobs in the order of the steps', async () => {
+    const script = readFileSync(join(DEPLOY, 'kubernetes', 'run.sh'), 'utf8');
+    expect(script).toMatch(/^for step in plan shards labels cells merge; do$/m);
+  });
+
+  it.each(['plan', 'shards', 'labels', 'cells', 'merge'])(
     '%s: same image, non-root, read-only root, an emptyDir for the temp folder, 2 GiB + headroom',
     (name) => {
       const pod = job(name).spec!.template.spec!;
@@ -101,8 +114,9 @@ describe('deploy/kubernetes runs the job as the issue and the image require', ()
       // DuckDB would start a thread per core of the node, not of the pod.
       expect(settingsData().TP_THREADS).toBe(String(main.resources?.limits?.cpu));
       expect(limit).toBeGreaterThan(2048);
-      // The merge protects the whole quarter's family: 2.75 GB peak on a 50M quarter (docs/scale.md).
-      if (name === 'merge') expect(limit).toBeGreaterThanOrEqual(3072);
+      // The labels step holds the whole quarter's facts, and the merge, run without steps 3 and 4,
+      // protects the whole quarter's family: 2.75 GB peak on a 50M quarter (docs/scale.md).
+      if (name === 'labels' || name === 'merge') expect(limit).toBeGreaterThanOrEqual(3072);
       expect(mebibytes(main.resources?.requests?.memory)).toBe(limit);
       // The pod's failure policy must name its container (the API refuses the Job otherwise).
       for (const rule of job(name).spec!.podFailurePolicy?.rules ?? [])

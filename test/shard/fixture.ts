@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { type ArchiveEvent, machines, snapshot } from '../helpers/archive.js';
+import { type ArchiveEvent, event, machines, snapshot } from '../helpers/archive.js';
 import { addToArchive, writeArchive } from '../helpers/build.js';
 
 export const DAYS = ['2026-07-01', '2026-07-15', '2026-08-01', '2026-08-20', '2026-09-10', '2026-09-30'];
@@ -13,9 +13,10 @@ export const DAYS = ['2026-07-01', '2026-07-15', '2026-08-01', '2026-08-20', '20
  * rare values spread over days; non-production machines; a bad line (1% of the events: run these with
  * --max-bad-share 0.05); a day with a Parquet file beside its NDJSON one. Installations send snapshots
  * on several days and change version mid-quarter, so their latest snapshot is in another shard than
- * their first.
+ * their first. With `heavy`, six machines also send more than the daily contribution bound (1,000
+ * events a day): see heavyMachines.
  */
-export async function writeShardedArchive(parent: string): Promise<string> {
+export async function writeShardedArchive(parent: string, options: { heavy?: boolean } = {}): Promise<string> {
   const days: Record<string, Array<ArchiveEvent | string>> = {};
   for (const [index, day] of DAYS.entries()) {
     const at = { timestamp: `${day}T10:00:00Z` };
@@ -28,6 +29,7 @@ export async function writeShardedArchive(parent: string): Promise<string> {
         snapshot(`install-${machine}`, day, { product_version: index < 3 ? '23.10.0' : '24.2.0' }, { users: index }),
       ),
       ...(index === 2 ? ['{not json'] : []),
+      ...(options.heavy ? heavyMachines(index, at) : []),
     ];
   }
   const archive = await writeArchive(parent, days);
@@ -37,6 +39,21 @@ export async function writeShardedArchive(parent: string): Promise<string> {
     'parquet',
   );
   return archive;
+}
+
+/**
+ * Over the daily bound (1,000 events): heavy-a by 60 events on a day of each shard, heavy-b to -f by 10
+ * on one day. The bound removes 170 events from six machines, 120 from heavy-a: more than half, so the
+ * report withholds the figure. Only the quarter's sum per machine says so: a merge that took each
+ * shard's largest (60) would publish it.
+ */
+function heavyMachines(index: number, at: ArchiveEvent): ArchiveEvent[] {
+  const heavy = (machine: string, events: number) =>
+    Array.from({ length: events }, () => event({ ...at, machine_id: machine, command: 'build' }));
+  if (index === 1)
+    return [...heavy('heavy-a', 1060), ...['b', 'c', 'd', 'e', 'f'].flatMap((m) => heavy(`heavy-${m}`, 1010))];
+  if (index === 4) return heavy('heavy-a', 1060);
+  return [];
 }
 
 /** The published files (data, reports, input manifests, copies, checksums): compared byte for byte. */

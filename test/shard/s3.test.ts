@@ -40,10 +40,15 @@ describe('publish --workers 2 with S3 staging', () => {
     expect(single.code, single.log.join('\n')).toBe(0);
     const sharded = await publish('sharded', '--workers', '2');
     expect(sharded.code, sharded.log.join('\n')).toBe(0);
-    // The plan and both shards' manifest and ten Parquet files (four, and one per family table) went through the S3 store.
+    // Through the S3 store: the plan; both shards' manifest and 17 Parquet files (machines, values,
+    // events, and the facts and bound of each of the family's seven daily tables); the labels step's labels.json
+    // and 41 decision tables (each daily table's labels and codes of its 17 dimensions in all, and
+    // its time codes); both shards' cells.json and the rows and packed record of the seven tables.
     expect(sharded.log.join('\n')).toMatch(/shard 1: shard finished/);
+    expect(sharded.log.join('\n')).toMatch(/shard 1: shard's cells finished/);
+    expect(sharded.log.join('\n')).toMatch(/merging the shards' protected rows/);
     expect(sharded.log.join('\n')).toMatch(
-      /removed the run's staging area prefix=s3:\/\/telemetry-test\/sharded\/_staging\/[^ ]+\/ objects=23/,
+      /removed the run's staging area prefix=s3:\/\/telemetry-test\/sharded\/_staging\/[^ ]+\/ objects=109/,
     );
     const data = (await store.list('single/'))
       .map((object) => object.key.slice('single/'.length))

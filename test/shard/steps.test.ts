@@ -68,6 +68,95 @@ describe('plan, shard, merge', () => {
     expect(await new LocalStore(target).list('_staging/')).toEqual([]);
   });
 
+  it('with the labels step and every shard protecting its own days, the merge only writes: same output; each step refuses an earlier step that is missing, stale or corrupt', async ({
+    tmp,
+  }) => {
+    const archive = await writeShardedArchive(tmp, { heavy: true });
+    const common = (target: string) => [
+      ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
+      ...['--k', '5', '--max-bad-share', '0.05'],
+    ];
+    const single = await folderIn(tmp, 'single-');
+    expect((await cli(['publish', ...common(single)])).code).toBe(0);
+    const target = await folderIn(tmp, 'sharded-');
+    const step = (command: string, ...more: string[]) => cli([command, ...common(target), '--run-id', RUN, ...more]);
+    const staged = (...path: string[]) => join(target, '_staging', RUN, ...path);
+    const ok = async (run: Promise<{ code: number; log: string[]; stdout: string }>) => {
+      const done = await run;
+      expect(done.code, done.log.join('\n')).toBe(0);
+      return done;
+    };
+
+    await ok(step('plan', '--shards', '2'));
+    await ok(step('shard', '--index', '0'));
+    const early = await step('labels');
+    expect(early.code).toBe(4);
+    expect(early.log.join('\n')).toMatch(
+      /shard 1 of run "run-1" has no output .*: rerun `shard --run-id run-1 --index 1`, then labels again/,
+    );
+    await ok(step('shard', '--index', '1'));
+    const noLabels = await step('shard', '--cells', '--index', '0');
+    expect(noLabels.code).toBe(4);
+    expect(noLabels.log.join('\n')).toMatch(
+      /the labels step of run "run-1" has no output \(.*labels\/labels\.json is missing\)/,
+    );
+
+    const labels = await ok(step('labels'));
+    expect(labels.stdout).toMatch(/^labels of run run-1 decided for 7 daily dataset\(s\)/);
+    // Shard 0's cells step killed midway: it leaves no cells.json, and the merge names the step to rerun.
+    const killed = await killedShard(
+      [...['shard', '--cells', ...common(target)], '--run-id', RUN, '--index', '0'],
+      'protected dataset',
+    );
+    expect(killed).toBe('SIGKILL');
+    await ok(step('shard', '--cells', '--index', '1'));
+    const missing = await step('merge');
+    expect(missing.code).toBe(4);
+    expect(missing.log.join('\n')).toMatch(
+      /shard 0's cells step of run "run-1" has no output \(.*shard-0000\/cells\.json is missing\): rerun `shard --cells --run-id run-1 --index 0`/,
+    );
+    await ok(step('shard', '--cells', '--index', '0'));
+
+    // A protected rows file that no longer matches its manifest.
+    const rows = staged('shard-0001', 'rows-cli-usage.parquet');
+    const good = await readFile(rows);
+    await writeFile(rows, Buffer.concat([good.subarray(0, 100), Buffer.from('corrupt'), good.subarray(107)]));
+    const corrupt = await step('merge');
+    expect(corrupt.code).toBe(4);
+    expect(corrupt.log.join('\n')).toMatch(
+      /shard 1's cells step's file .*shard-0001\/rows-cli-usage\.parquet is corrupt/,
+    );
+    await writeFile(rows, good);
+
+    // Shard 1's facts made again (with other bytes) after the labels: its cells step and the merge refuse them.
+    const manifestPath = staged('shard-0001', 'manifest.json');
+    const manifest = await readFile(manifestPath, 'utf8');
+    await writeFile(manifestPath, `${manifest.trimEnd()}\n\n`);
+    for (const stale of [await step('shard', '--cells', '--index', '1'), await step('merge')]) {
+      expect(stale.code).toBe(4);
+      expect(stale.log.join('\n')).toMatch(
+        /shard 1's facts were made again after the labels were decided: rerun `labels --run-id run-1`/,
+      );
+    }
+    await writeFile(manifestPath, manifest);
+    // A cells output of older labels (a labels step rerun since) is refused.
+    const cellsPath = staged('shard-0000', 'cells.json');
+    const cells = JSON.parse(await readFile(cellsPath, 'utf8'));
+    await writeFile(cellsPath, JSON.stringify({ ...cells, labelsSha256: '0'.repeat(64) }));
+    const older = await step('merge');
+    expect(older.code).toBe(4);
+    expect(older.log.join('\n')).toMatch(
+      /shard 0's cells step built its rows with labels decided before the current ones/,
+    );
+    await ok(step('shard', '--cells', '--index', '0'));
+
+    const merged = await ok(step('merge'));
+    expect(merged.log.join('\n')).toMatch(/merging the shards' protected rows/);
+    expect(merged.log.join('\n')).not.toMatch(/protected a family of event tables/);
+    expect(await publishedFiles(target)).toEqual(await publishedFiles(single));
+    expect(await new LocalStore(target).list('_staging/')).toEqual([]);
+  });
+
   it('a shard or merge run with other settings than the plan is refused (exit 3), naming the setting', async ({
     tmp,
   }) => {
@@ -94,13 +183,13 @@ describe('plan, shard, merge', () => {
   });
 });
 
-/** Runs a CLI command in a process of its own and SIGKILLs it once it has read the archive. */
-async function killedShard(args: string[]): Promise<NodeJS.Signals | null> {
+/** Runs a CLI command in a process of its own and SIGKILLs it once it logs `when` (by default: it has read the archive). */
+async function killedShard(args: string[], when = 'read archive'): Promise<NodeJS.Signals | null> {
   const child = spawn(process.execPath, ['bin/telemetry-publisher.js', ...args, '--log-format', 'json'], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr.on('data', (chunk: Buffer) => {
-    if (chunk.toString().includes('read archive')) child.kill('SIGKILL');
+    if (chunk.toString().includes(when)) child.kill('SIGKILL');
   });
   return new Promise((done) => child.on('close', (_code, signal) => done(signal)));
 }

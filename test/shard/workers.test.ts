@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalStore } from '../../src/publish/store/index.js';
 import { folderIn } from '../helpers/build.js';
@@ -13,7 +13,7 @@ import { publishedFiles, writeShardedArchive } from './fixture.js';
 // shards hand on their events and the merge queries them).
 describe('publish --workers N', () => {
   it('gives the single-process output for N = 1, 2 and 4, and leaves no staging area', async ({ tmp }) => {
-    const archive = await writeShardedArchive(tmp);
+    const archive = await writeShardedArchive(tmp, { heavy: true });
     const publish = (target: string, ...more: string[]) =>
       cli(['publish', ...quarterArgs(archive, target), '--k', '5', '--max-bad-share', '0.05', ...more]);
     const single = await folderIn(tmp, 'single-');
@@ -23,6 +23,12 @@ describe('publish --workers N', () => {
     expect(Object.keys(expected)).toEqual(
       expect.arrayContaining(['cli-usage-2026-q3.tsv', 'installations-2026-q3.tsv', 'feature-usage-2026-q3.tsv']),
     );
+    // The daily bound cut six machines, one of them for most of what it removed: the figure is withheld
+    // (heavyMachines); the shards' reports must say the same, so their per-machine sums must be added.
+    const report = JSON.parse(await readFile(join(single, 'cli-usage-2026-q3.privacy.json'), 'utf8'));
+    expect(report.dailyContributionCap).toBe(1000);
+    expect(report.eventsRemovedByDailyCap).toBeNull();
+    expect(report.eventsRemovedByCap).not.toBeNull();
     for (const workers of [1, 2, 4]) {
       const target = await folderIn(tmp, `workers-${workers}-`);
       const run = await publish(target, '--workers', String(workers));
