@@ -11,15 +11,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { appendRows, openDuck, quotedString } from '../src/engine/duck.js';
-import { placeOfPrefix } from '../src/ingest/geo.js';
+import { openDuck } from '../src/engine/duck.js';
 import { type SuppressionCell, secondarySuppression } from '../src/protect/exact/gauss-suppression.js';
-import { type DatasetDefinition, listDatasets, loadDataset } from '../src/query/dataset.js';
-import { populationCompanions } from '../src/query/population.js';
+import { listDatasets } from '../src/query/dataset.js';
 import type { PrivacyReport } from '../src/write/privacy-report.js';
 import { writeBenchQuarter } from '../tools/sample/bench.js';
+import { duckdbAlone, familyOfCube } from './alone.js';
 import { formatExtras, loggedSeconds, uploadSeconds } from './extras.js';
 import {
   answerQuestions,
@@ -64,12 +63,6 @@ async function ensureArchive(format: 'parquet' | 'ndjson.gz'): Promise<string> {
   return dir;
 }
 
-/** The cube and every table of its population (the cli-usage family): what the bench publishes. */
-async function familyOfCube(): Promise<DatasetDefinition[]> {
-  const cube = await loadDataset('cli-usage');
-  return [cube, ...(await populationCompanions([cube]))];
-}
-
 function publish(archive: string, target: string, datasets: readonly string[]): PublishTiming {
   const child = spawnSync(
     process.execPath,
@@ -95,77 +88,6 @@ function publish(archive: string, target: string, datasets: readonly string[]): 
   const line = child.stderr.split('\n').find((text) => text.startsWith('BENCH '));
   if (child.status !== 0 || !line) throw new Error(`publish failed (${child.status}):\n${child.stderr.slice(-4000)}`);
   return { ...(JSON.parse(line.slice(6)) as Timing), logged: loggedSeconds(child.stderr) };
-}
-
-/** The archive's column behind each published dimension, for DuckDB alone. */
-const ARCHIVE_COLUMN: Record<string, string> = {
-  Command: 'command',
-  Geography: 'country',
-  OSFamily: 'os_family',
-  RuntimeID: 'runtime_id',
-  OSVersion: 'os_version',
-  SDKVersion: 'sdk_version',
-};
-
-/**
- * The same aggregation with DuckDB alone: read, keep production, each table of the family (the day x
- * dimensions cube and the small tables) with exact distinct machines, each written as TSV.
- */
-async function duckdbAlone(
-  archive: string,
-  format: 'parquet' | 'ndjson.gz',
-  tables: readonly DatasetDefinition[],
-): Promise<Timing & { baselineDetail: number; total: number }> {
-  const files: string[] = [];
-  for (const day of (await readdir(archive)).filter((name) => name.startsWith('date=')).sort()) {
-    for (const name of (await readdir(join(archive, day))).sort()) files.push(join(archive, day, name));
-  }
-  const started = performance.now();
-  const duck = await openDuck({ tempDirectory: join(root, 'tmp', 'alone') });
-  try {
-    const list = `[${files.map(quotedString).join(', ')}]`;
-    const source =
-      format === 'parquet'
-        ? `read_parquet(${list}, union_by_name = true, hive_partitioning = false)`
-        : `read_json(${list}, format = 'newline_delimited', columns = {timestamp: 'VARCHAR', machine_id: 'VARCHAR', event: 'VARCHAR', command: 'VARCHAR', os_family: 'VARCHAR', os_version: 'VARCHAR', runtime_id: 'VARCHAR', sdk_version: 'VARCHAR', ip_prefix: 'VARCHAR', environment: 'VARCHAR'})`;
-    await duck.run(
-      `CREATE TABLE e AS SELECT CAST(timezone('UTC', CAST("timestamp" AS TIMESTAMPTZ)) AS DATE) AS day, machine_id, command, os_family, os_version, runtime_id, sdk_version, ip_prefix FROM ${source} WHERE environment = 'production' AND coalesce(event, 'command') = 'command'`,
-    );
-    const prefixes = await duck.all<{ ip_prefix: string }>(
-      'SELECT DISTINCT ip_prefix FROM e WHERE ip_prefix IS NOT NULL',
-    );
-    await duck.run('CREATE TABLE g (ip_prefix VARCHAR, country VARCHAR)');
-    const rows: string[][] = [];
-    for (const { ip_prefix } of prefixes) rows.push([ip_prefix, (await placeOfPrefix(ip_prefix)).country]);
-    await appendRows(duck, 'g', rows);
-    await duck.run(
-      "CREATE TABLE eg AS SELECT e.* EXCLUDE (ip_prefix), coalesce(g.country, 'Unknown') AS country FROM e LEFT JOIN g USING (ip_prefix)",
-    );
-    for (const table of tables) {
-      const columns = table.dimensions.map((dimension) => ARCHIVE_COLUMN[dimension.column]!).join(', ');
-      const name = table.name === 'cli-usage' ? 'cube' : `t_${table.name.replaceAll('-', '_')}`;
-      // Aggregate to (cell, machine) first, then count: the fast form of an exact distinct-machine table.
-      await duck.run(`CREATE TABLE ${name} AS
-        SELECT day, ${columns}, count(*) AS machines, sum(least(n, ${CAP})) AS occurrences
-        FROM (SELECT day, ${columns}, machine_id, count(*) AS n FROM eg GROUP BY ALL)
-        GROUP BY ALL`);
-      await duck.run(
-        `COPY (SELECT * FROM ${name} WHERE machines >= ${K} ORDER BY ALL) TO ${quotedString(join(root, 'tmp', `alone-${table.name}.tsv`))} (FORMAT csv, DELIMITER E'\\t', HEADER true)`,
-      );
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const [row] = await duck.all<{ kept: string; total: string }>(
-      `SELECT sum(occurrences) FILTER (WHERE machines >= ${K})::BIGINT AS kept, sum(occurrences)::BIGINT AS total FROM cube`,
-    );
-    return {
-      seconds,
-      maxRssMiB: process.resourceUsage().maxRSS / 1024,
-      baselineDetail: Number(row?.kept),
-      total: Number(row?.total),
-    };
-  } finally {
-    duck.close();
-  }
 }
 
 /** Secondary suppression at the scale of a large linked release: 20,000 rows over 50,000 inner cells plus marginals. */
@@ -222,7 +144,7 @@ for (const format of FORMATS) {
   const runs: Array<{ alone: Awaited<ReturnType<typeof duckdbAlone>>; job: PublishTiming }> = [];
   for (let run = 0; run < RUNS; run++) {
     await rm(target, { recursive: true, force: true });
-    const alone = await duckdbAlone(archive, format, family);
+    const alone = await duckdbAlone(archive, format, family, { scratch: join(root, 'tmp'), k: K, cap: CAP });
     runs.push({
       alone,
       job: publish(
