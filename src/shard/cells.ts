@@ -6,21 +6,19 @@
 import { join } from 'node:path';
 import type { Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
-import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import type { Duck } from '../engine/duck.js';
 import { buildShardCells, type FactsSource } from '../pipeline.js';
 import { NO_DAILY_BOUND } from '../protect/contribution.js';
 import { buildProtectedRows, type ProtectedDataset } from '../protect/protect.js';
-import { type RunContext, tempRoot, WORK_DIR_PREFIX } from '../publish/publish.js';
+import type { RunContext } from '../publish/publish.js';
 import type { Store } from '../publish/store/index.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import { CELLS_FORMAT, type CellsManifest, cellsKey, JSON_OPTIONS, type ShardPlan, shardPrefix } from './exchange.js';
 import { importDecisions, type ReadLabels, readLabels } from './labels.js';
 import {
-  closeRun,
+  inRunStep,
   loadedFacts,
   loadShardFacts,
-  openRun,
   plannedDays,
   plannedShard,
   readStepManifest,
@@ -38,12 +36,10 @@ export async function runShardCells(
 ): Promise<ShardSummary> {
   const started = performance.now();
   const { logger } = context;
-  const run = await openRun(settings, runId, logger);
-  const { target, plan, planSha256, quarter } = run;
-  const shard = plannedShard(plan, index);
-  const daily = run.all.filter(isDaily);
-  const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
-  try {
+  return inRunStep(settings, runId, logger, async (run, workDir) => {
+    const { target, plan, planSha256, quarter } = run;
+    const shard = plannedShard(plan, index);
+    const daily = run.all.filter(isDaily);
     const own = await verifiedOutputs(target, plan, planSha256, run.all, join(workDir, 'shards'), {
       kinds: ['facts'],
       shards: [index],
@@ -116,10 +112,7 @@ export async function runShardCells(
       seconds: (performance.now() - started) / 1000,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
-  } finally {
-    await removeWorkDir(workDir);
-    closeRun(run);
-  }
+  });
 }
 
 /** Every protected daily dataset's rows and packed record, with their types (keys may be 128-bit). */

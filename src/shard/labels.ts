@@ -7,11 +7,10 @@
 import { join } from 'node:path';
 import type { Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
-import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import type { Duck } from '../engine/duck.js';
 import { decideFromFacts, type FactsSource } from '../pipeline.js';
 import type { ProtectionDecisions } from '../protect/protect.js';
-import { type RunContext, tempRoot, WORK_DIR_PREFIX } from '../publish/publish.js';
+import type { RunContext } from '../publish/publish.js';
 import type { Store } from '../publish/store/index.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import {
@@ -24,10 +23,9 @@ import {
 } from './exchange.js';
 import {
   addedCounts,
-  closeRun,
+  inRunStep,
   loadedFacts,
   loadShardFacts,
-  openRun,
   plannedDays,
   readStepManifest,
   type ShardOutput,
@@ -54,11 +52,9 @@ export interface LabelsSummary {
 export async function runLabels(settings: Settings, runId: string, context: RunContext): Promise<LabelsSummary> {
   const started = performance.now();
   const { logger } = context;
-  const run = await openRun(settings, runId, logger);
-  const { target, plan, planSha256, quarter } = run;
-  const daily = run.all.filter(isDaily);
-  const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
-  try {
+  return inRunStep(settings, runId, logger, async (run, workDir) => {
+    const { target, plan, planSha256, quarter } = run;
+    const daily = run.all.filter(isDaily);
     // Until the new decisions are put, no shard builds cells with the old ones (and the merge sees none).
     await target.delete(labelsKey(runId));
     const outputs = await verifiedOutputs(target, plan, planSha256, run.all, join(workDir, 'shards'), {
@@ -107,10 +103,7 @@ export async function runLabels(settings: Settings, runId: string, context: RunC
       seconds: (performance.now() - started) / 1000,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
-  } finally {
-    await removeWorkDir(workDir);
-    closeRun(run);
-  }
+  });
 }
 
 /** The tables a dataset's decisions name: every dimension's labels and codes, and the time codes. */

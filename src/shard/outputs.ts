@@ -8,9 +8,11 @@ import { sha256Hex } from '../core/hash.js';
 import type { Logger } from '../core/log.js';
 import { formatQuarter, parseQuarter } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
+import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { type Duck, quotedIdentifier as id } from '../engine/duck.js';
 import { datasetTables } from '../engine/tables.js';
 import { REJECT_REASONS, type RejectReason } from '../ingest/index.js';
+import { tempRoot, WORK_DIR_PREFIX } from '../publish/publish.js';
 import { openStore, type Store } from '../publish/store/index.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
@@ -186,6 +188,29 @@ export function plannedShard(plan: ShardPlan, index: number): PlannedShard {
     );
   }
   return shard;
+}
+
+/**
+ * Runs one step of run `runId` (a shard's, the labels'): the run opened, a work folder of its own,
+ * both removed and closed however the step ends.
+ */
+export async function inRunStep<T>(
+  settings: Settings,
+  runId: string,
+  logger: Logger,
+  step: (run: OpenedRun, workDir: string) => Promise<T>,
+): Promise<T> {
+  const run = await openRun(settings, runId, logger);
+  try {
+    const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
+    try {
+      return await step(run, workDir);
+    } finally {
+      await removeWorkDir(workDir);
+    }
+  } finally {
+    closeRun(run);
+  }
 }
 
 /** Closes the target's connections (an S3 client keeps its sockets otherwise). */

@@ -9,12 +9,11 @@ import type { Settings } from '../config.js';
 import { PublisherError } from '../core/errors.js';
 import { quarterDays } from '../core/quarter.js';
 import type { Quarter } from '../core/release.js';
-import { createWorkDir, removeWorkDir } from '../core/work-dir.js';
 import { type Duck, quotedIdentifier as id, quotedString } from '../engine/duck.js';
 import { datasetTables } from '../engine/tables.js';
 import { type IngestedEvents, worstFiles } from '../ingest/index.js';
 import { archiveFiles, buildShardFacts } from '../pipeline.js';
-import { type RunContext, tempRoot, WORK_DIR_PREFIX } from '../publish/publish.js';
+import type { RunContext } from '../publish/publish.js';
 import type { DatasetDefinition } from '../query/dataset.js';
 import type { QueryFacts } from '../query/facts.js';
 import { PUBLISHED_EVENT_FIELDS } from '../write/check.js';
@@ -28,7 +27,7 @@ import {
   type ShardManifest,
   shardPrefix,
 } from './exchange.js';
-import { closeRun, openRun, plannedShard } from './outputs.js';
+import { inRunStep, plannedShard } from './outputs.js';
 import { isDaily } from './plan.js';
 import { type ExportedFile, exportTable, putExported } from './tables.js';
 
@@ -53,13 +52,11 @@ export async function runShard(
 ): Promise<ShardSummary> {
   const started = performance.now();
   const { logger } = context;
-  const run = await openRun(settings, runId, logger);
-  const { target, plan, planSha256, quarter, all } = run;
-  const shard = plannedShard(plan, index);
-  const daily = all.filter(isDaily);
-  const wholeQuarter = all.some((dataset) => !isDaily(dataset));
-  const workDir = await createWorkDir(await tempRoot(settings), WORK_DIR_PREFIX, logger);
-  try {
+  return inRunStep(settings, runId, logger, async (run, workDir) => {
+    const { target, plan, planSha256, quarter, all } = run;
+    const shard = plannedShard(plan, index);
+    const daily = all.filter(isDaily);
+    const wholeQuarter = all.some((dataset) => !isDaily(dataset));
     // Until the new manifest is put, the merge sees this shard as missing, never as a mix of two runs.
     await target.delete(manifestKey(runId, index));
     const files = plannedFiles(
@@ -109,10 +106,7 @@ export async function runShard(
       seconds: (performance.now() - started) / 1000,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
-  } finally {
-    await removeWorkDir(workDir);
-    closeRun(run);
-  }
+  });
 }
 
 function daysOf(quarter: Quarter, shard: PlannedShard): string[] {

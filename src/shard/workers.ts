@@ -2,7 +2,7 @@
 // `shard` process per shard, labels, one `shard --cells` process per shard, merge) with N child
 // processes of this same CLI, so the path the cluster takes is the path the tests take. The staging area is removed whether the run succeeds or fails.
 import { spawn } from 'node:child_process';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Settings } from '../config.js';
 import { type ErrorCode, EXIT_CODES, PublisherError } from '../core/errors.js';
@@ -111,13 +111,13 @@ async function runShardChildren(
 }
 
 /**
- * N shard processes share one host: unless set, each gets 1/N of the cores and of DuckDB's default
- * memory limit (80% of RAM), so that together they take what one process would, not N times it.
+ * N shard processes share one host: unless set, each gets 1/N of the cores. Each keeps the run's
+ * memory limit (by default the job's, a third of min(2 GiB, the host): what a shard pod runs with), so
+ * a host runs N shards in what N pods would take.
  */
 export function shareOfHost(settings: Settings, processes: number): Settings {
   const threads = settings.threads ?? Math.max(1, Math.floor(availableParallelism() / processes));
-  const memoryLimit = settings.memoryLimit ?? `${Math.floor((0.8 * totalmem()) / processes / 2 ** 20)}MiB`;
-  return { ...settings, threads, memoryLimit };
+  return { ...settings, threads };
 }
 
 /** The flags that give a child exactly this run's settings (flags win over TP_* and the config file). */

@@ -15,15 +15,7 @@ describe('plan, shard, merge', () => {
   it('a shard killed mid-run and rerun gives the single-process output; a missing or corrupt output fails the merge naming the shard', async ({
     tmp,
   }) => {
-    const archive = await writeShardedArchive(tmp);
-    const common = (target: string) => [
-      ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
-      ...['--k', '5', '--max-bad-share', '0.05'],
-    ];
-    const single = await folderIn(tmp, 'single-');
-    expect((await cli(['publish', ...common(single)])).code).toBe(0);
-    const target = await folderIn(tmp, 'sharded-');
-    const step = (command: string, ...more: string[]) => cli([command, ...common(target), '--run-id', RUN, ...more]);
+    const { common, single, target, step } = await shardedRun(tmp);
 
     const plan = await step('plan', '--shards', '2');
     expect(plan.code, plan.log.join('\n')).toBe(0);
@@ -71,15 +63,7 @@ describe('plan, shard, merge', () => {
   it('with the labels step and every shard protecting its own days, the merge only writes: same output; each step refuses an earlier step that is missing, stale or corrupt', async ({
     tmp,
   }) => {
-    const archive = await writeShardedArchive(tmp, { heavy: true });
-    const common = (target: string) => [
-      ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
-      ...['--k', '5', '--max-bad-share', '0.05'],
-    ];
-    const single = await folderIn(tmp, 'single-');
-    expect((await cli(['publish', ...common(single)])).code).toBe(0);
-    const target = await folderIn(tmp, 'sharded-');
-    const step = (command: string, ...more: string[]) => cli([command, ...common(target), '--run-id', RUN, ...more]);
+    const { common, single, target, step } = await shardedRun(tmp, { heavy: true });
     const staged = (...path: string[]) => join(target, '_staging', RUN, ...path);
     const ok = async (run: Promise<{ code: number; log: string[]; stdout: string }>) => {
       const done = await run;
@@ -182,6 +166,23 @@ describe('plan, shard, merge', () => {
     await rm(target, { recursive: true });
   });
 });
+
+/**
+ * The sharded archive published by one process into `single`, and the steps of run RUN into `target`
+ * with the same settings (`common`).
+ */
+async function shardedRun(tmp: string, options: { heavy?: boolean } = {}) {
+  const archive = await writeShardedArchive(tmp, options);
+  const common = (target: string) => [
+    ...['--archive', archive, '--target', target, '--quarter', '2026-Q3', '--dataset', 'cli-usage'],
+    ...['--k', '5', '--max-bad-share', '0.05'],
+  ];
+  const single = await folderIn(tmp, 'single-');
+  expect((await cli(['publish', ...common(single)])).code).toBe(0);
+  const target = await folderIn(tmp, 'sharded-');
+  const step = (command: string, ...more: string[]) => cli([command, ...common(target), '--run-id', RUN, ...more]);
+  return { common, single, target, step };
+}
 
 /** Runs a CLI command in a process of its own and SIGKILLs it once it logs `when` (by default: it has read the archive). */
 async function killedShard(args: string[], when = 'read archive'): Promise<NodeJS.Signals | null> {

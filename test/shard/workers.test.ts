@@ -1,6 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { resolveSettings } from '../../src/config.js';
+import { machineMemoryLimit } from '../../src/engine/memory-budget.js';
 import { LocalStore } from '../../src/publish/store/index.js';
+import { shareOfHost } from '../../src/shard/workers.js';
 import { folderIn } from '../helpers/build.js';
 import { cli, quarterArgs } from '../helpers/cli.js';
 import { describe, expect, it } from '../helpers/fixtures.js';
@@ -93,5 +97,19 @@ describe('publish --workers N', () => {
     expect(run.log.join('\n')).toMatch(/`revise` is not supported by a sharded run/);
     expect(await readdir(target)).toEqual([]);
     expect((await cli(['publish', '--target', join(tmp, 'x'), '--workers', '0'])).code).toBe(2);
+  });
+});
+
+describe('shareOfHost', () => {
+  it("gives each of N children 1/N of the cores and the run's memory limit (by default the job's: what a shard pod has)", async () => {
+    const settings = await resolveSettings({}, {}, undefined);
+    expect(settings.memoryLimit).toBe(await machineMemoryLimit());
+    for (const n of [1, 2, 64]) {
+      const child = shareOfHost(settings, n);
+      expect(child.threads).toBe(Math.max(1, Math.floor(availableParallelism() / n)));
+      expect(child.memoryLimit).toBe(settings.memoryLimit);
+    }
+    const set = shareOfHost({ ...settings, threads: 3, memoryLimit: '5GiB' }, 4);
+    expect([set.threads, set.memoryLimit]).toEqual([3, '5GiB']);
   });
 });
