@@ -23,6 +23,7 @@ import {
   plannedShard,
   readStepManifest,
   verifiedOutputs,
+  writtenFiles,
 } from './outputs.js';
 import { isDaily } from './plan.js';
 import type { ShardSummary } from './shard.js';
@@ -103,12 +104,7 @@ export async function runShardCells(
       lastDay: shard.lastDay,
       files: 0,
       eventsRead: 0,
-      written: files.map((file) => ({
-        key: `${shardPrefix(runId, index)}${file.name}`,
-        rows: file.rows,
-        bytes: file.bytes,
-        sha256: file.sha256,
-      })),
+      written: writtenFiles(shardPrefix(runId, index), files),
       seconds: (performance.now() - started) / 1000,
       maxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
@@ -145,28 +141,15 @@ export async function readCells(
   for (const shard of plan.shards) {
     const owner = `shard ${shard.index}'s cells step`;
     const rerun = `rerun \`shard --cells --run-id ${plan.runId} --index ${shard.index}\`, then merge again`;
-    const { manifest } = (await readStepManifest<CellsManifest>(
-      store,
-      plan,
-      planSha256,
-      cellsKey(plan.runId, shard.index),
-      {
-        format: CELLS_FORMAT,
-        index: shard.index,
-        owner,
-        rerun,
-      },
-    ))!;
+    const expected = daily.flatMap((dataset) => [`packed-${dataset.name}.parquet`, `rows-${dataset.name}.parquet`]);
+    const key = cellsKey(plan.runId, shard.index);
+    const cellsFormat = { format: CELLS_FORMAT, index: shard.index, owner, rerun, files: expected };
+    const { manifest } = (await readStepManifest<CellsManifest>(store, plan, planSha256, key, cellsFormat))!;
     if (manifest.labelsSha256 !== labels.sha256) {
       throw new PublisherError(
         'E_ARCHIVE',
         `${owner} built its rows with labels decided before the current ones: ${rerun}`,
       );
-    }
-    const expected = daily.flatMap((dataset) => [`packed-${dataset.name}.parquet`, `rows-${dataset.name}.parquet`]);
-    const missing = expected.filter((name) => !manifest.files.some((file) => file.name === name));
-    if (missing.length > 0) {
-      throw new PublisherError('E_ARCHIVE', `${owner}'s manifest lists no ${missing.join(', ')}: ${rerun}`);
     }
     files.push(
       ...(await downloadVerified(

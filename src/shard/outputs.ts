@@ -19,6 +19,7 @@ import type { QueryFacts } from '../query/facts.js';
 import {
   assertSamePlan,
   checkRunId,
+  type ExchangeFile,
   type ExchangeKind,
   MANIFEST_FORMAT,
   manifestKey,
@@ -32,6 +33,7 @@ import {
   shardPrefix,
 } from './exchange.js';
 import { isDaily, planSettings, runDatasets } from './plan.js';
+import type { ShardSummary } from './shard.js';
 import { downloadVerified, type LocalFile, loadTable } from './tables.js';
 
 /** What every step manifest says of itself. */
@@ -52,7 +54,15 @@ export async function readStepManifest<T extends StepManifest>(
   plan: ShardPlan,
   planSha256: string,
   key: string,
-  expected: { format: string; index?: number; owner: string; rerun: string; optional?: boolean },
+  expected: {
+    format: string;
+    index?: number;
+    owner: string;
+    rerun: string;
+    optional?: boolean;
+    /** Files the manifest must list. */
+    files?: readonly string[];
+  },
 ): Promise<{ manifest: T; sha256: string } | undefined> {
   const { owner, rerun } = expected;
   const bytes = await store.getBytes(key);
@@ -77,6 +87,10 @@ export async function readStepManifest<T extends StepManifest>(
       'E_ARCHIVE',
       `${owner}'s output was made from another plan of run "${plan.runId}" (the plan was made again since): ${rerun}`,
     );
+  }
+  const missing = (expected.files ?? []).filter((name) => !manifest.files.some((file) => file.name === name));
+  if (missing.length > 0) {
+    throw new PublisherError('E_ARCHIVE', `${owner}'s manifest lists no ${missing.join(', ')}: ${rerun}`);
   }
   return { manifest, sha256: sha256Hex(bytes) };
 }
@@ -115,13 +129,9 @@ export async function verifiedOutputs(
       index: shard.index,
       owner,
       rerun,
+      files: expected,
     });
     const { manifest, sha256 } = read!;
-    const names = manifest.files.map((file) => file.name).sort();
-    const missing = expected.filter((name) => !names.includes(name));
-    if (missing.length > 0) {
-      throw new PublisherError('E_ARCHIVE', `shard ${shard.index}'s manifest lists no ${missing.join(', ')}: ${rerun}`);
-    }
     const wanted = manifest.files.filter((file) => !options.kinds || options.kinds.includes(file.kind));
     const files = await downloadVerified(
       store,
@@ -134,6 +144,11 @@ export async function verifiedOutputs(
     outputs.push({ manifest, sha256, files });
   }
   return outputs;
+}
+
+/** What a step put under a shard's prefix, as its summary lists it. */
+export function writtenFiles(prefix: string, files: readonly ExchangeFile[]): ShardSummary['written'] {
+  return files.map(({ name, rows, bytes, sha256 }) => ({ key: `${prefix}${name}`, rows, bytes, sha256 }));
 }
 
 /** The files every shard must hand on for these datasets. */

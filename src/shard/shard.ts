@@ -27,7 +27,7 @@ import {
   type ShardManifest,
   shardPrefix,
 } from './exchange.js';
-import { inRunStep, plannedShard } from './outputs.js';
+import { inRunStep, plannedShard, writtenFiles } from './outputs.js';
 import { isDaily } from './plan.js';
 import { type ExportedFile, exportTable, putExported } from './tables.js';
 
@@ -76,12 +76,7 @@ export async function runShard(
       (duck, events, facts) => exportShard(duck, exportDir, events, facts, wholeQuarter),
     );
     const described = await putExported(target, shardPrefix(runId, index), exportDir, exported.files);
-    const written = described.map((file) => ({
-      key: `${shardPrefix(runId, index)}${file.name}`,
-      rows: file.rows,
-      bytes: file.bytes,
-      sha256: file.sha256,
-    }));
+    const written = writtenFiles(shardPrefix(runId, index), described);
     const manifest: ShardManifest = {
       format: MANIFEST_FORMAT,
       version: 1,
